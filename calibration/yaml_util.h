@@ -1,0 +1,73 @@
+// Location-aware helpers for reading ohlin input files (FORMATS.md): every error is an
+// InputError whose message begins with "FILE:LINE:COLUMN: " (1-based) where the position is
+// known. Shared by the benchmark loader and the scenario loader.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "calibration/errors.h"
+
+namespace ohlin::input {
+
+// Reads a whole file and checks that it is text (no NUL bytes, valid UTF-8). `path` is used
+// in messages as given. Throws InputError "PATH: cannot read file ..." or "PATH: not a text
+// file ...".
+std::string ReadTextFile(const std::string& path);
+
+// Parses a number strictly: the whole text must be a finite decimal number ("12abc", "nan",
+// "inf", ".inf" and overflowing values such as 1e400 are refused). On failure returns nullopt
+// and sets *why to what is wrong.
+std::optional<double> ParseStrictNumber(const std::string& text, std::string* why);
+
+// "a, b, c".
+std::string JoinNames(const std::vector<std::string>& names);
+
+// `relative` resolved against the folder of `base_file` (absolute paths are kept).
+std::string ResolveBeside(const std::string& base_file, const std::string& relative);
+
+// The file name without folder and extension: "data/world.yaml" -> "world".
+std::string FileStem(const std::string& path);
+
+// A parsed YAML input file that knows its path, to prefix errors with "path:line:column: ".
+class YamlDocument {
+ public:
+  // Loads `path` and checks the classes of bad input common to all ohlin files: unreadable,
+  // binary, syntax error, empty, top level not a map, missing or wrong `ohlin: 1` version.
+  // `kind` names the file type in messages ("benchmark", "scenario").
+  static YamlDocument Load(const std::string& path, const std::string& kind);
+
+  const std::string& path() const { return path_; }
+  const YAML::Node& root() const { return root_; }
+
+  // "path:line:column" of the node, or "path" when the node carries no position.
+  std::string Where(const YAML::Node& node) const;
+  [[noreturn]] void Fail(const YAML::Node& node, const std::string& what) const;
+
+  // The value of `key` in `map`, or nullopt. A key given twice is an error.
+  std::optional<YAML::Node> Find(const YAML::Node& map, const std::string& key) const;
+  // Like Find, but a missing key is an error "CONTEXT: missing required key 'KEY'".
+  YAML::Node Require(const YAML::Node& map, const std::string& key,
+                     const std::string& context) const;
+  // Errors unless `node` is a map whose keys are all in `allowed` (and none repeated).
+  void CheckMap(const YAML::Node& node, const std::vector<std::string>& allowed,
+                const std::string& context) const;
+
+  // Scalar readers; `context` names what is being read, e.g. "factors[2].name".
+  std::string ReadString(const YAML::Node& node, const std::string& context) const;
+  double ReadNumber(const YAML::Node& node, const std::string& context) const;
+  long long ReadInteger(const YAML::Node& node, const std::string& context) const;
+  // A list of distinct non-empty names (FORMATS.md: duplicate names in a set are an error).
+  std::vector<std::string> ReadNameList(const YAML::Node& node, const std::string& context) const;
+
+ private:
+  YamlDocument(std::string path, YAML::Node root) : path_(std::move(path)), root_(std::move(root)) {}
+
+  std::string path_;
+  YAML::Node root_;
+};
+
+}  // namespace ohlin::input

@@ -1,0 +1,482 @@
+// Residuals and analytic Jacobian of the equilibrium (MODEL.md sections 3-5), in logs of hats.
+// Every demand uses the current cost shares of its CES nest (Shephard's lemma, model/ces.h);
+// producer prices stand in for unit costs in demands (they are equal at the solution by zero
+// profit), which keeps the Jacobian sparse.
+#include "model/equilibrium.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "model/ces.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace ohlin {
+
+// Collects d(residual)/d(x[col]) for one row. In pattern mode it records the columns; in value
+// mode it accumulates into a dense scratch row and copies it out in the pattern's order.
+class EquilibriumSystem::RowWriter {
+ public:
+  explicit RowWriter(int num_variables) : dense_(static_cast<std::size_t>(num_variables), 0.0) {}
+  void Add(int col, double value) {
+    if (recording_) {
+      columns_.push_back(col);
+    } else {
+      dense_[col] += value;
+    }
+  }
+  void StartPattern() {
+    recording_ = true;
+    columns_.clear();
+  }
+  std::vector<int> FinishPattern() {
+    std::sort(columns_.begin(), columns_.end());
+    columns_.erase(std::unique(columns_.begin(), columns_.end()), columns_.end());
+    recording_ = false;
+    return columns_;
+  }
+  void FinishValues(const int* cols, int count, double* out) {
+    for (int k = 0; k < count; ++k) {
+      out[k] = dense_[cols[k]];
+      dense_[cols[k]] = 0.0;
+    }
+  }
+
+ private:
+  bool recording_ = false;
+  std::vector<int> columns_;
+  std::vector<double> dense_;
+};
+
+namespace {
+
+double SafeLog(double v) { return std::log(v); }
+
+}  // namespace
+
+EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy)
+    : model_(model),
+      policy_(policy),
+      nr_(static_cast<int>(model.data().num_regions())),
+      ns_(static_cast<int>(model.data().num_sectors())),
+      nf_(static_cast<int>(model.data().num_factors())),
+      num_rows_(model.num_variables()) {
+  const Benchmark& data = model.data();
+  const std::size_t flows = static_cast<std::size_t>(ns_) * nr_ * nr_;
+  log_wedge_.assign(flows, 0.0);
+  log_iceberg_.assign(flows, 0.0);
+  revenue_terms_.assign(nr_, {});
+  for (int i = 0; i < ns_; ++i) {
+    for (int r = 0; r < nr_; ++r) {
+      for (int s = 0; s < nr_; ++s) {
+        const double tx0 = data.export_taxes(i, r, s), tx1 = policy.export_taxes(i, r, s);
+        const double tm0 = data.tariffs(i, r, s), tm1 = policy.tariffs(i, r, s);
+        const double nt0 = data.ntb(i, r, s), nt1 = policy.ntb(i, r, s);
+        const double iceberg = std::log1p(nt1) - std::log1p(nt0);
+        log_iceberg_[FlowIndex(i, r, s)] = iceberg;
+        log_wedge_[FlowIndex(i, r, s)] =
+            std::log1p(tx1) - std::log1p(tx0) + iceberg + std::log1p(tm1) - std::log1p(tm0);
+        if (data.trade(i, r, s) > 0.0 && r != s) {
+          if (tm1 != 0.0) revenue_terms_[s].push_back({i, r, s, tm1 * (1.0 + tx1)});
+          if (tx1 != 0.0) revenue_terms_[r].push_back({i, r, s, tx1});
+        }
+      }
+    }
+  }
+  log_productivity_.resize(policy.productivity.size());
+  std::transform(policy.productivity.begin(), policy.productivity.end(),
+                 log_productivity_.begin(), SafeLog);
+  log_endowment_.resize(policy.endowment.size());
+  std::transform(policy.endowment.begin(), policy.endowment.end(), log_endowment_.begin(),
+                 SafeLog);
+  // factor_productivity is (f, i, r) = [(f*S+i)*N+r].
+  log_factor_productivity_.resize(policy.factor_productivity.data().size());
+  std::transform(policy.factor_productivity.data().begin(),
+                 policy.factor_productivity.data().end(), log_factor_productivity_.begin(),
+                 SafeLog);
+
+  // The Jacobian pattern: run every row once in recording mode at the benchmark.
+  const std::vector<double> x(static_cast<std::size_t>(num_rows_), 0.0);
+  RowWriter writer(num_rows_);
+  row_start_.assign(1, 0);
+  for (int row = 0; row < num_rows_; ++row) {
+    writer.StartPattern();
+    double residual = 0.0;
+    EvaluateRow(row, x.data(), &residual, &writer);
+    const std::vector<int> cols = writer.FinishPattern();
+    columns_.insert(columns_.end(), cols.begin(), cols.end());
+    row_start_.push_back(static_cast<int>(columns_.size()));
+  }
+}
+
+bool EquilibriumSystem::Evaluate(const double* x, double* residuals, double* jacobian,
+                                 int num_threads) const {
+  bool finite = true;
+#pragma omp parallel num_threads(std::max(1, num_threads)) reduction(&& : finite)
+  {
+    int thread = 0, threads = 1;
+#ifdef _OPENMP
+    thread = omp_get_thread_num();
+    threads = omp_get_num_threads();
+#endif
+    // Static contiguous blocks: the result does not depend on the thread count.
+    const int begin = static_cast<int>(static_cast<long long>(num_rows_) * thread / threads);
+    const int end = static_cast<int>(static_cast<long long>(num_rows_) * (thread + 1) / threads);
+    if (jacobian == nullptr) {
+      EvaluateRows(x, residuals, nullptr, begin, end);
+    } else {
+      RowWriter writer(num_rows_);
+      for (int row = begin; row < end; ++row) {
+        EvaluateRow(row, x, &residuals[row], &writer);
+        writer.FinishValues(&columns_[row_start_[row]], row_start_[row + 1] - row_start_[row],
+                            &jacobian[row_start_[row]]);
+      }
+    }
+    for (int row = begin; row < end; ++row) finite = finite && std::isfinite(residuals[row]);
+    if (jacobian != nullptr) {
+      for (int k = row_start_[begin]; k < row_start_[end]; ++k) {
+        finite = finite && std::isfinite(jacobian[k]);
+      }
+    }
+  }
+  return finite;
+}
+
+void EquilibriumSystem::EvaluateRows(const double* x, double* residuals, RowWriter* writer,
+                                     int begin, int end) const {
+  for (int row = begin; row < end; ++row) EvaluateRow(row, x, &residuals[row], writer);
+}
+
+double EquilibriumSystem::LogConsumerPrice(const double* x, int r, int h) const {
+  const Model::HouseholdParams& hh = model_.household(r, h);
+  return LogCesIndex(
+      1.0 - hh.sigma_c, hh.good_ids.size(), hh.budget_shares.data(),
+      [&](std::size_t k) { return x[model_.composite_price_index(hh.good_ids[k], r)]; },
+      nullptr);
+}
+
+double EquilibriumSystem::LogShipmentHat(const double* x, int i, int r, int s) const {
+  const double sigma = model_.composite(i, s)->sigma;
+  const double p = x[model_.producer_price_index(i, r)];
+  const double landed = p + log_wedge(i, r, s) - x[model_.composite_price_index(i, s)];
+  return p + log_iceberg(i, r, s) + x[model_.composite_quantity_index(i, s)] - sigma * landed;
+}
+
+double EquilibriumSystem::WalrasResidual(const double* x) const {
+  const Variable& v = model_.variables()[model_.walras_row()];
+  return IncomeBalance(v.a, v.b, x, nullptr);
+}
+
+// Income balance of household (r,h), MODEL.md section 4, scaled by its benchmark spending:
+//   E-hat - (factor income + revenue share + deficit share) / E(r,h).
+double EquilibriumSystem::IncomeBalance(int r, int h, const double* x, RowWriter* writer) const {
+  const Model::HouseholdParams& hh = model_.household(r, h);
+  const Benchmark& data = model_.data();
+  const double scale = 1.0 / hh.spending;
+  const int e_index = model_.spending_index(r, h);
+  const double spending_hat = std::exp(x[e_index]);
+  double income = 0.0;
+  if (writer != nullptr) writer->Add(e_index, spending_hat);
+  for (int f = 0; f < nf_; ++f) {
+    const double own = hh.owns[f];
+    if (own == 0.0) continue;
+    const double endowment_hat = std::exp(log_endowment_[f * nr_ + r]);
+    if (data.factors[f].mobility == FactorMobility::kMobile) {
+      const int w = model_.factor_price_index(f, -1, r);
+      if (w < 0) continue;
+      const double value = own * endowment_hat * model_.factor_endowment(f, r) * std::exp(x[w]);
+      income += value;
+      if (writer != nullptr) writer->Add(w, -value * scale);
+    } else {
+      for (int i = 0; i < ns_; ++i) {
+        const int w = model_.factor_price_index(f, i, r);
+        if (w < 0) continue;
+        const double value =
+            own * endowment_hat * data.factor_payments(f, i, r) * std::exp(x[w]);
+        income += value;
+        if (writer != nullptr) writer->Add(w, -value * scale);
+      }
+    }
+  }
+  // Tariffs, export taxes: lump sum per capita (MODEL.md section 6, rule lump_sum).
+  if (hh.revenue_share != 0.0) {
+    for (const RevenueTerm& term : revenue_terms_[r]) {
+      const int i = term.sector, o = term.exporter, d = term.importer;
+      const double value = hh.revenue_share * term.rate * data.trade(i, o, d) *
+                           std::exp(LogShipmentHat(x, i, o, d));
+      income += value;
+      if (writer != nullptr) {
+        const double sigma = model_.composite(i, d)->sigma;
+        writer->Add(model_.producer_price_index(i, o), -(1.0 - sigma) * value * scale);
+        writer->Add(model_.composite_quantity_index(i, d), -value * scale);
+        writer->Add(model_.composite_price_index(i, d), -sigma * value * scale);
+      }
+    }
+  }
+  // Deficits are fixed in numeraire units; a change in D[r] is shared by spending.
+  const double deficit =
+      hh.deficit + hh.deficit_share * (policy_.deficit[r] - model_.benchmark_deficit(r));
+  return spending_hat - (income + deficit) * scale;
+}
+
+void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
+                                    RowWriter* writer) const {
+  const Benchmark& data = model_.data();
+  const Variable& v = model_.variables()[row];
+  auto add = [writer](int col, double value) {
+    if (writer != nullptr) writer->Add(col, value);
+  };
+  // Log unit cost of value added of sector (i,r), with its factor cost shares.
+  auto value_added_cost = [&](const Model::Sector& sec, int i, int r, double* shares) {
+    return LogCesIndex(
+        1.0 - sec.sigma_va, sec.factor_ids.size(), sec.factor_shares.data(),
+        [&](std::size_t k) {
+          const int f = sec.factor_ids[k];
+          return x[model_.factor_price_index(f, i, r)] -
+                 log_factor_productivity_[(static_cast<std::size_t>(f) * ns_ + i) * nr_ + r];
+        },
+        shares);
+  };
+  // Log demand hat for factor f by sector (i,r) and its derivatives (MODEL.md section 3):
+  //   log F = y - a - sT (cva - a - p) - sVA (w_f - a_f - cva) - a_f.
+  auto factor_demand = [&](int f, int i, int r, double weight) {
+    const Model::Sector& sec = *model_.sector(i, r);
+    std::vector<double> shares(sec.factor_ids.size());
+    const double cva = value_added_cost(sec, i, r, shares.data());
+    const double a = log_productivity_[i * nr_ + r];
+    const double af = log_factor_productivity_[(static_cast<std::size_t>(f) * ns_ + i) * nr_ + r];
+    const int w = model_.factor_price_index(f, i, r);
+    const int y = model_.output_index(i, r), p = model_.producer_price_index(i, r);
+    const double log_demand = x[y] - a - sec.sigma_top * (cva - a - x[p]) -
+                              sec.sigma_va * (x[w] - af - cva) - af;
+    if (writer != nullptr && weight != 0.0) {
+      add(y, weight);
+      add(p, weight * sec.sigma_top);
+      for (std::size_t k = 0; k < sec.factor_ids.size(); ++k) {
+        add(model_.factor_price_index(sec.factor_ids[k], i, r),
+            weight * (sec.sigma_va - sec.sigma_top) * shares[k]);
+      }
+      add(w, -weight * sec.sigma_va);
+    }
+    return log_demand;
+  };
+
+  switch (v.kind) {
+    case VariableKind::kFactorPrice: {  // factor market (f, r) or (f, i, r) if specific
+      const int f = v.a, r = v.c;
+      const double log_supply = log_endowment_[f * nr_ + r];
+      if (v.b >= 0) {
+        *residual = factor_demand(f, v.b, r, 1.0) - log_supply;
+        return;
+      }
+      std::vector<int> users;
+      std::vector<double> weights, exponents;
+      for (int i = 0; i < ns_; ++i) {
+        if (data.factor_payments(f, i, r) > 0.0 && model_.sector(i, r) != nullptr) {
+          users.push_back(i);
+          weights.push_back(data.factor_payments(f, i, r) / model_.factor_endowment(f, r));
+          exponents.push_back(factor_demand(f, i, r, 0.0));
+        }
+      }
+      std::vector<double> omega(users.size());
+      const double log_demand = LogSumExp(
+          users.size(), weights.data(), [&](std::size_t k) { return exponents[k]; },
+          omega.data());
+      if (writer != nullptr) {
+        for (std::size_t k = 0; k < users.size(); ++k) factor_demand(f, users[k], r, omega[k]);
+      }
+      *residual = log_demand - log_supply;
+      return;
+    }
+    case VariableKind::kProducerPrice: {  // goods market (i, r): supply = shipments
+      const int i = v.a, r = v.b;
+      const Model::Sector& sec = *model_.sector(i, r);
+      const std::size_t n = sec.dest_ids.size();
+      std::vector<double> omega(n);
+      const double log_shipments = LogSumExp(
+          n, sec.dest_shares.data(),
+          [&](std::size_t k) { return LogShipmentHat(x, i, r, sec.dest_ids[k]) - x[model_.producer_price_index(i, r)]; },
+          omega.data());
+      const int p = model_.producer_price_index(i, r);
+      *residual = log_shipments - x[model_.output_index(i, r)];
+      add(model_.output_index(i, r), -1.0);
+      for (std::size_t k = 0; k < n; ++k) {
+        const int s = sec.dest_ids[k];
+        const double sigma = model_.composite(i, s)->sigma;
+        add(model_.composite_quantity_index(i, s), omega[k]);
+        add(model_.composite_price_index(i, s), sigma * omega[k]);
+        add(p, -sigma * omega[k]);
+      }
+      return;
+    }
+    case VariableKind::kOutput: {  // zero profit (i, r): p = unit cost
+      const int i = v.a, r = v.b;
+      const Model::Sector& sec = *model_.sector(i, r);
+      std::vector<double> va_shares(sec.factor_ids.size());
+      const double cva = sec.value_added_share > 0.0
+                             ? value_added_cost(sec, i, r, va_shares.data())
+                             : 0.0;
+      // Top nest: slot 0 is value added (when present), then the inputs.
+      const bool has_va = sec.value_added_share > 0.0;
+      const std::size_t n = sec.input_ids.size() + (has_va ? 1 : 0);
+      std::vector<double> theta(n), top_shares(n);
+      std::size_t offset = 0;
+      if (has_va) theta[offset++] = sec.value_added_share;
+      std::copy(sec.input_shares.begin(), sec.input_shares.end(), theta.begin() + static_cast<long>(offset));
+      const double log_cost = LogCesIndex(
+          1.0 - sec.sigma_top, n, theta.data(),
+          [&](std::size_t k) {
+            if (has_va && k == 0) return cva;
+            return x[model_.composite_price_index(sec.input_ids[k - offset], r)];
+          },
+          top_shares.data());
+      const int p = model_.producer_price_index(i, r);
+      *residual = x[p] + log_productivity_[i * nr_ + r] - log_cost;
+      add(p, 1.0);
+      if (has_va) {
+        for (std::size_t k = 0; k < sec.factor_ids.size(); ++k) {
+          add(model_.factor_price_index(sec.factor_ids[k], i, r), -top_shares[0] * va_shares[k]);
+        }
+      }
+      for (std::size_t k = offset; k < n; ++k) {
+        add(model_.composite_price_index(sec.input_ids[k - offset], r), -top_shares[k]);
+      }
+      return;
+    }
+    case VariableKind::kCompositeQuantity: {  // composite zero profit (i, s): P = Armington cost
+      const int i = v.a, s = v.b;
+      const Model::Composite& comp = *model_.composite(i, s);
+      const std::size_t n = comp.origin_ids.size();
+      std::vector<double> shares(n);
+      const double log_cost = LogCesIndex(
+          1.0 - comp.sigma, n, comp.origin_shares.data(),
+          [&](std::size_t k) {
+            const int r = comp.origin_ids[k];
+            return x[model_.producer_price_index(i, r)] + log_wedge(i, r, s);
+          },
+          shares.data());
+      const int price = model_.composite_price_index(i, s);
+      *residual = x[price] - log_cost;
+      add(price, 1.0);
+      for (std::size_t k = 0; k < n; ++k) {
+        add(model_.producer_price_index(i, comp.origin_ids[k]), -shares[k]);
+      }
+      return;
+    }
+    case VariableKind::kCompositePrice: {  // composite market (i, s): A = intermediate + final
+      const int i = v.a, s = v.b;
+      const Model::Composite& comp = *model_.composite(i, s);
+      const int price = model_.composite_price_index(i, s);
+      const std::size_t nu = comp.user_ids.size();
+      const int nh = model_.num_households(s);
+      const std::size_t n = nu + static_cast<std::size_t>(nh);
+      std::vector<double> weights(n), exponents(n), omega(n), log_pc(static_cast<std::size_t>(nh));
+      for (std::size_t k = 0; k < nu; ++k) {
+        const int j = comp.user_ids[k];
+        const Model::Sector& user = *model_.sector(j, s);
+        const double a = log_productivity_[j * nr_ + s];
+        weights[k] = comp.user_shares[k];
+        exponents[k] = x[model_.output_index(j, s)] - a -
+                       user.sigma_top * (x[price] - a - x[model_.producer_price_index(j, s)]);
+      }
+      for (int h = 0; h < nh; ++h) {
+        const Model::HouseholdParams& hh = model_.household(s, h);
+        const std::size_t k = nu + static_cast<std::size_t>(h);
+        weights[k] = comp.household_shares[h];
+        log_pc[h] = weights[k] > 0.0 ? LogConsumerPrice(x, s, h) : 0.0;
+        exponents[k] = x[model_.spending_index(s, h)] - hh.sigma_c * x[price] +
+                       (hh.sigma_c - 1.0) * log_pc[h];
+      }
+      const double log_demand = LogSumExp(
+          n, weights.data(), [&](std::size_t k) { return exponents[k]; }, omega.data());
+      *residual = log_demand - x[model_.composite_quantity_index(i, s)];
+      if (writer == nullptr) return;
+      add(model_.composite_quantity_index(i, s), -1.0);
+      for (std::size_t k = 0; k < nu; ++k) {
+        const int j = comp.user_ids[k];
+        const double sigma_top = model_.sector(j, s)->sigma_top;
+        add(model_.output_index(j, s), omega[k]);
+        add(price, -sigma_top * omega[k]);
+        add(model_.producer_price_index(j, s), sigma_top * omega[k]);
+      }
+      for (int h = 0; h < nh; ++h) {
+        const std::size_t k = nu + static_cast<std::size_t>(h);
+        if (weights[k] == 0.0) continue;
+        const Model::HouseholdParams& hh = model_.household(s, h);
+        add(model_.spending_index(s, h), omega[k]);
+        add(price, -hh.sigma_c * omega[k]);
+        // d log P_C / d P_g = current budget share of good g.
+        std::vector<double> budget(hh.good_ids.size());
+        LogCesIndex(
+            1.0 - hh.sigma_c, hh.good_ids.size(), hh.budget_shares.data(),
+            [&](std::size_t g) { return x[model_.composite_price_index(hh.good_ids[g], s)]; },
+            budget.data());
+        for (std::size_t g = 0; g < hh.good_ids.size(); ++g) {
+          add(model_.composite_price_index(hh.good_ids[g], s),
+              (hh.sigma_c - 1.0) * budget[g] * omega[k]);
+        }
+      }
+      return;
+    }
+    case VariableKind::kSpending: {
+      if (row != model_.walras_row()) {
+        *residual = IncomeBalance(v.a, v.b, x, writer);
+        return;
+      }
+      // The numeraire (MODEL.md section 5.5) replaces this income balance.
+      const Numeraire& numeraire = model_.numeraire();
+      if (numeraire.kind == Numeraire::Kind::kFactorPrice) {
+        const int f = numeraire.factor, r = numeraire.region;
+        if (data.factors[f].mobility == FactorMobility::kMobile) {
+          const int w = model_.factor_price_index(f, -1, r);
+          *residual = x[w];
+          add(w, 1.0);
+          return;
+        }
+      }
+      // A payment-weighted index of factor prices: the world's, or one specific factor's.
+      std::vector<int> ids;
+      std::vector<double> weights;
+      for (int f = 0; f < nf_; ++f) {
+        for (int r = 0; r < nr_; ++r) {
+          if (numeraire.kind == Numeraire::Kind::kFactorPrice &&
+              (f != numeraire.factor || r != numeraire.region)) {
+            continue;
+          }
+          for (int i = 0; i < ns_; ++i) {
+            const double payment = data.factor_payments(f, i, r);
+            if (payment <= 0.0 || model_.sector(i, r) == nullptr) continue;
+            ids.push_back(model_.factor_price_index(f, i, r));
+            weights.push_back(payment);
+          }
+        }
+      }
+      double total = 0.0;
+      for (double w : weights) total += w;
+      for (double& w : weights) w /= total;
+      std::vector<double> omega(ids.size());
+      *residual = LogSumExp(
+          ids.size(), weights.data(), [&](std::size_t k) { return x[ids[k]]; }, omega.data());
+      for (std::size_t k = 0; k < ids.size(); ++k) add(ids[k], omega[k]);
+      return;
+    }
+  }
+}
+
+double BenchmarkReplicationResidual(const Model& model) {
+  const Policy policy = Policy::Benchmark(model.data());
+  const EquilibriumSystem system(model, policy);
+  const State x = model.BenchmarkState();
+  std::vector<double> residuals(static_cast<std::size_t>(system.num_rows()));
+  if (!system.Evaluate(x.data(), residuals.data(), nullptr)) {
+    return std::numeric_limits<double>::infinity();
+  }
+  double largest = 0.0;
+  for (double r : residuals) largest = std::max(largest, std::abs(r));
+  return std::max(largest, std::abs(system.WalrasResidual(x.data())));
+}
+
+}  // namespace ohlin

@@ -1,0 +1,73 @@
+// The equilibrium conditions of MODEL.md section 5 for one counterfactual policy: residuals
+// and their analytic Jacobian in a fixed sparse (CSR) pattern. Row k is the equation paired
+// with variable k (see model.h), except Model::walras_row(), which holds the numeraire.
+#pragma once
+
+#include <vector>
+
+#include "model/model.h"
+#include "model/policy.h"
+
+namespace ohlin {
+
+class EquilibriumSystem {
+ public:
+  // Precomputes the policy wedges and the Jacobian pattern. `model` must outlive this.
+  EquilibriumSystem(const Model& model, const Policy& policy);
+
+  int num_rows() const { return num_rows_; }
+  const std::vector<int>& row_start() const { return row_start_; }  // CSR, size rows + 1
+  const std::vector<int>& columns() const { return columns_; }      // sorted within a row
+  long long num_nonzeros() const { return static_cast<long long>(columns_.size()); }
+
+  // Residuals at x (logs of hats); Jacobian values in the pattern's order when `jacobian` is
+  // not null. Returns false when a value is not finite ("not evaluable here"); never throws.
+  bool Evaluate(const double* x, double* residuals, double* jacobian, int num_threads = 1) const;
+
+  // The income balance that the numeraire replaced, at x (MODEL.md section 5.5).
+  double WalrasResidual(const double* x) const;
+
+  // Log of household (r,h)'s consumer price index hat at x.
+  double LogConsumerPrice(const double* x, int r, int h) const;
+
+  const Model& model() const { return model_; }
+  const Policy& policy() const { return policy_; }
+
+  // Log of the landed-price wedge (1+tx')(1+ntb')(1+tm') / benchmark, and of the iceberg
+  // ratio (1+ntb')/(1+ntb), of flow (i, r, s).
+  double log_wedge(int i, int r, int s) const { return log_wedge_[FlowIndex(i, r, s)]; }
+  double log_iceberg(int i, int r, int s) const { return log_iceberg_[FlowIndex(i, r, s)]; }
+  // Log of the shipped value hat X'(i,r,s)/X(i,r,s) at x (producer prices).
+  double LogShipmentHat(const double* x, int i, int r, int s) const;
+
+ private:
+  struct RevenueTerm {
+    int sector, exporter, importer;
+    double rate;  // revenue per unit of producer value X': tm'(1+tx') and/or tx'
+  };
+  class RowWriter;
+  void EvaluateRows(const double* x, double* residuals, RowWriter* writer, int begin,
+                    int end) const;
+  void EvaluateRow(int row, const double* x, double* residual, RowWriter* writer) const;
+  double IncomeBalance(int r, int h, const double* x, RowWriter* writer) const;
+  std::size_t FlowIndex(int i, int r, int s) const {
+    return (static_cast<std::size_t>(i) * nr_ + r) * nr_ + s;
+  }
+
+  const Model& model_;
+  Policy policy_;
+  int nr_, ns_, nf_;
+  int num_rows_;
+  std::vector<double> log_wedge_, log_iceberg_;
+  std::vector<double> log_productivity_;         // log a(i,r)
+  std::vector<double> log_factor_productivity_;  // log a(f,i,r) at [(f*S+i)*N+r]
+  std::vector<double> log_endowment_;            // log E_f(f,r)
+  std::vector<std::vector<RevenueTerm>> revenue_terms_;  // per region
+  std::vector<int> row_start_, columns_;
+};
+
+// Largest absolute scaled residual at the benchmark with the benchmark policy: zero (to
+// rounding) when the data satisfy MODEL.md section 2.
+double BenchmarkReplicationResidual(const Model& model);
+
+}  // namespace ohlin

@@ -1,0 +1,371 @@
+// Calibration of the model from a benchmark (MODEL.md sections 2-3) and the user-facing
+// outcome of a solved state (section 6).
+#include "model/model.h"
+
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "calibration/accounts.h"
+#include "calibration/errors.h"
+#include "model/equilibrium.h"
+
+namespace ohlin {
+
+class ModelBuilder {
+ public:
+  static void Build(Model* m);
+};
+
+namespace {
+
+double Sum(const std::vector<double>& values) {
+  return std::accumulate(values.begin(), values.end(), 0.0);
+}
+
+void Normalize(std::vector<double>* shares) {
+  const double total = Sum(*shares);
+  for (double& s : *shares) s /= total;
+}
+
+}  // namespace
+
+void ModelBuilder::Build(Model* m) {
+  const Benchmark& d = m->data_;
+  const int nr = m->nr_, ns = m->ns_, nf = m->nf_;
+  auto where = [&](int i, int r) { return fmt::format("{}/{}", d.regions[r], d.sectors[i]); };
+
+  // Factor endowments (sum over sectors) and the factor-price variables.
+  m->endowment_.assign(static_cast<std::size_t>(nf) * nr, 0.0);
+  for (int f = 0; f < nf; ++f) {
+    for (int r = 0; r < nr; ++r) {
+      for (int i = 0; i < ns; ++i) m->endowment_[f * nr + r] += d.factor_payments(f, i, r);
+    }
+  }
+  m->factor_price_.assign(static_cast<std::size_t>(nf) * ns * nr, -1);
+  for (int r = 0; r < nr; ++r) {
+    for (int f = 0; f < nf; ++f) {
+      if (d.factors[f].mobility == FactorMobility::kMobile) {
+        if (m->endowment_[f * nr + r] <= 0.0) continue;
+        m->factor_price_[(f * ns + 0) * nr + r] = m->num_variables();
+        m->variables_.push_back({VariableKind::kFactorPrice, f, -1, r});
+      } else {
+        for (int i = 0; i < ns; ++i) {
+          if (d.factor_payments(f, i, r) <= 0.0) continue;
+          m->factor_price_[(f * ns + i) * nr + r] = m->num_variables();
+          m->variables_.push_back({VariableKind::kFactorPrice, f, i, r});
+        }
+      }
+    }
+  }
+
+  // Production: sectors with output.
+  m->sector_slot_.assign(static_cast<std::size_t>(ns) * nr, -1);
+  m->producer_price_.assign(static_cast<std::size_t>(ns) * nr, -1);
+  m->output_.assign(static_cast<std::size_t>(ns) * nr, -1);
+  for (int r = 0; r < nr; ++r) {
+    for (int i = 0; i < ns; ++i) {
+      Model::Sector sec;
+      for (int s = 0; s < nr; ++s) sec.output += d.trade(i, r, s);
+      double value_added = 0.0, inputs = 0.0;
+      for (int f = 0; f < nf; ++f) value_added += d.factor_payments(f, i, r);
+      for (int j = 0; j < ns; ++j) inputs += d.intermediates(j, i, r);
+      if (sec.output <= 0.0) {
+        if (value_added + inputs > 0.0) {
+          throw InputError(fmt::format(
+              "{}: sector {} pays for factors or inputs ({:.6g}) but ships nothing", d.path,
+              where(i, r), value_added + inputs));
+        }
+        continue;
+      }
+      if (value_added + inputs <= 0.0) {
+        throw InputError(fmt::format("{}: sector {} ships {:.6g} but has no costs", d.path,
+                                     where(i, r), sec.output));
+      }
+      sec.sigma_va = d.elasticities.value_added[i];
+      sec.sigma_top = d.elasticities.top[i];
+      const double cost = value_added + inputs;
+      sec.value_added_share = value_added / cost;
+      for (int f = 0; f < nf; ++f) {
+        if (d.factor_payments(f, i, r) > 0.0) {
+          sec.factor_ids.push_back(f);
+          sec.factor_shares.push_back(d.factor_payments(f, i, r) / value_added);
+        }
+      }
+      for (int j = 0; j < ns; ++j) {
+        if (d.intermediates(j, i, r) > 0.0) {
+          sec.input_ids.push_back(j);
+          sec.input_shares.push_back(d.intermediates(j, i, r) / cost);
+        }
+      }
+      for (int s = 0; s < nr; ++s) {
+        if (d.trade(i, r, s) > 0.0) {
+          sec.dest_ids.push_back(s);
+          sec.dest_shares.push_back(d.trade(i, r, s) / sec.output);
+        }
+      }
+      if (!sec.factor_shares.empty()) Normalize(&sec.factor_shares);
+      Normalize(&sec.dest_shares);
+      m->sector_slot_[i * nr + r] = static_cast<int>(m->sectors_.size());
+      m->sectors_.push_back(std::move(sec));
+      m->producer_price_[i * nr + r] = m->num_variables();
+      m->variables_.push_back({VariableKind::kProducerPrice, i, r});
+      m->output_[i * nr + r] = m->num_variables();
+      m->variables_.push_back({VariableKind::kOutput, i, r});
+    }
+  }
+  // Top-nest shares: value added and inputs together sum to one.
+  for (Model::Sector& sec : m->sectors_) {
+    const double total = sec.value_added_share + Sum(sec.input_shares);
+    sec.value_added_share /= total;
+    for (double& s : sec.input_shares) s /= total;
+  }
+
+  // Composites: goods with absorption.
+  m->composite_slot_.assign(static_cast<std::size_t>(ns) * nr, -1);
+  m->composite_price_.assign(static_cast<std::size_t>(ns) * nr, -1);
+  m->composite_quantity_.assign(static_cast<std::size_t>(ns) * nr, -1);
+  for (int s = 0; s < nr; ++s) {
+    for (int i = 0; i < ns; ++i) {
+      Model::Composite comp;
+      comp.sigma = d.elasticities.armington[i];
+      std::vector<double> purchases;
+      for (int r = 0; r < nr; ++r) {
+        const double value =
+            d.trade(i, r, s) * (1.0 + d.export_taxes(i, r, s)) * (1.0 + d.tariffs(i, r, s));
+        if (value > 0.0) {
+          comp.origin_ids.push_back(r);
+          purchases.push_back(value);
+        }
+      }
+      comp.absorption = Sum(purchases);
+      double demand = 0.0;
+      for (int j = 0; j < ns; ++j) demand += d.intermediates(i, j, s);
+      for (const auto& household_demand : d.final_demand[s]) demand += household_demand[i];
+      if (comp.absorption <= 0.0) {
+        if (demand > 0.0) {
+          throw InputError(fmt::format("{}: good {} is used ({:.6g}) but nobody supplies it",
+                                       d.path, where(i, s), demand));
+        }
+        continue;
+      }
+      comp.origin_shares = purchases;
+      Normalize(&comp.origin_shares);
+      // Demand-side shares are relative to supply-side absorption so that an unbalanced
+      // benchmark shows up as a replication residual instead of being hidden.
+      for (int j = 0; j < ns; ++j) {
+        if (d.intermediates(i, j, s) > 0.0) {
+          comp.user_ids.push_back(j);
+          comp.user_shares.push_back(d.intermediates(i, j, s) / comp.absorption);
+        }
+      }
+      for (const auto& household_demand : d.final_demand[s]) {
+        comp.household_shares.push_back(household_demand[i] / comp.absorption);
+      }
+      m->composite_slot_[i * nr + s] = static_cast<int>(m->composites_.size());
+      m->composites_.push_back(std::move(comp));
+      m->composite_price_[i * nr + s] = m->num_variables();
+      m->variables_.push_back({VariableKind::kCompositePrice, i, s});
+      m->composite_quantity_[i * nr + s] = m->num_variables();
+      m->variables_.push_back({VariableKind::kCompositeQuantity, i, s});
+    }
+  }
+
+  // Households, incomes and deficits (MODEL.md section 4).
+  const Accounts accounts = ComputeAccounts(d);
+  m->households_.assign(nr, {});
+  m->spending_.assign(nr, {});
+  m->deficit_.assign(nr, 0.0);
+  for (int r = 0; r < nr; ++r) {
+    const auto& groups = d.households[r];
+    double population = 0.0, region_spending = 0.0;
+    for (const Household& h : groups) population += h.population;
+    for (const auto& demand : d.final_demand[r]) region_spending += Sum(demand);
+    if (region_spending <= 0.0) {
+      throw InputError(fmt::format("{}: region {} has no final demand", d.path, d.regions[r]));
+    }
+    const double revenue =
+        accounts.regions[r].tariff_revenue + accounts.regions[r].export_tax_revenue;
+    m->deficit_[r] = accounts.regions[r].deficit;
+    for (std::size_t h = 0; h < groups.size(); ++h) {
+      Model::HouseholdParams hh;
+      const std::vector<double>& demand = d.final_demand[r][h];
+      hh.spending = Sum(demand);
+      if (hh.spending <= 0.0) {
+        throw InputError(fmt::format("{}: household {} of {} has no final demand", d.path,
+                                     groups[h].name, d.regions[r]));
+      }
+      hh.sigma_c = groups[h].consumption_elasticity.value_or(d.elasticities.consumption);
+      for (int i = 0; i < ns; ++i) {
+        if (demand[i] > 0.0) {
+          hh.good_ids.push_back(i);
+          hh.budget_shares.push_back(demand[i] / hh.spending);
+        }
+      }
+      hh.owns = groups[h].owns;
+      hh.revenue_share = groups[h].population / population;
+      hh.deficit_share = hh.spending / region_spending;
+      double income = hh.revenue_share * revenue;
+      for (int f = 0; f < nf; ++f) income += hh.owns[f] * m->endowment_[f * nr + r];
+      hh.deficit = hh.spending - income;
+      m->spending_[r].push_back(m->num_variables());
+      m->variables_.push_back({VariableKind::kSpending, r, static_cast<int>(h)});
+      m->households_[r].push_back(std::move(hh));
+    }
+  }
+  m->walras_row_ = m->spending_[nr - 1].back();
+}
+
+Model Model::Calibrate(const Benchmark& data, const Numeraire& numeraire) {
+  Model m;
+  m.data_ = data;
+  m.numeraire_ = numeraire;
+  m.nr_ = static_cast<int>(data.num_regions());
+  m.ns_ = static_cast<int>(data.num_sectors());
+  m.nf_ = static_cast<int>(data.num_factors());
+  if (m.nr_ == 0 || m.ns_ == 0 || m.nf_ == 0) {
+    throw InputError(data.path + ": a model needs at least one region, sector and factor");
+  }
+  ModelBuilder::Build(&m);
+  if (numeraire.kind == Numeraire::Kind::kFactorPrice) {
+    const int f = numeraire.factor, r = numeraire.region;
+    bool exists = f >= 0 && f < m.nf_ && r >= 0 && r < m.nr_ && m.endowment_[f * m.nr_ + r] > 0.0;
+    if (!exists) {
+      throw InputError(fmt::format("numeraire: factor {} has no payments in region {}",
+                                   f >= 0 && f < m.nf_ ? data.factors[f].name : "?",
+                                   r >= 0 && r < m.nr_ ? data.regions[r] : "?"));
+    }
+  }
+  return m;
+}
+
+int Model::factor_price_index(int f, int i, int r) const {
+  if (data_.factors[f].mobility == FactorMobility::kMobile) i = 0;
+  if (i < 0) return -1;
+  return factor_price_[(f * ns_ + i) * nr_ + r];
+}
+
+double Model::benchmark_spending(int r) const {
+  double total = 0.0;
+  for (const HouseholdParams& hh : households_[r]) total += hh.spending;
+  return total;
+}
+
+std::string Model::EquationName(int row) const {
+  const Variable& v = variables_[row];
+  const auto& d = data_;
+  switch (v.kind) {
+    case VariableKind::kFactorPrice:
+      return v.b < 0 ? fmt::format("factor market {}/{}", d.regions[v.c], d.factors[v.a].name)
+                     : fmt::format("factor market {}/{}/{}", d.regions[v.c],
+                                   d.factors[v.a].name, d.sectors[v.b]);
+    case VariableKind::kProducerPrice:
+      return fmt::format("goods market {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kOutput:
+      return fmt::format("zero profit {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kCompositePrice:
+      return fmt::format("composite market {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kCompositeQuantity:
+      return fmt::format("composite price {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kSpending:
+      if (row == walras_row_) return "numeraire " + numeraire_.description;
+      return fmt::format("income balance {}/{}", d.regions[v.a], d.households[v.a][v.b].name);
+  }
+  return "?";
+}
+
+Outcome Model::ComputeOutcome(const Policy& policy, const State& state) const {
+  const EquilibriumSystem system(*this, policy);
+  const double* x = state.data();
+  const Benchmark& d = data_;
+  Outcome out;
+  out.numeraire = numeraire_.description;
+  out.regions.resize(nr_);
+  for (int r = 0; r < nr_; ++r) {
+    RegionOutcome& region = out.regions[r];
+    double weighted_price = 0.0;
+    for (int h = 0; h < num_households(r); ++h) {
+      const HouseholdParams& hh = households_[r][h];
+      HouseholdOutcome o;
+      o.region = r;
+      o.household = d.households[r][h].name;
+      o.population = d.households[r][h].population;
+      o.income_base = hh.spending;
+      o.income_new = hh.spending * std::exp(x[spending_[r][h]]);
+      o.price_index_hat = std::exp(system.LogConsumerPrice(x, r, h));
+      o.utility_hat = std::exp(x[spending_[r][h]]) / o.price_index_hat;
+      o.ev = hh.spending * (o.utility_hat - 1.0);
+      o.ev_pct = 100.0 * (o.utility_hat - 1.0);
+      region.ev += o.ev;
+      region.income_base += o.income_base;
+      region.income_new += o.income_new;
+      weighted_price += hh.spending * o.price_index_hat;
+      out.households.push_back(std::move(o));
+    }
+    region.ev_pct = 100.0 * region.ev / region.income_base;
+    region.consumer_price_hat = weighted_price / region.income_base;
+  }
+  for (int r = 0; r < nr_; ++r) {
+    for (int f = 0; f < nf_; ++f) {
+      FactorOutcome o;
+      o.region = r;
+      o.factor = f;
+      double payments = 0.0, weighted = 0.0;
+      for (int i = 0; i < ns_; ++i) {
+        const int w = factor_price_index(f, i, r);
+        const double payment = d.factor_payments(f, i, r);
+        if (w < 0 || payment <= 0.0) continue;
+        payments += payment;
+        weighted += payment * std::exp(x[w]);
+      }
+      if (payments <= 0.0) continue;  // factor absent from this region
+      o.price_hat = weighted / payments;
+      o.real_price_hat = o.price_hat / out.regions[r].consumer_price_hat;
+      out.factors.push_back(o);
+    }
+  }
+  auto shipment = [&](int i, int r, int s) {
+    return d.trade(i, r, s) > 0.0 ? d.trade(i, r, s) * std::exp(system.LogShipmentHat(x, i, r, s))
+                                  : 0.0;
+  };
+  for (int r = 0; r < nr_; ++r) {
+    for (int i = 0; i < ns_; ++i) {
+      SectorOutcome o;
+      o.region = r;
+      o.sector = i;
+      const Sector* sec = sector(i, r);
+      o.has_output = sec != nullptr;
+      if (sec != nullptr) {
+        o.price_hat = std::exp(x[producer_price_index(i, r)]);
+        o.output_hat = std::exp(x[output_index(i, r)]);
+      }
+      double exports_base = 0.0, exports_new = 0.0, imports_base = 0.0, imports_new = 0.0;
+      for (int s = 0; s < nr_; ++s) {
+        if (s == r) continue;
+        exports_base += d.trade(i, r, s);
+        exports_new += shipment(i, r, s);
+        imports_base += d.trade(i, s, r) * (1.0 + d.export_taxes(i, s, r)) *
+                        (1.0 + d.tariffs(i, s, r));
+        imports_new += shipment(i, s, r) * (1.0 + policy.export_taxes(i, s, r)) *
+                       (1.0 + policy.tariffs(i, s, r));
+      }
+      o.has_exports = exports_base > 0.0;
+      o.has_imports = imports_base > 0.0;
+      if (o.has_exports) o.exports_hat = exports_new / exports_base;
+      if (o.has_imports) o.imports_hat = imports_new / imports_base;
+      if (o.has_output || o.has_imports) out.sectors.push_back(o);
+    }
+  }
+  for (int i = 0; i < ns_; ++i) {
+    for (int r = 0; r < nr_; ++r) {
+      for (int s = 0; s < nr_; ++s) {
+        if (d.trade(i, r, s) <= 0.0) continue;
+        out.flows.push_back({r, s, i, d.trade(i, r, s), shipment(i, r, s)});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace ohlin

@@ -1,0 +1,133 @@
+// The calibrated model (MODEL.md sections 3-5): a constant object built from a benchmark.
+// Unknowns are logs of hats (counterfactual over benchmark), so they are positive by
+// construction; the benchmark is the zero vector. Residual kernels are free functions
+// f(model, policy, workspace, x, out) in model/equilibrium.h.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "calibration/benchmark.h"
+#include "model/outcome.h"
+#include "model/policy.h"
+
+namespace ohlin {
+
+// The numeraire (MODEL.md section 5.5): a price index fixed at 1.
+struct Numeraire {
+  enum class Kind { kWorldFactorIncome, kFactorPrice };
+  Kind kind = Kind::kWorldFactorIncome;
+  int region = -1;
+  int factor = -1;
+  std::string description = "world_factor_income";
+};
+
+// Variable families, each paired with its equation family (STYLE.md, MPSGE style):
+//   factor price w(f,r) [or w(f,i,r) specific]  <->  factor market
+//   producer price p(i,r)                        <->  goods market
+//   output Y(i,r)                                <->  zero profit of production
+//   composite price P(i,s)                       <->  composite (Armington) market
+//   composite quantity A(i,s)                    <->  zero profit of the composite
+//   spending E(r,h)                              <->  income balance
+// The income balance of the last household of the last region is replaced by the numeraire
+// and reported as the Walras residual.
+enum class VariableKind { kFactorPrice, kProducerPrice, kOutput, kCompositePrice,
+                          kCompositeQuantity, kSpending };
+
+struct Variable {
+  VariableKind kind;
+  int a = -1, b = -1, c = -1;  // (f, i or -1, r), (i, r), (i, r), (i, s), (i, s), (r, h)
+};
+
+using State = std::vector<double>;  // logs of hats, one per variable
+
+class Model {
+ public:
+  // Calibrates shares from the benchmark. Throws InputError when the data cannot define a
+  // model (e.g. a region with no final demand).
+  static Model Calibrate(const Benchmark& data, const Numeraire& numeraire = {});
+
+  const Benchmark& data() const { return data_; }
+  const Numeraire& numeraire() const { return numeraire_; }
+  int num_variables() const { return static_cast<int>(variables_.size()); }
+  const std::vector<Variable>& variables() const { return variables_; }
+  State BenchmarkState() const { return State(variables_.size(), 0.0); }
+  std::string EquationName(int row) const;  // e.g. "goods market CHN/MAN"
+  int walras_row() const { return walras_row_; }
+
+  // Index of a variable, or -1 when it does not exist (zero benchmark flow).
+  int factor_price_index(int f, int i, int r) const;  // i ignored for mobile factors
+  int producer_price_index(int i, int r) const { return producer_price_[i * nr_ + r]; }
+  int output_index(int i, int r) const { return output_[i * nr_ + r]; }
+  int composite_price_index(int i, int s) const { return composite_price_[i * nr_ + s]; }
+  int composite_quantity_index(int i, int s) const { return composite_quantity_[i * nr_ + s]; }
+  int spending_index(int r, int h) const { return spending_[r][h]; }
+
+  // Calibrated parameters, public for kernels and tests (read-only through const Model&).
+  struct Sector {         // production of sector i in region r with Y > 0
+    double output = 0.0;                 // Y(i,r)
+    double sigma_va = 1.0, sigma_top = 0.0;
+    double value_added_share = 0.0;      // theta_VA
+    std::vector<int> factor_ids;         // factors with VFM > 0
+    std::vector<double> factor_shares;   // beta over factor_ids
+    std::vector<int> input_ids;          // inputs j with VIM > 0
+    std::vector<double> input_shares;    // theta_j over input_ids
+    std::vector<int> dest_ids;           // destinations s with X > 0
+    std::vector<double> dest_shares;     // X(i,r,s) / Y(i,r)
+  };
+  struct Composite {      // composite good i in region s with absorption > 0
+    double absorption = 0.0;             // sum_r V(i,r,s)
+    double sigma = 5.0;
+    std::vector<int> origin_ids;         // origins r with X > 0
+    std::vector<double> origin_shares;   // alpha(i,r,s)
+    std::vector<int> user_ids;           // sectors j that use i (VIM(i,j,s) > 0)
+    std::vector<double> user_shares;     // VIM(i,j,s) / absorption
+    std::vector<double> household_shares;  // VFD(i,s,h) / absorption, per household of s
+  };
+  struct HouseholdParams {
+    double spending = 0.0;               // E(r,h)
+    double sigma_c = 1.0;
+    std::vector<int> good_ids;           // goods with VFD > 0
+    std::vector<double> budget_shares;   // gamma over good_ids
+    std::vector<double> owns;            // own(f,r,h) per factor
+    double revenue_share = 0.0;          // lump sum: population share
+    double deficit_share = 0.0;          // share of a change in D[r]: E(r,h) / E(r)
+    double deficit = 0.0;                // benchmark D(r,h) = E(r,h) - its income
+  };
+  const Sector* sector(int i, int r) const {
+    const int k = sector_slot_[i * nr_ + r];
+    return k < 0 ? nullptr : &sectors_[k];
+  }
+  const Composite* composite(int i, int s) const {
+    const int k = composite_slot_[i * nr_ + s];
+    return k < 0 ? nullptr : &composites_[k];
+  }
+  const HouseholdParams& household(int r, int h) const { return households_[r][h]; }
+  int num_households(int r) const { return static_cast<int>(households_[r].size()); }
+  double factor_endowment(int f, int r) const { return endowment_[f * nr_ + r]; }  // sum_i VFM
+  double benchmark_spending(int r) const;
+  double benchmark_deficit(int r) const { return deficit_[r]; }
+
+  // Turns a solved state into the user-facing results (MODEL.md section 6).
+  Outcome ComputeOutcome(const Policy& policy, const State& x) const;
+
+ private:
+  Benchmark data_;
+  Numeraire numeraire_;
+  int nr_ = 0, ns_ = 0, nf_ = 0;
+  std::vector<Variable> variables_;
+  std::vector<int> factor_price_;     // [(f * S + i) * N + r], i = 0 for mobile
+  std::vector<int> producer_price_, output_, composite_price_, composite_quantity_;
+  std::vector<std::vector<int>> spending_;
+  std::vector<int> sector_slot_, composite_slot_;
+  std::vector<Sector> sectors_;
+  std::vector<Composite> composites_;
+  std::vector<std::vector<HouseholdParams>> households_;
+  std::vector<double> endowment_;
+  std::vector<double> deficit_;
+  int walras_row_ = -1;
+
+  friend class ModelBuilder;
+};
+
+}  // namespace ohlin

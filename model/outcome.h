@@ -1,0 +1,66 @@
+// What a solved equilibrium means to a user (MODEL.md section 6): welfare, factor returns,
+// sectoral results and trade flows, relative to the benchmark. results/ writes it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ohlin {
+
+struct HouseholdOutcome {
+  int region = 0;
+  std::string household;
+  double population = 0.0;
+  double income_base = 0.0;  // benchmark spending E[r,h]
+  double income_new = 0.0;   // counterfactual spending, numeraire units
+  double utility_hat = 1.0;  // U-hat = E-hat / P_C-hat
+  double ev = 0.0;           // E[r,h] (U-hat - 1), benchmark currency
+  double ev_pct = 0.0;       // 100 (U-hat - 1)
+  double price_index_hat = 1.0;  // P_C-hat of this household
+};
+
+struct RegionOutcome {
+  double ev = 0.0;
+  double ev_pct = 0.0;  // 100 * ev / benchmark spending
+  double income_base = 0.0;
+  double income_new = 0.0;
+  double consumer_price_hat = 1.0;  // region CPI: spending-weighted over households
+};
+
+struct FactorOutcome {  // one per (region, factor); specific factors: payment-weighted average
+  int region = 0;
+  int factor = 0;
+  double price_hat = 1.0;       // w-hat
+  double real_price_hat = 1.0;  // w-hat / P_C-hat (region CPI)
+};
+
+struct SectorOutcome {  // one per (region, sector) with benchmark output or absorption
+  int region = 0;
+  int sector = 0;
+  double price_hat = 1.0;    // producer price p-hat (1 when no output)
+  double output_hat = 1.0;   // Y-hat (1 when no output)
+  double exports_hat = 1.0;  // value of cross-border shipments at producer prices (1 when none)
+  double imports_hat = 1.0;  // value of cross-border imports at purchaser prices (1 when none)
+  bool has_output = true;
+  bool has_exports = true;
+  bool has_imports = true;
+};
+
+struct FlowOutcome {  // one per benchmark flow with X > 0
+  int exporter = 0;
+  int importer = 0;
+  int sector = 0;
+  double value_base = 0.0;  // X at producer prices
+  double value_new = 0.0;   // X' at producer prices, numeraire units
+};
+
+struct Outcome {
+  std::vector<HouseholdOutcome> households;  // region-major
+  std::vector<RegionOutcome> regions;
+  std::vector<FactorOutcome> factors;        // region-major, then factor
+  std::vector<SectorOutcome> sectors;        // region-major, then sector
+  std::vector<FlowOutcome> flows;            // sector-major, exporter, importer
+  std::string numeraire;                     // description of the numeraire used
+};
+
+}  // namespace ohlin

@@ -1,0 +1,72 @@
+// Scenario files (FORMATS.md "Scenarios"): shocks applied to a benchmark, the numeraire and
+// solver settings.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "calibration/benchmark.h"
+#include "model/policy.h"
+
+namespace ohlin {
+
+enum class ShockType {
+  kTariff, kExportTax, kNtb, kProductivity, kFactorProductivity, kEndowment, kDeficit, kFactorTax
+};
+const char* ShockTypeToString(ShockType type);
+bool StringToShockType(const std::string& name, ShockType* type);
+
+enum class ChangeMode { kSet, kAdd, kScale };
+enum class RentOwner { kNone, kImporter, kExporter };
+
+struct Shock {
+  ShockType type = ShockType::kTariff;
+  ChangeMode mode = ChangeMode::kSet;
+  double value = 0.0;
+  RentOwner rents = RentOwner::kNone;  // ntb only
+  // Resolved selectors: indices into the benchmark's sets (all of them when omitted or "*").
+  std::vector<int> importers, exporters, regions, sectors, factors;
+  std::string where;  // "file:line:column" of the shock, for messages
+};
+
+enum class RedistributionRule { kLumpSum, kProportional, kNone, kCompensate, kShares };
+const char* RedistributionRuleToString(RedistributionRule rule);
+bool StringToRedistributionRule(const std::string& name, RedistributionRule* rule);
+
+struct NumeraireChoice {
+  enum class Kind { kWorldFactorIncome, kFactorPrice };
+  Kind kind = Kind::kWorldFactorIncome;
+  int region = -1;  // kFactorPrice only
+  int factor = -1;
+  std::string Describe(const Benchmark& data) const;  // e.g. "world_factor_income", "USA/capital"
+};
+
+struct SolverSettings {
+  double tolerance = 1e-10;
+  int max_iterations = 200;
+};
+
+struct Scenario {
+  std::string name;
+  std::string path;       // the scenario file
+  std::string data_path;  // the benchmark file, resolved relative to the scenario
+  std::vector<Shock> shocks;
+  RedistributionRule redistribution = RedistributionRule::kLumpSum;
+  // Rule `shares` only: fixed shares of government revenue by household name, in file order.
+  std::vector<std::pair<std::string, double>> redistribution_shares;
+  NumeraireChoice numeraire;
+  SolverSettings solver;
+};
+
+// Reads a scenario file and the benchmark it names. Throws InputError (calibration/errors.h)
+// naming file, line and column for any bad input.
+Scenario LoadScenario(const std::string& path, Benchmark* data);
+
+// Applies the shocks in order to the benchmark policy. Rates on domestic flows are never
+// touched (a selector that includes exporter == importer skips that pair).
+// Throws InputError when a result is invalid (1 + rate <= 0, level <= 0, deficits that no
+// longer sum to zero across regions).
+Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks);
+
+}  // namespace ohlin

@@ -1,0 +1,322 @@
+// Ceres on the equilibrium conditions (MODEL.md section 5). The whole system and its analytic
+// Jacobian are evaluated once per trial point in an EvaluationCallback; each equation is a
+// one-residual block over scalar parameter blocks (the log-hat unknowns) that copies its row
+// out of that cache, so Ceres sees the true sparsity pattern.
+#include "solver/solver.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <numeric>
+
+#include <ceres/ceres.h>
+#include <fmt/format.h>
+
+#include "model/equilibrium.h"
+
+namespace ohlin {
+
+const char* LinearSolverToString(LinearSolver type) {
+  switch (type) {
+    case LinearSolver::kSparseNormalCholesky: return "sparse_normal_cholesky";
+    case LinearSolver::kDenseQr: return "dense_qr";
+  }
+  return "unknown";
+}
+
+bool StringToLinearSolver(const std::string& name, LinearSolver* type) {
+  if (name == "sparse_normal_cholesky") {
+    *type = LinearSolver::kSparseNormalCholesky;
+  } else if (name == "dense_qr") {
+    *type = LinearSolver::kDenseQr;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const char* TerminationTypeToString(TerminationType type) {
+  switch (type) {
+    case TerminationType::kConverged: return "converged";
+    case TerminationType::kNoConvergence: return "no_convergence";
+    case TerminationType::kFailure: return "failure";
+  }
+  return "unknown";
+}
+
+bool SolverOptions::IsValid(std::string* why) const {
+  auto fail = [why](const std::string& message) {
+    if (why != nullptr) *why = message;
+    return false;
+  };
+  if (!(tolerance > 0.0) || !std::isfinite(tolerance)) {
+    return fail(fmt::format("tolerance must be positive and finite (got {})", tolerance));
+  }
+  if (max_iterations < 0) {
+    return fail(fmt::format("max_iterations must be >= 0 (got {})", max_iterations));
+  }
+  if (!(max_seconds > 0.0)) {
+    return fail(fmt::format("max_seconds must be positive (got {})", max_seconds));
+  }
+  if (num_threads < 1) return fail(fmt::format("num_threads must be >= 1 (got {})", num_threads));
+  return true;
+}
+
+std::string SolverSummary::BriefReport() const {
+  return fmt::format("{}: {} iterations, max residual {:.3e}, Walras residual {:.3e}, {:.3f} s",
+                     TerminationTypeToString(termination_type), iterations, final_max_residual,
+                     walras_residual, total_seconds);
+}
+
+std::string SolverSummary::FullReport() const {
+  std::string report = fmt::format(
+      "Solver summary\n"
+      "  termination          {}\n"
+      "  message              {}\n"
+      "  unknowns             {}\n"
+      "  jacobian nonzeros    {}\n"
+      "  iterations           {}\n"
+      "  max residual         {:.3e} -> {:.3e}\n"
+      "  walras residual      {:.3e} ({})\n"
+      "  time: setup {:.4f} s, residuals {:.4f} s, jacobian {:.4f} s, linear solve {:.4f} s, "
+      "total {:.4f} s\n",
+      TerminationTypeToString(termination_type), message, num_unknowns, jacobian_nonzeros,
+      iterations, initial_max_residual, final_max_residual, walras_residual, walras_equation,
+      setup_seconds, residual_seconds, jacobian_seconds, linear_solver_seconds, total_seconds);
+  if (!largest_residuals.empty()) {
+    report += "  largest residuals:\n";
+    for (const ResidualReport& r : largest_residuals) {
+      report += fmt::format("    {:<40} {:.3e}\n", r.equation, r.value);
+    }
+  }
+  return report;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double MaxAbs(const std::vector<double>& v) {
+  double m = 0.0;
+  for (double x : v) m = std::max(m, std::abs(x));
+  return m;
+}
+
+// Evaluates the whole system once per trial point, before Ceres asks the residual blocks.
+class SystemCache : public ceres::EvaluationCallback {
+ public:
+  SystemCache(const EquilibriumSystem& system, const std::vector<double>& state, int threads)
+      : system_(system),
+        state_(state),
+        threads_(threads),
+        residuals_(static_cast<std::size_t>(system.num_rows())),
+        jacobian_(static_cast<std::size_t>(system.num_nonzeros())) {}
+
+  void PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) override {
+    if (!new_evaluation_point && (!evaluate_jacobians || have_jacobian_)) return;
+    const Clock::time_point start = Clock::now();
+    evaluable_ = system_.Evaluate(state_.data(), residuals_.data(),
+                                  evaluate_jacobians ? jacobian_.data() : nullptr, threads_);
+    have_jacobian_ = evaluate_jacobians;
+    (evaluate_jacobians ? jacobian_seconds : residual_seconds) += SecondsSince(start);
+  }
+
+  bool evaluable() const { return evaluable_; }
+  double residual(int row) const { return residuals_[row]; }
+  const double* jacobian_row(int row) const { return &jacobian_[system_.row_start()[row]]; }
+
+  double residual_seconds = 0.0;
+  double jacobian_seconds = 0.0;
+
+ private:
+  const EquilibriumSystem& system_;
+  const std::vector<double>& state_;  // the user parameter blocks Ceres updates
+  int threads_;
+  std::vector<double> residuals_, jacobian_;
+  bool evaluable_ = true;
+  bool have_jacobian_ = false;
+};
+
+// One equation: copies its residual and Jacobian row from the cache.
+class EquationCost : public ceres::CostFunction {
+ public:
+  EquationCost(const SystemCache& cache, int row, int num_columns) : cache_(cache), row_(row) {
+    set_num_residuals(1);
+    mutable_parameter_block_sizes()->assign(static_cast<std::size_t>(num_columns), 1);
+  }
+  bool Evaluate(double const* const* /*parameters*/, double* residuals,
+                double** jacobians) const override {
+    if (!cache_.evaluable()) return false;  // "not evaluable here": Ceres shrinks the step
+    residuals[0] = cache_.residual(row_);
+    if (jacobians != nullptr) {
+      const double* row = cache_.jacobian_row(row_);
+      const int n = static_cast<int>(parameter_block_sizes().size());
+      for (int k = 0; k < n; ++k) {
+        if (jacobians[k] != nullptr) jacobians[k][0] = row[k];
+      }
+    }
+    return true;
+  }
+
+ private:
+  const SystemCache& cache_;
+  int row_;
+};
+
+// Stops Ceres as soon as every scaled residual is below the tolerance at an accepted point.
+class ConvergenceCheck : public ceres::IterationCallback {
+ public:
+  ConvergenceCheck(const EquilibriumSystem& system, const std::vector<double>& state,
+                   double tolerance, int threads)
+      : system_(system), state_(state), tolerance_(tolerance), threads_(threads),
+        residuals_(static_cast<std::size_t>(system.num_rows())) {}
+  ceres::CallbackReturnType operator()(const ceres::IterationSummary& /*summary*/) override {
+    if (system_.Evaluate(state_.data(), residuals_.data(), nullptr, threads_) &&
+        MaxAbs(residuals_) < tolerance_) {
+      converged = true;
+      return ceres::SOLVER_TERMINATE_SUCCESSFULLY;
+    }
+    return ceres::SOLVER_CONTINUE;
+  }
+  bool converged = false;
+
+ private:
+  const EquilibriumSystem& system_;
+  const std::vector<double>& state_;
+  double tolerance_;
+  int threads_;
+  std::vector<double> residuals_;
+};
+
+void FillFinalReport(const EquilibriumSystem& system, const Model& model,
+                     const std::vector<double>& x, SolverSummary* summary) {
+  std::vector<double> residuals(static_cast<std::size_t>(system.num_rows()));
+  if (!system.Evaluate(x.data(), residuals.data(), nullptr)) {
+    summary->final_max_residual = std::numeric_limits<double>::infinity();
+    return;
+  }
+  summary->final_max_residual = MaxAbs(residuals);
+  summary->walras_residual = system.WalrasResidual(x.data());
+  summary->walras_equation = "income balance " + [&] {
+    const Variable& v = model.variables()[model.walras_row()];
+    return model.data().regions[v.a] + "/" + model.data().households[v.a][v.b].name;
+  }();
+  std::vector<int> order(residuals.size());
+  std::iota(order.begin(), order.end(), 0);
+  const std::size_t shown = std::min<std::size_t>(5, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<long>(shown), order.end(),
+                    [&](int a, int b) { return std::abs(residuals[a]) > std::abs(residuals[b]); });
+  summary->largest_residuals.clear();
+  for (std::size_t k = 0; k < shown; ++k) {
+    summary->largest_residuals.push_back({model.EquationName(order[k]), residuals[order[k]]});
+  }
+}
+
+}  // namespace
+
+void Solve(const SolverOptions& options, const Model& model, const Policy& policy, State* state,
+           SolverSummary* summary) {
+  *summary = SolverSummary();
+  const Clock::time_point start = Clock::now();
+  std::string why;
+  if (!options.IsValid(&why)) {
+    summary->message = "invalid solver options: " + why;
+    return;
+  }
+  if (state->size() != static_cast<std::size_t>(model.num_variables())) {
+    summary->message = fmt::format("start has {} values, the model {} unknowns", state->size(),
+                                   model.num_variables());
+    return;
+  }
+  const EquilibriumSystem system(model, policy);
+  summary->num_unknowns = model.num_variables();
+  summary->jacobian_nonzeros = system.num_nonzeros();
+
+  std::vector<double> x = *state;
+  std::vector<double> residuals(static_cast<std::size_t>(system.num_rows()));
+  if (!system.Evaluate(x.data(), residuals.data(), nullptr, options.num_threads)) {
+    summary->message = "the equilibrium conditions are not evaluable at the start";
+    summary->initial_max_residual = std::numeric_limits<double>::infinity();
+    summary->total_seconds = SecondsSince(start);
+    return;
+  }
+  summary->initial_max_residual = MaxAbs(residuals);
+
+  if (summary->initial_max_residual < options.tolerance) {
+    summary->termination_type = TerminationType::kConverged;
+    summary->message = "the start is an equilibrium";
+  } else if (options.max_iterations == 0) {
+    summary->termination_type = TerminationType::kNoConvergence;
+    summary->message = "no iterations allowed (max_iterations: 0) and the start is not an equilibrium";
+  } else {
+    SystemCache cache(system, x, options.num_threads);
+    ceres::Problem::Options problem_options;
+    problem_options.evaluation_callback = &cache;
+    problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
+    ceres::Problem problem(problem_options);
+    const std::vector<int>& row_start = system.row_start();
+    const std::vector<int>& columns = system.columns();
+    std::vector<double*> blocks;
+    for (int row = 0; row < system.num_rows(); ++row) {
+      blocks.clear();
+      for (int k = row_start[row]; k < row_start[row + 1]; ++k) blocks.push_back(&x[columns[k]]);
+      problem.AddResidualBlock(new EquationCost(cache, row, row_start[row + 1] - row_start[row]),
+                               nullptr, blocks);
+    }
+    ConvergenceCheck check(system, x, options.tolerance, options.num_threads);
+    ceres::Solver::Options ceres_options;
+    ceres_options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
+    ceres_options.linear_solver_type = options.linear_solver == LinearSolver::kDenseQr
+                                           ? ceres::DENSE_QR
+                                           : ceres::SPARSE_NORMAL_CHOLESKY;
+    ceres_options.max_num_iterations = options.max_iterations;
+    ceres_options.max_solver_time_in_seconds = options.max_seconds;
+    ceres_options.num_threads = options.num_threads;
+    ceres_options.function_tolerance = 1e-30;
+    ceres_options.gradient_tolerance = 1e-30;
+    ceres_options.parameter_tolerance = 1e-30;
+    ceres_options.initial_trust_region_radius = 1e8;
+    ceres_options.update_state_every_iteration = true;
+    ceres_options.callbacks.push_back(&check);
+    ceres_options.minimizer_progress_to_stdout = options.verbose;
+    ceres_options.logging_type = options.verbose ? ceres::PER_MINIMIZER_ITERATION : ceres::SILENT;
+    summary->setup_seconds = SecondsSince(start);
+    ceres::Solver::Summary ceres_summary;
+    ceres::Solve(ceres_options, &problem, &ceres_summary);
+    summary->iterations = static_cast<int>(ceres_summary.iterations.size()) - 1;
+    summary->residual_seconds = cache.residual_seconds;
+    summary->jacobian_seconds = cache.jacobian_seconds;
+    summary->linear_solver_seconds = ceres_summary.linear_solver_time_in_seconds;
+    if (check.converged) {
+      summary->termination_type = TerminationType::kConverged;
+      summary->message = "every scaled residual is below the tolerance";
+    } else if (ceres_summary.termination_type == ceres::FAILURE) {
+      summary->termination_type = TerminationType::kFailure;
+      summary->message = "Ceres failed: " + ceres_summary.message;
+    } else {
+      summary->termination_type = TerminationType::kNoConvergence;
+      summary->message = "no equilibrium found: " + ceres_summary.message;
+    }
+  }
+  if (summary->termination_type != TerminationType::kFailure) *state = x;
+  FillFinalReport(system, model, x, summary);
+  if (summary->termination_type == TerminationType::kConverged &&
+      summary->final_max_residual >= options.tolerance) {
+    summary->termination_type = TerminationType::kNoConvergence;
+    summary->message = "the final point does not meet the tolerance";
+  }
+  if (summary->termination_type == TerminationType::kNoConvergence) {
+    summary->message += fmt::format(" (max residual {:.3e}", summary->final_max_residual);
+    if (!summary->largest_residuals.empty()) {
+      summary->message += " in " + summary->largest_residuals.front().equation;
+    }
+    summary->message += ")";
+  }
+  summary->total_seconds = SecondsSince(start);
+}
+
+}  // namespace ohlin

@@ -1,0 +1,66 @@
+// Solving the equilibrium (MODEL.md section 5) with Ceres: options, summary, solve.
+// Problem, options and result are three objects: Solve(options, problem, &summary).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/model.h"
+
+namespace ohlin {
+
+enum class LinearSolver { kSparseNormalCholesky, kDenseQr };
+const char* LinearSolverToString(LinearSolver type);
+bool StringToLinearSolver(const std::string& name, LinearSolver* type);
+
+struct SolverOptions {
+  double tolerance = 1e-10;      // every scaled residual below this means converged
+  int max_iterations = 200;
+  double max_seconds = 600.0;
+  int num_threads = 1;
+  LinearSolver linear_solver = LinearSolver::kSparseNormalCholesky;
+  bool verbose = false;          // Ceres progress to stderr
+  // Returns false and says which field broke which bound.
+  bool IsValid(std::string* why) const;
+};
+
+enum class TerminationType {
+  kConverged,           // every scaled residual below tolerance; state holds the equilibrium
+  kNoConvergence,       // iteration or time limit reached; state holds the last iterate
+  kFailure,             // not evaluable, or bad options; state is unchanged
+};
+const char* TerminationTypeToString(TerminationType type);
+
+struct ResidualReport {
+  std::string equation;  // e.g. "goods market CHN/MAN"
+  double value = 0.0;
+};
+
+struct SolverSummary {
+  TerminationType termination_type = TerminationType::kFailure;
+  std::string message = "solve was not called";
+  int iterations = 0;
+  double initial_max_residual = 0.0;
+  double final_max_residual = 0.0;
+  double walras_residual = 0.0;  // the dropped income balance, at the final state
+  std::string walras_equation;
+  std::vector<ResidualReport> largest_residuals;  // up to 5, at the final state
+  int num_unknowns = 0;
+  long long jacobian_nonzeros = 0;
+  double setup_seconds = 0.0;
+  double residual_seconds = 0.0;
+  double jacobian_seconds = 0.0;
+  double linear_solver_seconds = 0.0;
+  double total_seconds = 0.0;
+
+  bool IsConverged() const { return termination_type == TerminationType::kConverged; }
+  std::string BriefReport() const;
+  std::string FullReport() const;
+};
+
+// Solves model(policy) starting from *state (use model.BenchmarkState() for the benchmark).
+// On kConverged and kNoConvergence *state is the last iterate; on kFailure it is unchanged.
+void Solve(const SolverOptions& options, const Model& model, const Policy& policy,
+           State* state, SolverSummary* summary);
+
+}  // namespace ohlin

@@ -1,0 +1,57 @@
+#include "tests/test_support.h"
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+#include <unistd.h>
+
+namespace ohlin::testing {
+
+std::string MakeTempDir(const std::string& tag) {
+  static std::atomic<int> counter{0};
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("ohlin-test-" + tag + "-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+Benchmark MakeTwoByTwo(double armington) {
+  Benchmark b;
+  b.name = "two by two";
+  b.units = "units";
+  b.source = "hand-made test world";
+  b.regions = {"HOME", "FOREIGN"};
+  b.sectors = {"LAB", "CAP"};
+  b.factors = {{"labour", FactorMobility::kMobile}, {"capital", FactorMobility::kMobile}};
+  b.ResizeTables();
+  for (double& e : b.elasticities.armington) e = armington;
+  enum { kLabSector = 0, kCapSector = 1, kLabour = 0, kCapital = 1, kHome = 0, kForeign = 1 };
+  // Value added (no intermediates): HOME is capital abundant (K/L = 110/90).
+  b.factor_payments(kLabour, kLabSector, kHome) = 60;
+  b.factor_payments(kCapital, kLabSector, kHome) = 20;
+  b.factor_payments(kLabour, kCapSector, kHome) = 30;
+  b.factor_payments(kCapital, kCapSector, kHome) = 90;
+  b.factor_payments(kLabour, kLabSector, kForeign) = 90;
+  b.factor_payments(kCapital, kLabSector, kForeign) = 30;
+  b.factor_payments(kLabour, kCapSector, kForeign) = 20;
+  b.factor_payments(kCapital, kCapSector, kForeign) = 60;
+  // Shipments: HOME exports the capital-intensive good, imports the labour-intensive one.
+  b.trade(kLabSector, kHome, kHome) = 60;
+  b.trade(kLabSector, kHome, kForeign) = 20;
+  b.trade(kLabSector, kForeign, kForeign) = 80;
+  b.trade(kLabSector, kForeign, kHome) = 40;
+  b.trade(kCapSector, kHome, kHome) = 80;
+  b.trade(kCapSector, kHome, kForeign) = 40;
+  b.trade(kCapSector, kForeign, kForeign) = 60;
+  b.trade(kCapSector, kForeign, kHome) = 20;
+  for (int r = 0; r < 2; ++r) {
+    b.final_demand[r][0][kLabSector] = 100;
+    b.final_demand[r][0][kCapSector] = 100;
+  }
+  return b;
+}
+
+}  // namespace ohlin::testing
