@@ -21,11 +21,15 @@ namespace ohlin {
 class EquilibriumSystem::RowWriter {
  public:
   explicit RowWriter(int num_variables) : dense_(static_cast<std::size_t>(num_variables), 0.0) {}
+  // Exact zeros are structural (they come from parameters, e.g. sigma = 1 or sigma_VA =
+  // sigma_T): the pattern is recorded at a generic point, so they are left out of it.
   void Add(int col, double value) {
+    if (value == 0.0) return;
     if (recording_) {
       columns_.push_back(col);
     } else {
       dense_[col] += value;
+      touched_.push_back(col);
     }
   }
   void StartPattern() {
@@ -39,15 +43,16 @@ class EquilibriumSystem::RowWriter {
     return columns_;
   }
   void FinishValues(const int* cols, int count, double* out) {
-    for (int k = 0; k < count; ++k) {
-      out[k] = dense_[cols[k]];
-      dense_[cols[k]] = 0.0;
-    }
+    for (int k = 0; k < count; ++k) out[k] = dense_[cols[k]];
+    // Reset every touched entry, in the pattern or not, so that no row leaks into the next.
+    for (int col : touched_) dense_[col] = 0.0;
+    touched_.clear();
   }
 
  private:
   bool recording_ = false;
   std::vector<int> columns_;
+  std::vector<int> touched_;
   std::vector<double> dense_;
 };
 
@@ -68,7 +73,8 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy)
   const std::size_t flows = static_cast<std::size_t>(ns_) * nr_ * nr_;
   log_wedge_.assign(flows, 0.0);
   log_iceberg_.assign(flows, 0.0);
-  revenue_terms_.assign(nr_, {});
+  tariff_terms_.assign(static_cast<std::size_t>(ns_) * nr_, {});
+  export_tax_terms_.assign(static_cast<std::size_t>(ns_) * nr_, {});
   for (int i = 0; i < ns_; ++i) {
     for (int r = 0; r < nr_; ++r) {
       for (int s = 0; s < nr_; ++s) {
@@ -80,8 +86,8 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy)
         log_wedge_[FlowIndex(i, r, s)] =
             std::log1p(tx1) - std::log1p(tx0) + iceberg + std::log1p(tm1) - std::log1p(tm0);
         if (data.trade(i, r, s) > 0.0 && r != s) {
-          if (tm1 != 0.0) revenue_terms_[s].push_back({i, r, s, tm1 * (1.0 + tx1)});
-          if (tx1 != 0.0) revenue_terms_[r].push_back({i, r, s, tx1});
+          if (tm1 != 0.0) tariff_terms_[i * nr_ + s].push_back({r, s, tm1 * (1.0 + tx1)});
+          if (tx1 != 0.0) export_tax_terms_[i * nr_ + r].push_back({r, s, tx1});
         }
       }
     }
@@ -98,8 +104,10 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy)
                  policy.factor_productivity.data().end(), log_factor_productivity_.begin(),
                  SafeLog);
 
-  // The Jacobian pattern: run every row once in recording mode at the benchmark.
-  const std::vector<double> x(static_cast<std::size_t>(num_rows_), 0.0);
+  // The Jacobian pattern: run every row once in recording mode at a generic point near the
+  // benchmark, where no derivative is zero by coincidence.
+  std::vector<double> x = model.BenchmarkState();
+  for (std::size_t k = 0; k < x.size(); ++k) x[k] += 0.01 * std::sin(1.0 + static_cast<double>(k));
   RowWriter writer(num_rows_);
   row_start_.assign(1, 0);
   for (int row = 0; row < num_rows_; ++row) {
@@ -203,16 +211,16 @@ double EquilibriumSystem::IncomeBalance(int r, int h, const double* x, RowWriter
   }
   // Tariffs, export taxes: lump sum per capita (MODEL.md section 6, rule lump_sum).
   if (hh.revenue_share != 0.0) {
-    for (const RevenueTerm& term : revenue_terms_[r]) {
-      const int i = term.sector, o = term.exporter, d = term.importer;
-      const double value = hh.revenue_share * term.rate * data.trade(i, o, d) *
-                           std::exp(LogShipmentHat(x, i, o, d));
-      income += value;
-      if (writer != nullptr) {
-        const double sigma = model_.composite(i, d)->sigma;
-        writer->Add(model_.producer_price_index(i, o), -(1.0 - sigma) * value * scale);
-        writer->Add(model_.composite_quantity_index(i, d), -value * scale);
-        writer->Add(model_.composite_price_index(i, d), -sigma * value * scale);
+    for (int i = 0; i < ns_; ++i) {
+      if (const int t = model_.tariff_revenue_index(i, r); t >= 0) {
+        const double weight = hh.revenue_share * model_.composite(i, r)->absorption;
+        income += weight * x[t];
+        if (writer != nullptr) writer->Add(t, -weight * scale);
+      }
+      if (const int e = model_.export_tax_revenue_index(i, r); e >= 0) {
+        const double weight = hh.revenue_share * model_.sector(i, r)->output;
+        income += weight * x[e];
+        if (writer != nullptr) writer->Add(e, -weight * scale);
       }
     }
   }
@@ -220,6 +228,25 @@ double EquilibriumSystem::IncomeBalance(int r, int h, const double* x, RowWriter
   const double deficit =
       hh.deficit + hh.deficit_share * (policy_.deficit[r] - model_.benchmark_deficit(r));
   return spending_hat - (income + deficit) * scale;
+}
+
+double EquilibriumSystem::Revenue(const std::vector<RevenueTerm>& terms, int i, int index,
+                                  double scale, const double* x, RowWriter* writer) const {
+  const Benchmark& data = model_.data();
+  double collected = 0.0;
+  if (writer != nullptr) writer->Add(index, 1.0);
+  for (const RevenueTerm& term : terms) {
+    const int o = term.exporter, d = term.importer;
+    const double value = term.rate * data.trade(i, o, d) * std::exp(LogShipmentHat(x, i, o, d)) / scale;
+    collected += value;
+    if (writer != nullptr) {
+      const double sigma = model_.composite(i, d)->sigma;
+      writer->Add(model_.producer_price_index(i, o), -(1.0 - sigma) * value);
+      writer->Add(model_.composite_quantity_index(i, d), -value);
+      writer->Add(model_.composite_price_index(i, d), -sigma * value);
+    }
+  }
+  return x[index] - collected;
 }
 
 void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
@@ -421,6 +448,14 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
       }
       return;
     }
+    case VariableKind::kTariffRevenue:
+      *residual = Revenue(tariff_terms_[v.a * nr_ + v.b], v.a, row,
+                          model_.composite(v.a, v.b)->absorption, x, writer);
+      return;
+    case VariableKind::kExportTaxRevenue:
+      *residual = Revenue(export_tax_terms_[v.a * nr_ + v.b], v.a, row,
+                          model_.sector(v.a, v.b)->output, x, writer);
+      return;
     case VariableKind::kSpending: {
       if (row != model_.walras_row()) {
         *residual = IncomeBalance(v.a, v.b, x, writer);

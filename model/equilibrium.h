@@ -41,11 +41,14 @@ class EquilibriumSystem {
   double LogShipmentHat(const double* x, int i, int r, int s) const;
 
  private:
-  struct RevenueTerm {
-    int sector, exporter, importer;
-    double rate;  // revenue per unit of producer value X': tm'(1+tx') and/or tx'
-  };
   class RowWriter;
+  struct RevenueTerm {
+    int exporter, importer;
+    double rate;  // revenue per unit of producer value X': tm'(1+tx') or tx'
+  };
+  // Revenue definition rows: revenue / scale - sum of taxed flows / scale.
+  double Revenue(const std::vector<RevenueTerm>& terms, int i, int index, double scale,
+                 const double* x, RowWriter* writer) const;
   void EvaluateRows(const double* x, double* residuals, RowWriter* writer, int begin,
                     int end) const;
   void EvaluateRow(int row, const double* x, double* residual, RowWriter* writer) const;
@@ -62,7 +65,8 @@ class EquilibriumSystem {
   std::vector<double> log_productivity_;         // log a(i,r)
   std::vector<double> log_factor_productivity_;  // log a(f,i,r) at [(f*S+i)*N+r]
   std::vector<double> log_endowment_;            // log E_f(f,r)
-  std::vector<std::vector<RevenueTerm>> revenue_terms_;  // per region
+  std::vector<std::vector<RevenueTerm>> tariff_terms_;      // per composite [i * N + s]
+  std::vector<std::vector<RevenueTerm>> export_tax_terms_;  // per sector [i * N + r]
   std::vector<int> row_start_, columns_;
 };
 

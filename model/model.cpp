@@ -215,6 +215,31 @@ void ModelBuilder::Build(Model* m) {
     }
   }
   m->walras_row_ = m->spending_[nr - 1].back();
+
+  // Revenue variables: one per composite with a foreign origin, one per sector with a foreign
+  // destination (any of them may be taxed by a scenario).
+  m->tariff_revenue_.assign(static_cast<std::size_t>(ns) * nr, -1);
+  m->export_tax_revenue_.assign(static_cast<std::size_t>(ns) * nr, -1);
+  for (int r = 0; r < nr; ++r) {
+    for (int i = 0; i < ns; ++i) {
+      if (const Model::Composite* comp = m->composite(i, r)) {
+        for (int o : comp->origin_ids) {
+          if (o == r) continue;
+          m->tariff_revenue_[i * nr + r] = m->num_variables();
+          m->variables_.push_back({VariableKind::kTariffRevenue, i, r});
+          break;
+        }
+      }
+      if (const Model::Sector* sec = m->sector(i, r)) {
+        for (int s : sec->dest_ids) {
+          if (s == r) continue;
+          m->export_tax_revenue_[i * nr + r] = m->num_variables();
+          m->variables_.push_back({VariableKind::kExportTaxRevenue, i, r});
+          break;
+        }
+      }
+    }
+  }
 }
 
 Model Model::Calibrate(const Benchmark& data, const Numeraire& numeraire) {
@@ -246,6 +271,26 @@ int Model::factor_price_index(int f, int i, int r) const {
   return factor_price_[(f * ns_ + i) * nr_ + r];
 }
 
+State Model::BenchmarkState() const {
+  State x(variables_.size(), 0.0);
+  const Benchmark& d = data_;
+  for (int r = 0; r < nr_; ++r) {
+    for (int i = 0; i < ns_; ++i) {
+      if (const int t = tariff_revenue_index(i, r); t >= 0) {
+        for (int o = 0; o < nr_; ++o) {
+          x[t] += d.tariffs(i, o, r) * (1.0 + d.export_taxes(i, o, r)) * d.trade(i, o, r);
+        }
+        x[t] /= composite(i, r)->absorption;
+      }
+      if (const int e = export_tax_revenue_index(i, r); e >= 0) {
+        for (int s = 0; s < nr_; ++s) x[e] += d.export_taxes(i, r, s) * d.trade(i, r, s);
+        x[e] /= sector(i, r)->output;
+      }
+    }
+  }
+  return x;
+}
+
 double Model::benchmark_spending(int r) const {
   double total = 0.0;
   for (const HouseholdParams& hh : households_[r]) total += hh.spending;
@@ -271,6 +316,10 @@ std::string Model::EquationName(int row) const {
     case VariableKind::kSpending:
       if (row == walras_row_) return "numeraire " + numeraire_.description;
       return fmt::format("income balance {}/{}", d.regions[v.a], d.households[v.a][v.b].name);
+    case VariableKind::kTariffRevenue:
+      return fmt::format("tariff revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kExportTaxRevenue:
+      return fmt::format("export tax revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
   }
   return "?";
 }

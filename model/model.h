@@ -29,17 +29,22 @@ struct Numeraire {
 //   composite price P(i,s)                       <->  composite (Armington) market
 //   composite quantity A(i,s)                    <->  zero profit of the composite
 //   spending E(r,h)                              <->  income balance
+//   tariff revenue t(i,s) of composite i in s    <->  its definition (sum over foreign origins)
+//   export-tax revenue x(i,r) of sector i in r   <->  its definition (sum over destinations)
+// Revenues are levels relative to absorption (tariffs) or output (export taxes), not logs:
+// they may be zero or negative. They keep each income balance sparse: without them it would
+// depend on every producer price of the world, and the normal equations would fill in.
 // The income balance of the last household of the last region is replaced by the numeraire
 // and reported as the Walras residual.
 enum class VariableKind { kFactorPrice, kProducerPrice, kOutput, kCompositePrice,
-                          kCompositeQuantity, kSpending };
+                          kCompositeQuantity, kSpending, kTariffRevenue, kExportTaxRevenue };
 
 struct Variable {
   VariableKind kind;
   int a = -1, b = -1, c = -1;  // (f, i or -1, r), (i, r), (i, r), (i, s), (i, s), (r, h)
 };
 
-using State = std::vector<double>;  // logs of hats, one per variable
+using State = std::vector<double>;  // logs of hats (revenues: levels), one per variable
 
 class Model {
  public:
@@ -51,7 +56,8 @@ class Model {
   const Numeraire& numeraire() const { return numeraire_; }
   int num_variables() const { return static_cast<int>(variables_.size()); }
   const std::vector<Variable>& variables() const { return variables_; }
-  State BenchmarkState() const { return State(variables_.size(), 0.0); }
+  // The benchmark: every hat 1 (log 0), revenues at their benchmark levels.
+  State BenchmarkState() const;
   std::string EquationName(int row) const;  // e.g. "goods market CHN/MAN"
   int walras_row() const { return walras_row_; }
 
@@ -62,6 +68,8 @@ class Model {
   int composite_price_index(int i, int s) const { return composite_price_[i * nr_ + s]; }
   int composite_quantity_index(int i, int s) const { return composite_quantity_[i * nr_ + s]; }
   int spending_index(int r, int h) const { return spending_[r][h]; }
+  int tariff_revenue_index(int i, int s) const { return tariff_revenue_[i * nr_ + s]; }
+  int export_tax_revenue_index(int i, int r) const { return export_tax_revenue_[i * nr_ + r]; }
 
   // Calibrated parameters, public for kernels and tests (read-only through const Model&).
   struct Sector {         // production of sector i in region r with Y > 0
@@ -119,6 +127,7 @@ class Model {
   std::vector<int> factor_price_;     // [(f * S + i) * N + r], i = 0 for mobile
   std::vector<int> producer_price_, output_, composite_price_, composite_quantity_;
   std::vector<std::vector<int>> spending_;
+  std::vector<int> tariff_revenue_, export_tax_revenue_;
   std::vector<int> sector_slot_, composite_slot_;
   std::vector<Sector> sectors_;
   std::vector<Composite> composites_;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <memory>
 #include <numeric>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "model/equilibrium.h"
+#include "solver/newton.h"
 
 namespace ohlin {
 
@@ -30,6 +32,28 @@ bool StringToLinearSolver(const std::string& name, LinearSolver* type) {
     *type = LinearSolver::kSparseNormalCholesky;
   } else if (name == "dense_qr") {
     *type = LinearSolver::kDenseQr;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const char* SolverMethodToString(SolverMethod method) {
+  switch (method) {
+    case SolverMethod::kAuto: return "auto";
+    case SolverMethod::kNewton: return "newton";
+    case SolverMethod::kLevenbergMarquardt: return "levenberg_marquardt";
+  }
+  return "unknown";
+}
+
+bool StringToSolverMethod(const std::string& name, SolverMethod* method) {
+  if (name == "auto") {
+    *method = SolverMethod::kAuto;
+  } else if (name == "newton") {
+    *method = SolverMethod::kNewton;
+  } else if (name == "levenberg_marquardt") {
+    *method = SolverMethod::kLevenbergMarquardt;
   } else {
     return false;
   }
@@ -74,6 +98,7 @@ std::string SolverSummary::FullReport() const {
       "Solver summary\n"
       "  termination          {}\n"
       "  message              {}\n"
+      "  method               {}\n"
       "  unknowns             {}\n"
       "  jacobian nonzeros    {}\n"
       "  iterations           {}\n"
@@ -81,7 +106,7 @@ std::string SolverSummary::FullReport() const {
       "  walras residual      {:.3e} ({})\n"
       "  time: setup {:.4f} s, residuals {:.4f} s, jacobian {:.4f} s, linear solve {:.4f} s, "
       "total {:.4f} s\n",
-      TerminationTypeToString(termination_type), message, num_unknowns, jacobian_nonzeros,
+      TerminationTypeToString(termination_type), message, method, num_unknowns, jacobian_nonzeros,
       iterations, initial_max_residual, final_max_residual, walras_residual, walras_equation,
       setup_seconds, residual_seconds, jacobian_seconds, linear_solver_seconds, total_seconds);
   if (!largest_residuals.empty()) {
@@ -216,6 +241,63 @@ void FillFinalReport(const EquilibriumSystem& system, const Model& model,
   }
 }
 
+// Levenberg–Marquardt in Ceres from *x; adds to the summary's iterations and timings.
+void SolveWithCeres(const SolverOptions& options, const EquilibriumSystem& system,
+                    Clock::time_point start, std::vector<double>* state, SolverSummary* summary) {
+  std::vector<double>& x = *state;
+  const int newton_iterations = summary->iterations;
+  const Clock::time_point setup_start = Clock::now();
+  SystemCache cache(system, x, options.num_threads);
+  ceres::Problem::Options problem_options;
+  problem_options.evaluation_callback = &cache;
+  problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
+  ceres::Problem problem(problem_options);
+  const std::vector<int>& row_start = system.row_start();
+  const std::vector<int>& columns = system.columns();
+  std::vector<double*> blocks;
+  for (int row = 0; row < system.num_rows(); ++row) {
+    blocks.clear();
+    for (int k = row_start[row]; k < row_start[row + 1]; ++k) blocks.push_back(&x[columns[k]]);
+    problem.AddResidualBlock(new EquationCost(cache, row, row_start[row + 1] - row_start[row]),
+                             nullptr, blocks);
+  }
+  ConvergenceCheck check(system, x, options.tolerance, options.num_threads);
+  ceres::Solver::Options ceres_options;
+  ceres_options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
+  ceres_options.linear_solver_type = options.linear_solver == LinearSolver::kDenseQr
+                                         ? ceres::DENSE_QR
+                                         : ceres::SPARSE_NORMAL_CHOLESKY;
+  ceres_options.max_num_iterations = std::max(1, options.max_iterations - newton_iterations);
+  ceres_options.max_solver_time_in_seconds = std::max(1e-3, options.max_seconds - SecondsSince(start));
+  ceres_options.num_threads = options.num_threads;
+  ceres_options.function_tolerance = 1e-30;
+  ceres_options.gradient_tolerance = 1e-30;
+  ceres_options.parameter_tolerance = 1e-30;
+  ceres_options.initial_trust_region_radius = 1e8;
+  ceres_options.update_state_every_iteration = true;
+  ceres_options.callbacks.push_back(&check);
+  ceres_options.minimizer_progress_to_stdout = options.verbose;
+  ceres_options.logging_type = options.verbose ? ceres::PER_MINIMIZER_ITERATION : ceres::SILENT;
+  summary->setup_seconds += SecondsSince(setup_start);
+  ceres::Solver::Summary ceres_summary;
+  ceres::Solve(ceres_options, &problem, &ceres_summary);
+  if (options.verbose) std::fprintf(stderr, "%s\n", ceres_summary.FullReport().c_str());
+  summary->iterations = newton_iterations + static_cast<int>(ceres_summary.iterations.size()) - 1;
+  summary->residual_seconds += cache.residual_seconds;
+  summary->jacobian_seconds += cache.jacobian_seconds;
+  summary->linear_solver_seconds += ceres_summary.linear_solver_time_in_seconds;
+  if (check.converged) {
+    summary->termination_type = TerminationType::kConverged;
+    summary->message = "every scaled residual is below the tolerance";
+  } else if (ceres_summary.termination_type == ceres::FAILURE) {
+    summary->termination_type = TerminationType::kFailure;
+    summary->message = "Ceres failed: " + ceres_summary.message;
+  } else {
+    summary->termination_type = TerminationType::kNoConvergence;
+    summary->message = "no equilibrium found: " + ceres_summary.message;
+  }
+}
+
 }  // namespace
 
 void Solve(const SolverOptions& options, const Model& model, const Policy& policy, State* state,
@@ -253,53 +335,33 @@ void Solve(const SolverOptions& options, const Model& model, const Policy& polic
     summary->termination_type = TerminationType::kNoConvergence;
     summary->message = "no iterations allowed (max_iterations: 0) and the start is not an equilibrium";
   } else {
-    SystemCache cache(system, x, options.num_threads);
-    ceres::Problem::Options problem_options;
-    problem_options.evaluation_callback = &cache;
-    problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
-    ceres::Problem problem(problem_options);
-    const std::vector<int>& row_start = system.row_start();
-    const std::vector<int>& columns = system.columns();
-    std::vector<double*> blocks;
-    for (int row = 0; row < system.num_rows(); ++row) {
-      blocks.clear();
-      for (int k = row_start[row]; k < row_start[row + 1]; ++k) blocks.push_back(&x[columns[k]]);
-      problem.AddResidualBlock(new EquationCost(cache, row, row_start[row + 1] - row_start[row]),
-                               nullptr, blocks);
-    }
-    ConvergenceCheck check(system, x, options.tolerance, options.num_threads);
-    ceres::Solver::Options ceres_options;
-    ceres_options.trust_region_strategy_type = ceres::LEVENBERG_MARQUARDT;
-    ceres_options.linear_solver_type = options.linear_solver == LinearSolver::kDenseQr
-                                           ? ceres::DENSE_QR
-                                           : ceres::SPARSE_NORMAL_CHOLESKY;
-    ceres_options.max_num_iterations = options.max_iterations;
-    ceres_options.max_solver_time_in_seconds = options.max_seconds;
-    ceres_options.num_threads = options.num_threads;
-    ceres_options.function_tolerance = 1e-30;
-    ceres_options.gradient_tolerance = 1e-30;
-    ceres_options.parameter_tolerance = 1e-30;
-    ceres_options.initial_trust_region_radius = 1e8;
-    ceres_options.update_state_every_iteration = true;
-    ceres_options.callbacks.push_back(&check);
-    ceres_options.minimizer_progress_to_stdout = options.verbose;
-    ceres_options.logging_type = options.verbose ? ceres::PER_MINIMIZER_ITERATION : ceres::SILENT;
-    summary->setup_seconds = SecondsSince(start);
-    ceres::Solver::Summary ceres_summary;
-    ceres::Solve(ceres_options, &problem, &ceres_summary);
-    summary->iterations = static_cast<int>(ceres_summary.iterations.size()) - 1;
-    summary->residual_seconds = cache.residual_seconds;
-    summary->jacobian_seconds = cache.jacobian_seconds;
-    summary->linear_solver_seconds = ceres_summary.linear_solver_time_in_seconds;
-    if (check.converged) {
-      summary->termination_type = TerminationType::kConverged;
-      summary->message = "every scaled residual is below the tolerance";
-    } else if (ceres_summary.termination_type == ceres::FAILURE) {
-      summary->termination_type = TerminationType::kFailure;
-      summary->message = "Ceres failed: " + ceres_summary.message;
+    bool done = false;
+    if (options.method != SolverMethod::kLevenbergMarquardt) {
+      summary->setup_seconds = SecondsSince(start);
+      const NewtonResult newton = SolveNewton(system, options.tolerance, options.max_iterations,
+                                              options.max_seconds, options.num_threads, &x);
+      summary->iterations = newton.iterations;
+      summary->residual_seconds = newton.residual_seconds;
+      summary->jacobian_seconds = newton.jacobian_seconds;
+      summary->linear_solver_seconds = newton.linear_solver_seconds;
+      summary->method = "newton (sparse LU)";
+      if (newton.converged) {
+        summary->termination_type = TerminationType::kConverged;
+        summary->message = newton.message;
+        done = true;
+      } else if (options.method == SolverMethod::kNewton) {
+        summary->termination_type = TerminationType::kNoConvergence;
+        summary->message = "no equilibrium found: Newton: " + newton.message;
+        done = true;
+      } else {
+        summary->method = "newton (sparse LU), then levenberg_marquardt (Ceres) after: " +
+                          newton.message;
+      }
     } else {
-      summary->termination_type = TerminationType::kNoConvergence;
-      summary->message = "no equilibrium found: " + ceres_summary.message;
+      summary->method = "levenberg_marquardt (Ceres)";
+    }
+    if (!done) {
+      SolveWithCeres(options, system, start, &x, summary);
     }
   }
   if (summary->termination_type != TerminationType::kFailure) *state = x;

@@ -9,6 +9,14 @@
 
 namespace ohlin {
 
+// How the equilibrium is found. kAuto: Newton's method with a sparse LU factorisation of the
+// square Jacobian (fast: one factorisation per step), and if it does not converge, Ceres'
+// Levenberg–Marquardt from the best point Newton reached (robust: a trust region).
+enum class SolverMethod { kAuto, kNewton, kLevenbergMarquardt };
+const char* SolverMethodToString(SolverMethod method);
+bool StringToSolverMethod(const std::string& name, SolverMethod* method);
+
+// Linear solver inside Ceres' Levenberg–Marquardt.
 enum class LinearSolver { kSparseNormalCholesky, kDenseQr };
 const char* LinearSolverToString(LinearSolver type);
 bool StringToLinearSolver(const std::string& name, LinearSolver* type);
@@ -18,6 +26,7 @@ struct SolverOptions {
   int max_iterations = 200;
   double max_seconds = 600.0;
   int num_threads = 1;
+  SolverMethod method = SolverMethod::kAuto;
   LinearSolver linear_solver = LinearSolver::kSparseNormalCholesky;
   bool verbose = false;          // Ceres progress to stderr
   // Returns false and says which field broke which bound.
@@ -39,7 +48,8 @@ struct ResidualReport {
 struct SolverSummary {
   TerminationType termination_type = TerminationType::kFailure;
   std::string message = "solve was not called";
-  int iterations = 0;
+  std::string method;  // what found the answer, e.g. "newton (sparse LU)"
+  int iterations = 0;  // Newton steps plus Levenberg–Marquardt iterations
   double initial_max_residual = 0.0;
   double final_max_residual = 0.0;
   double walras_residual = 0.0;  // the dropped income balance, at the final state

@@ -1,0 +1,180 @@
+// `ohlin bench`: problem sizes, iterations, time per phase and peak memory for the default
+// scenario and a 30-region synthetic world; `--scaling` fits time ~ size^k over a ladder.
+// A report for people, never a timed test.
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+#include "calibration/errors.h"
+#include "calibration/synth.h"
+
+namespace ohlin::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double PeakMemoryMegabytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports kilobytes
+}
+
+struct BenchRun {
+  std::string label;
+  int regions = 0;
+  SolverSummary summary;
+  double calibrate_seconds = 0.0;
+  double solve_seconds = 0.0;
+};
+
+BenchRun SolveAndTime(const std::string& label, const Model& model, const Policy& policy,
+                      const SolverOptions& options, double calibrate_seconds) {
+  BenchRun run;
+  run.label = label;
+  run.regions = static_cast<int>(model.data().num_regions());
+  run.calibrate_seconds = calibrate_seconds;
+  State state = model.BenchmarkState();
+  const Clock::time_point start = Clock::now();
+  Solve(options, model, policy, &state, &run.summary);
+  run.solve_seconds = SecondsSince(start);
+  return run;
+}
+
+void PrintRun(const BenchRun& run) {
+  const SolverSummary& summary = run.summary;
+  std::cout << fmt::format("\n{}\n", run.label);
+  std::cout << fmt::format("  status              {} ({})\n",
+                           TerminationTypeToString(summary.termination_type), summary.message);
+  std::cout << fmt::format("  unknowns            {}\n", summary.num_unknowns);
+  std::cout << fmt::format("  Jacobian nonzeros   {}\n", summary.jacobian_nonzeros);
+  std::cout << fmt::format("  iterations          {}\n", summary.iterations);
+  std::cout << fmt::format("  max residual        {:.3e}\n", summary.final_max_residual);
+  std::cout << fmt::format("  read + calibrate    {:9.3f} s\n", run.calibrate_seconds);
+  std::cout << fmt::format("  solver setup        {:9.3f} s\n", summary.setup_seconds);
+  std::cout << fmt::format("  residual            {:9.3f} s\n", summary.residual_seconds);
+  std::cout << fmt::format("  Jacobian            {:9.3f} s\n", summary.jacobian_seconds);
+  std::cout << fmt::format("  linear solve        {:9.3f} s\n", summary.linear_solver_seconds);
+  std::cout << fmt::format("  solve (wall)        {:9.3f} s\n", run.solve_seconds);
+  std::cout << fmt::format("  peak memory so far  {:9.1f} MB\n", PeakMemoryMegabytes());
+}
+
+std::string FindDefaultScenario(const std::string& executable_path) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates = {fs::path("scenarios") / "default.yaml"};
+  std::error_code error;
+  const fs::path executable = fs::canonical(fs::path(executable_path), error);
+  if (!error) {
+    candidates.push_back(executable.parent_path() / ".." / "scenarios" / "default.yaml");
+  }
+  for (const fs::path& candidate : candidates) {
+    if (fs::exists(candidate)) return candidate.lexically_normal().string();
+  }
+  return "";
+}
+
+// A synthetic world with +0.10 on every cross-border tariff.
+BenchRun RunSynthetic(int regions, int sectors, int factors, const SolverOptions& options) {
+  SynthOptions synth;
+  synth.regions = regions;
+  synth.sectors = sectors;
+  synth.factors = factors;
+  synth.seed = 1;
+  std::string why;
+  if (!synth.IsValid(&why)) throw InputError(fmt::format("ohlin bench: {}", why));
+  const Benchmark data = Synthesize(synth);
+  const Clock::time_point start = Clock::now();
+  const Model model = Model::Calibrate(data);
+  const double calibrate_seconds = SecondsSince(start);
+  Policy policy = Policy::Benchmark(data);
+  for (std::size_t i = 0; i < data.num_sectors(); ++i) {
+    for (std::size_t r = 0; r < data.num_regions(); ++r) {
+      for (std::size_t s = 0; s < data.num_regions(); ++s) {
+        if (r != s) policy.tariffs(i, r, s) += 0.10;
+      }
+    }
+  }
+  return SolveAndTime(
+      fmt::format("synthetic {}x{}x{} (seed 1), every tariff +0.10", regions, sectors, factors),
+      model, policy, options, calibrate_seconds);
+}
+
+// Least-squares slope of log(y) on log(x).
+double LogLogSlope(const std::vector<double>& x, const std::vector<double>& y) {
+  double mean_x = 0.0, mean_y = 0.0;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    mean_x += std::log(x[k]);
+    mean_y += std::log(y[k]);
+  }
+  mean_x /= static_cast<double>(x.size());
+  mean_y /= static_cast<double>(y.size());
+  double covariance = 0.0, variance = 0.0;
+  for (std::size_t k = 0; k < x.size(); ++k) {
+    covariance += (std::log(x[k]) - mean_x) * (std::log(y[k]) - mean_y);
+    variance += (std::log(x[k]) - mean_x) * (std::log(x[k]) - mean_x);
+  }
+  return variance > 0.0 ? covariance / variance : 0.0;
+}
+
+void RunScaling(const SolverOptions& options) {
+  std::cout << "\nScaling: synthetic worlds, 20 sectors, 4 factors, every tariff +0.10\n";
+  std::cout << fmt::format("  {:>7} {:>9} {:>12} {:>10} {:>10} {:>10}\n", "regions", "unknowns",
+                           "nonzeros", "iterations", "seconds", "status");
+  std::vector<double> regions, unknowns, seconds;
+  for (const int size : {10, 20, 40}) {
+    const BenchRun run = RunSynthetic(size, 20, 4, options);
+    const double total = run.calibrate_seconds + run.solve_seconds;
+    std::cout << fmt::format("  {:>7} {:>9} {:>12} {:>10} {:>10.3f} {:>10}\n", size,
+                             run.summary.num_unknowns, run.summary.jacobian_nonzeros,
+                             run.summary.iterations, total,
+                             TerminationTypeToString(run.summary.termination_type));
+    std::cout.flush();
+    if (total > 0.0 && run.summary.num_unknowns > 0) {
+      regions.push_back(size);
+      unknowns.push_back(run.summary.num_unknowns);
+      seconds.push_back(total);
+    }
+  }
+  if (seconds.size() >= 2) {
+    std::cout << fmt::format("  time grows as regions^{:.2f}, or as unknowns^{:.2f}\n",
+                             LogLogSlope(regions, seconds), LogLogSlope(unknowns, seconds));
+  }
+  std::cout << fmt::format("  peak memory {:.1f} MB\n", PeakMemoryMegabytes());
+}
+
+}  // namespace
+
+int RunBench(const BenchArguments& arguments) {
+  const Clock::time_point start = Clock::now();
+  SolverOptions options;
+  options.num_threads = arguments.threads;
+
+  const std::string scenario_path = FindDefaultScenario(arguments.executable_path);
+  if (scenario_path.empty()) {
+    std::cout << "default scenario not found (tried ./scenarios/default.yaml and "
+                 "<exe dir>/../scenarios/default.yaml): skipped\n";
+  } else {
+    const Clock::time_point prepare_start = Clock::now();
+    const PreparedScenario prepared = PrepareScenario(scenario_path, arguments.threads, false);
+    PrintRun(SolveAndTime(
+        fmt::format("default scenario: {} ({})", prepared.scenario.name, scenario_path),
+        prepared.model, prepared.policy, prepared.options, SecondsSince(prepare_start)));
+  }
+  PrintRun(RunSynthetic(30, 20, 4, options));
+  if (arguments.scaling) RunScaling(options);
+  std::cout << fmt::format("\ntotal wall time {:.3f} s, peak memory {:.1f} MB\n",
+                           SecondsSince(start), PeakMemoryMegabytes());
+  return kSuccess;
+}
+
+}  // namespace ohlin::app

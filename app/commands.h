@@ -1,0 +1,66 @@
+// The subcommands of `ohlin` (FORMATS.md "Command line"). Each returns the process exit
+// status; InputError and other exceptions propagate to main, which maps them to statuses.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "calibration/benchmark.h"
+#include "model/model.h"
+#include "model/policy.h"
+#include "scenarios/scenario.h"
+#include "solver/solver.h"
+
+namespace ohlin::app {
+
+// Exit statuses of FORMATS.md: never anything else.
+enum ExitStatus : int { kSuccess = 0, kBadInput = 1, kNoEquilibrium = 2 };
+
+struct SolveArguments {
+  std::string scenario_path;
+  std::string out_dir;  // empty: results/<safe scenario name>
+  int threads = 1;
+  bool verbose = false;
+};
+
+struct CheckArguments {
+  std::string data_path;
+};
+
+struct SynthArguments {
+  int regions = 3;
+  int sectors = 3;
+  int factors = 3;
+  int households = 1;
+  std::uint64_t seed = 1;
+  std::string out_dir;
+};
+
+struct BenchArguments {
+  bool scaling = false;
+  int threads = 1;
+  std::string executable_path;  // argv[0], to find scenarios/default.yaml
+};
+
+int RunSolve(const SolveArguments& arguments);
+int RunCheck(const CheckArguments& arguments);
+int RunSynth(const SynthArguments& arguments);
+int RunBench(const BenchArguments& arguments);
+
+// A scenario read, validated and turned into a model, a policy and solver options: every
+// input check happens here, before anything is written.
+struct PreparedScenario {
+  Benchmark data;
+  Scenario scenario;
+  Model model;
+  Policy policy;
+  SolverOptions options;
+};
+
+// Throws InputError for any bad input, including solver settings that SolverOptions rejects.
+PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, bool verbose);
+
+// The model's numeraire for a scenario's choice, with its description.
+Numeraire ToModelNumeraire(const NumeraireChoice& choice, const Benchmark& data);
+
+}  // namespace ohlin::app

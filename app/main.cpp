@@ -1,0 +1,108 @@
+// The `ohlin` command: solve, check, synth and bench (FORMATS.md "Command line").
+// Exit status: 0 success, 1 bad input or usage, 2 no equilibrium found; never a crash.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+
+#include "app/commands.h"
+#include "calibration/errors.h"
+
+namespace {
+
+using ohlin::app::kBadInput;
+
+std::string ExecutablePath(const char* argv0) {
+  std::error_code error;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string(argv0) : self.string();
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{
+      "ohlin: who wins and who loses from trade policy, in every country.\n"
+      "A Heckscher-Ohlin model with Armington trade and input-output links."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", OHLIN_VERSION);
+
+  ohlin::app::SolveArguments solve_arguments;
+  CLI::App* solve = app.add_subcommand("solve", "Solve a scenario and write its result files");
+  solve->add_option("scenario", solve_arguments.scenario_path, "Scenario file (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  solve->add_option("--out", solve_arguments.out_dir,
+                    "Result folder (default: results/<scenario name>)");
+  solve->add_option("--threads", solve_arguments.threads, "Threads for the solver")
+      ->check(CLI::Range(1, 1024));
+  solve->add_flag("--verbose", solve_arguments.verbose, "Print the solver's progress");
+
+  ohlin::app::CheckArguments check_arguments;
+  CLI::App* check = app.add_subcommand(
+      "check", "Check a benchmark: totals, deficits, accounting identities, replication");
+  check->add_option("data", check_arguments.data_path, "Benchmark file (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+
+  ohlin::app::SynthArguments synth_arguments;
+  CLI::App* synth = app.add_subcommand("synth", "Write a generated, balanced benchmark");
+  synth->add_option("--regions", synth_arguments.regions, "Number of regions")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  synth->add_option("--sectors", synth_arguments.sectors, "Number of sectors")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  synth->add_option("--factors", synth_arguments.factors, "Number of factors")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  synth->add_option("--households", synth_arguments.households, "Households per region")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  synth->add_option("--seed", synth_arguments.seed, "Random seed")->capture_default_str();
+  synth->add_option("--out", synth_arguments.out_dir, "Folder for data.yaml and its tables")
+      ->required();
+
+  ohlin::app::BenchArguments bench_arguments;
+  CLI::App* bench =
+      app.add_subcommand("bench", "Time the default scenario and a 30-region synthetic world");
+  bench->add_flag("--scaling", bench_arguments.scaling,
+                  "Also time a ladder of sizes and fit the growth exponent");
+  bench->add_option("--threads", bench_arguments.threads, "Threads for the solver")
+      ->check(CLI::Range(1, 1024));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);  // prints help, version or the usage error
+    return status == 0 ? ohlin::app::kSuccess : kBadInput;
+  }
+
+  if (solve->parsed()) return ohlin::app::RunSolve(solve_arguments);
+  if (check->parsed()) return ohlin::app::RunCheck(check_arguments);
+  if (synth->parsed()) return ohlin::app::RunSynth(synth_arguments);
+  if (bench->parsed()) {
+    bench_arguments.executable_path = ExecutablePath(argv[0]);
+    return ohlin::app::RunBench(bench_arguments);
+  }
+  std::cerr << app.help();
+  return kBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const ohlin::InputError& error) {
+    std::cerr << "ohlin: error: " << error.what() << "\n";
+  } catch (const std::runtime_error& error) {
+    std::cerr << "ohlin: error: " << error.what() << "\n";
+  } catch (const std::exception& error) {
+    std::cerr << "ohlin: internal error: " << error.what() << "\n";
+  } catch (...) {
+    std::cerr << "ohlin: internal error: unknown exception\n";
+  }
+  return kBadInput;
+}

@@ -1,0 +1,87 @@
+// `ohlin solve SCENARIO.yaml`: read, calibrate, shock, solve, write results.
+#include <fmt/format.h>
+
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "app/commands.h"
+#include "calibration/errors.h"
+#include "results/results.h"
+
+namespace ohlin::app {
+
+Numeraire ToModelNumeraire(const NumeraireChoice& choice, const Benchmark& data) {
+  Numeraire numeraire;
+  numeraire.kind = choice.kind == NumeraireChoice::Kind::kFactorPrice
+                       ? Numeraire::Kind::kFactorPrice
+                       : Numeraire::Kind::kWorldFactorIncome;
+  numeraire.region = choice.region;
+  numeraire.factor = choice.factor;
+  numeraire.description = choice.Describe(data);
+  return numeraire;
+}
+
+PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, bool verbose) {
+  PreparedScenario prepared;
+  prepared.scenario = LoadScenario(scenario_path, &prepared.data);
+  prepared.model =
+      Model::Calibrate(prepared.data, ToModelNumeraire(prepared.scenario.numeraire, prepared.data));
+  prepared.policy = ApplyShocks(prepared.data, prepared.scenario.shocks);
+  prepared.options.tolerance = prepared.scenario.solver.tolerance;
+  prepared.options.max_iterations = prepared.scenario.solver.max_iterations;
+  prepared.options.num_threads = threads;
+  prepared.options.verbose = verbose;
+  std::string why;
+  if (!prepared.options.IsValid(&why)) {
+    throw InputError(fmt::format("{}: solver settings: {}", scenario_path, why));
+  }
+  return prepared;
+}
+
+int RunSolve(const SolveArguments& arguments) {
+  // Every input check happens before the result folder is touched.
+  const PreparedScenario prepared =
+      PrepareScenario(arguments.scenario_path, arguments.threads, arguments.verbose);
+  const std::string out_dir = arguments.out_dir.empty()
+                                  ? "results/" + SafeFileName(prepared.scenario.name)
+                                  : arguments.out_dir;
+
+  State state = prepared.model.BenchmarkState();
+  SolverSummary summary;
+  std::string failure_note;
+  Outcome outcome;
+  try {
+    Solve(prepared.options, prepared.model, prepared.policy, &state, &summary);
+    if (summary.IsConverged()) {
+      outcome = prepared.model.ComputeOutcome(prepared.policy, state);
+      if (!OutcomeIsFinite(outcome, &failure_note)) {
+        summary.termination_type = TerminationType::kFailure;
+      }
+    }
+  } catch (const std::exception& error) {
+    // A solve that throws has found no equilibrium: report it as such, never as an answer.
+    summary.termination_type = TerminationType::kFailure;
+    failure_note = fmt::format("internal error while solving: {}", error.what());
+  }
+
+  ResultContext context;
+  context.data = &prepared.data;
+  context.scenario = &prepared.scenario;
+  context.summary = &summary;
+  if (!summary.IsConverged()) {
+    WriteFailure(out_dir, context, failure_note);
+    std::string reason = FailureReason(summary);
+    if (!failure_note.empty()) reason = failure_note + "; " + reason;
+    std::cerr << fmt::format("ohlin: no equilibrium found for '{}': {}\n", prepared.scenario.name,
+                             reason)
+              << fmt::format("ohlin: wrote {}/summary.json (status: failed)\n", out_dir);
+    return kNoEquilibrium;
+  }
+  context.outcome = &outcome;
+  WriteResults(out_dir, context);
+  std::cout << FormatTerminalSummary(context) << fmt::format("\nResults written to {}/\n", out_dir);
+  return kSuccess;
+}
+
+}  // namespace ohlin::app

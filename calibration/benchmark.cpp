@@ -1,0 +1,54 @@
+#include "calibration/benchmark.h"
+
+namespace ohlin {
+
+const char* FactorMobilityToString(FactorMobility mobility) {
+  switch (mobility) {
+    case FactorMobility::kMobile:
+      return "mobile";
+    case FactorMobility::kSpecific:
+      return "specific";
+  }
+  return "mobile";
+}
+
+bool StringToFactorMobility(const std::string& name, FactorMobility* mobility) {
+  if (name == "mobile") {
+    *mobility = FactorMobility::kMobile;
+    return true;
+  }
+  if (name == "specific") {
+    *mobility = FactorMobility::kSpecific;
+    return true;
+  }
+  return false;
+}
+
+void Benchmark::ResizeTables() {
+  const std::size_t num_r = num_regions();
+  const std::size_t num_i = num_sectors();
+  const std::size_t num_f = num_factors();
+
+  factor_payments = Tensor3(num_f, num_i, num_r);
+  intermediates = Tensor3(num_i, num_i, num_r);
+  trade = Tensor3(num_i, num_r, num_r);
+  tariffs = Tensor3(num_i, num_r, num_r);
+  ntb = Tensor3(num_i, num_r, num_r);
+  export_taxes = Tensor3(num_i, num_r, num_r);
+
+  // Defaults of FORMATS.md "Benchmark data".
+  elasticities.armington.assign(num_i, 5.0);
+  elasticities.value_added.assign(num_i, 1.0);
+  elasticities.top.assign(num_i, 0.0);
+  elasticities.consumption = 1.0;
+
+  // One representative household per region, owning every factor.
+  Household all;
+  all.name = "all";
+  all.population = 1.0;
+  all.owns.assign(num_f, 1.0);
+  households.assign(num_r, std::vector<Household>{all});
+  final_demand.assign(num_r, std::vector<std::vector<double>>(1, std::vector<double>(num_i, 0.0)));
+}
+
+}  // namespace ohlin

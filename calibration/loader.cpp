@@ -1,0 +1,728 @@
+// Benchmark reader: FORMATS.md "Benchmark data". Every error is an InputError that starts with
+// "FILE:LINE:COLUMN: " (YAML) or "FILE:LINE: " (CSV) and names the row and what was expected.
+#include "calibration/loader.h"
+
+#include <cmath>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "calibration/accounts.h"
+#include "calibration/yaml_util.h"
+
+namespace ohlin {
+namespace {
+
+using input::JoinNames;
+using input::YamlDocument;
+
+// Tolerance on ownership shares summing to one (per factor over a region's households).
+constexpr double kOwnershipTolerance = 1e-9;
+
+const std::vector<std::string> kTopLevelKeys = {
+    "ohlin",      "name",         "units",   "year",    "source",          "regions",
+    "sectors",    "factors",      "households", "elasticities", "factor_payments",
+    "intermediates", "trade",     "tariffs", "ntb",     "export_taxes",    "final_demand"};
+const std::vector<std::string> kRequiredKeys = {"regions", "sectors",         "factors",
+                                                "trade",   "factor_payments", "final_demand"};
+
+// Table columns of FORMATS.md; the last column is the value (or rate), the others the key.
+const std::vector<std::string> kFactorPaymentColumns = {"region", "sector", "factor", "value"};
+const std::vector<std::string> kIntermediateColumns = {"region", "input", "sector", "value"};
+const std::vector<std::string> kTradeColumns = {"exporter", "importer", "sector", "value"};
+const std::vector<std::string> kRateColumns = {"exporter", "importer", "sector", "rate"};
+const std::vector<std::string> kRegionDemandColumns = {"region", "sector", "value"};
+const std::vector<std::string> kHouseholdDemandColumns = {"region", "household", "sector",
+                                                          "value"};
+
+// A set of names (regions, sectors, factors, a region's households) for lookups and messages.
+struct NameSet {
+  std::string singular;  // "region"
+  std::string plural;    // "regions"
+  std::vector<std::string> names;
+
+  std::optional<std::size_t> Find(const std::string& name) const {
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      if (names[k] == name) return k;
+    }
+    return std::nullopt;
+  }
+};
+
+// One table row, inline or from CSV, with its fields in the table's column order.
+struct TableRow {
+  std::vector<std::string> fields;
+  std::vector<std::string> where;  // location of each field: "file:line:column" or "file:line"
+};
+
+struct Table {
+  std::string key;                   // e.g. "trade"
+  std::vector<std::string> columns;  // the column set the rows follow
+  std::vector<TableRow> rows;
+};
+
+std::string Trim(const std::string& text) {
+  const std::size_t first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  const std::size_t last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+// Splits one CSV line: comma separated, optional whitespace around fields, fields optionally
+// in double quotes ("" inside quotes is a quote). Returns false with *why on a malformed line.
+bool SplitCsvLine(const std::string& line, std::vector<std::string>* fields, std::string* why) {
+  fields->clear();
+  std::size_t pos = 0;
+  const std::size_t n = line.size();
+  while (true) {
+    while (pos < n && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+    std::string field;
+    if (pos < n && line[pos] == '"') {
+      ++pos;
+      bool closed = false;
+      while (pos < n) {
+        if (line[pos] == '"') {
+          if (pos + 1 < n && line[pos + 1] == '"') {
+            field += '"';
+            pos += 2;
+            continue;
+          }
+          ++pos;
+          closed = true;
+          break;
+        }
+        field += line[pos++];
+      }
+      if (!closed) {
+        *why = "unterminated quoted field";
+        return false;
+      }
+      while (pos < n && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) ++pos;
+      if (pos < n && line[pos] != ',') {
+        *why = "unexpected text after a quoted field";
+        return false;
+      }
+    } else {
+      const std::size_t comma = line.find(',', pos);
+      const std::size_t end = comma == std::string::npos ? n : comma;
+      field = Trim(line.substr(pos, end - pos));
+      pos = end;
+    }
+    fields->push_back(field);
+    if (pos >= n) return true;
+    ++pos;  // the comma
+  }
+}
+
+class BenchmarkLoader {
+ public:
+  explicit BenchmarkLoader(const std::string& path)
+      : document_(YamlDocument::Load(path, "benchmark")) {}
+
+  Benchmark Load();
+
+ private:
+  const YAML::Node& root() const { return document_.root(); }
+
+  void ReadDescription();
+  void ReadSets();
+  void ReadHouseholds();
+  void ReadElasticities();
+  void ReadSectorElasticity(const std::string& key, double default_value, bool zero_allowed,
+                            std::vector<double>* values);
+  void ReadFactorPayments();
+  void ReadIntermediates();
+  void ReadTrade();
+  void ReadRates(const std::string& key, Tensor3* rates);
+  void ReadFinalDemand();
+  void ShareRegionDemand(const std::vector<std::vector<double>>& region_demand);
+
+  // Reads a table given inline or as {csv: file}; rows follow one of `column_sets`.
+  Table ReadTable(const std::string& key,
+                  const std::vector<std::vector<std::string>>& column_sets) const;
+  Table ReadInlineTable(const std::string& key, const YAML::Node& node,
+                        const std::vector<std::vector<std::string>>& column_sets) const;
+  Table ReadCsvTable(const std::string& key, const YAML::Node& csv_node,
+                     const std::vector<std::vector<std::string>>& column_sets) const;
+
+  // Row helpers; every error names the row.
+  [[noreturn]] void FailRow(const Table& table, const TableRow& row, std::size_t column,
+                            const std::string& what) const;
+  std::size_t RowIndex(const Table& table, const TableRow& row, std::size_t column,
+                       const NameSet& set) const;
+  double RowValue(const Table& table, const TableRow& row) const;
+  double RowRate(const Table& table, const TableRow& row) const;
+  // Errors when the row's key columns repeat an earlier row's.
+  void CheckUnique(const Table& table, const TableRow& row,
+                   std::map<std::string, std::string>* seen) const;
+
+  YamlDocument document_;
+  Benchmark data_;
+  NameSet regions_{"region", "regions", {}};
+  NameSet sectors_{"sector", "sectors", {}};
+  NameSet factors_{"factor", "factors", {}};
+  bool households_declared_ = false;
+};
+
+Benchmark BenchmarkLoader::Load() {
+  document_.CheckMap(root(), kTopLevelKeys, "benchmark");
+  for (const std::string& key : kRequiredKeys) {
+    if (!document_.Find(root(), key)) {
+      document_.Fail(root(), fmt::format("benchmark: missing required key '{}' (required: {})",
+                                         key, JoinNames(kRequiredKeys)));
+    }
+  }
+  data_.path = document_.path();
+  ReadDescription();
+  ReadSets();
+  data_.ResizeTables();
+  ReadHouseholds();
+  ReadElasticities();
+  ReadFactorPayments();
+  ReadIntermediates();
+  ReadTrade();
+  ReadRates("tariffs", &data_.tariffs);
+  ReadRates("ntb", &data_.ntb);
+  ReadRates("export_taxes", &data_.export_taxes);
+  ReadFinalDemand();
+  return std::move(data_);
+}
+
+void BenchmarkLoader::ReadDescription() {
+  data_.name = input::FileStem(document_.path());
+  if (auto node = document_.Find(root(), "name")) data_.name = document_.ReadString(*node, "name");
+  if (auto node = document_.Find(root(), "units")) {
+    data_.units = document_.ReadString(*node, "units");
+  }
+  if (auto node = document_.Find(root(), "source")) {
+    data_.source = document_.ReadString(*node, "source");
+  }
+  if (auto node = document_.Find(root(), "year")) {
+    const long long year = document_.ReadInteger(*node, "year");
+    if (year < -100000 || year > 100000) document_.Fail(*node, "year: out of range");
+    data_.year = static_cast<int>(year);
+  }
+}
+
+void BenchmarkLoader::ReadSets() {
+  const YAML::Node regions = document_.Require(root(), "regions", "benchmark");
+  regions_.names = document_.ReadNameList(regions, "regions");
+  if (regions_.names.empty()) document_.Fail(regions, "regions: at least one region is needed");
+  const YAML::Node sectors = document_.Require(root(), "sectors", "benchmark");
+  sectors_.names = document_.ReadNameList(sectors, "sectors");
+  if (sectors_.names.empty()) document_.Fail(sectors, "sectors: at least one sector is needed");
+
+  // factors: a list of {name, mobility} (a bare name is accepted too).
+  const YAML::Node factors = document_.Require(root(), "factors", "benchmark");
+  if (!factors.IsSequence() || factors.size() == 0) {
+    document_.Fail(factors, "factors: expected a list of {name: ..., mobility: mobile|specific}");
+  }
+  for (std::size_t k = 0; k < factors.size(); ++k) {
+    const YAML::Node item = factors[k];
+    const std::string context = fmt::format("factors[{}]", k + 1);
+    Factor factor;
+    // Note: never reassign a YAML::Node (operator= writes through to the document).
+    const YAML::Node name_node = item.IsMap() ? document_.Require(item, "name", context) : item;
+    if (item.IsMap()) {
+      document_.CheckMap(item, {"name", "mobility"}, context);
+      if (auto mobility = document_.Find(item, "mobility")) {
+        const std::string text = document_.ReadString(*mobility, context + ".mobility");
+        if (!StringToFactorMobility(text, &factor.mobility)) {
+          document_.Fail(*mobility, fmt::format("{}: unknown mobility '{}' (mobility: mobile, "
+                                                "specific)",
+                                                context, text));
+        }
+      }
+    }
+    factor.name = document_.ReadString(name_node, context + ".name");
+    if (factor.name.empty()) document_.Fail(name_node, context + ": a name cannot be empty");
+    if (factors_.Find(factor.name)) {
+      document_.Fail(name_node, fmt::format("factors: duplicate name '{}'", factor.name));
+    }
+    factors_.names.push_back(factor.name);
+    data_.factors.push_back(factor);
+  }
+  data_.regions = regions_.names;
+  data_.sectors = sectors_.names;
+}
+
+// households: {REGION: [{name, population, owns: {factor: share}, consumption_elasticity}]}.
+// A region that is not listed keeps the default household "all" that owns everything.
+void BenchmarkLoader::ReadHouseholds() {
+  const std::optional<YAML::Node> node = document_.Find(root(), "households");
+  if (!node) return;
+  households_declared_ = true;
+  if (!node->IsMap()) document_.Fail(*node, "households: expected a map from region to a list");
+  std::vector<bool> region_seen(regions_.names.size(), false);
+  for (auto it = node->begin(); it != node->end(); ++it) {
+    const std::string region_name = document_.ReadString(it->first, "households");
+    const std::optional<std::size_t> r = regions_.Find(region_name);
+    if (!r) {
+      document_.Fail(it->first, fmt::format("households: unknown region '{}' (regions: {})",
+                                            region_name, JoinNames(regions_.names)));
+    }
+    if (region_seen[*r]) {
+      document_.Fail(it->first, fmt::format("households: region '{}' is given twice", region_name));
+    }
+    region_seen[*r] = true;
+    const YAML::Node list = it->second;
+    const std::string region_context = "households of " + region_name;
+    if (!list.IsSequence() || list.size() == 0) {
+      document_.Fail(list, region_context + ": expected a non-empty list of households");
+    }
+    std::vector<Household> households;
+    std::vector<bool> owns_given;
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const YAML::Node item = list[k];
+      std::string context = fmt::format("{}[{}]", region_context, k + 1);
+      document_.CheckMap(item, {"name", "population", "owns", "consumption_elasticity"}, context);
+      Household household;
+      const YAML::Node name_node = document_.Require(item, "name", context);
+      household.name = document_.ReadString(name_node, context + ".name");
+      if (household.name.empty()) document_.Fail(name_node, context + ": a name cannot be empty");
+      for (const Household& other : households) {
+        if (other.name == household.name) {
+          document_.Fail(name_node, fmt::format("{}: duplicate name '{}'", region_context,
+                                                household.name));
+        }
+      }
+      context = fmt::format("{} household '{}'", region_name, household.name);
+      if (auto population = document_.Find(item, "population")) {
+        household.population = document_.ReadNumber(*population, context + ": population");
+        if (!(household.population > 0.0)) {
+          document_.Fail(*population, fmt::format("{}: population must be > 0, got {}", context,
+                                                  household.population));
+        }
+      }
+      household.owns.assign(factors_.names.size(), 0.0);
+      const std::optional<YAML::Node> owns = document_.Find(item, "owns");
+      owns_given.push_back(owns.has_value());
+      if (owns) {
+        document_.CheckMap(*owns, factors_.names, context + ": owns");
+        for (auto own = owns->begin(); own != owns->end(); ++own) {
+          const std::size_t f = *factors_.Find(own->first.Scalar());
+          const double share = document_.ReadNumber(
+              own->second, fmt::format("{}: share of '{}'", context, own->first.Scalar()));
+          if (share < 0.0 || share > 1.0 + kOwnershipTolerance) {
+            document_.Fail(own->second, fmt::format("{}: share of '{}' must be in [0, 1], got {}",
+                                                    context, own->first.Scalar(), share));
+          }
+          household.owns[f] = share;
+        }
+      }
+      if (auto sigma = document_.Find(item, "consumption_elasticity")) {
+        const double value = document_.ReadNumber(*sigma, context + ": consumption_elasticity");
+        if (value < 0.0) {
+          document_.Fail(*sigma, fmt::format("{}: consumption_elasticity must be >= 0, got {}",
+                                             context, value));
+        }
+        household.consumption_elasticity = value;
+      }
+      households.push_back(std::move(household));
+    }
+    // A lone household without `owns` owns everything.
+    if (households.size() == 1 && !owns_given[0]) households[0].owns.assign(factors_.names.size(), 1.0);
+    for (std::size_t f = 0; f < factors_.names.size(); ++f) {
+      double total = 0.0;
+      for (const Household& household : households) total += household.owns[f];
+      if (std::abs(total - 1.0) > kOwnershipTolerance) {
+        document_.Fail(list, fmt::format("{}: ownership shares of '{}' sum to {:.12g}; they must "
+                                         "sum to 1 over the region's households",
+                                         region_context, factors_.names[f], total));
+      }
+    }
+    data_.households[*r] = std::move(households);
+    data_.final_demand[*r].assign(data_.households[*r].size(),
+                                  std::vector<double>(sectors_.names.size(), 0.0));
+  }
+}
+
+// elasticities: armington/value_added/top as {default: x, SECTOR: y} or a number; consumption
+// a number. Ranges: armington > 0, the others >= 0.
+void BenchmarkLoader::ReadElasticities() {
+  const std::optional<YAML::Node> node = document_.Find(root(), "elasticities");
+  if (!node) return;
+  document_.CheckMap(*node, {"armington", "value_added", "top", "consumption"}, "elasticities");
+  ReadSectorElasticity("armington", 5.0, false, &data_.elasticities.armington);
+  ReadSectorElasticity("value_added", 1.0, true, &data_.elasticities.value_added);
+  ReadSectorElasticity("top", 0.0, true, &data_.elasticities.top);
+  if (auto consumption = document_.Find(*node, "consumption")) {
+    const double value = document_.ReadNumber(*consumption, "elasticities.consumption");
+    if (value < 0.0) {
+      document_.Fail(*consumption,
+                     fmt::format("elasticities.consumption must be >= 0, got {}", value));
+    }
+    data_.elasticities.consumption = value;
+  }
+}
+
+void BenchmarkLoader::ReadSectorElasticity(const std::string& key, double default_value,
+                                           bool zero_allowed, std::vector<double>* values) {
+  const YAML::Node elasticities = *document_.Find(root(), "elasticities");
+  const std::optional<YAML::Node> node = document_.Find(elasticities, key);
+  if (!node) return;
+  const std::string context = "elasticities." + key;
+  auto read_checked = [&](const YAML::Node& value_node, const std::string& what) {
+    const double value = document_.ReadNumber(value_node, what);
+    if (zero_allowed ? value < 0.0 : value <= 0.0) {
+      document_.Fail(value_node, fmt::format("{} must be {} 0, got {}", what,
+                                             zero_allowed ? ">=" : ">", value));
+    }
+    return value;
+  };
+  if (node->IsScalar()) {
+    values->assign(sectors_.names.size(), read_checked(*node, context));
+    return;
+  }
+  if (!node->IsMap()) {
+    document_.Fail(*node, context + ": expected a number or a map {default: x, SECTOR: y}");
+  }
+  std::vector<std::string> allowed = {"default"};
+  allowed.insert(allowed.end(), sectors_.names.begin(), sectors_.names.end());
+  for (auto it = node->begin(); it != node->end(); ++it) {
+    const std::string name = document_.ReadString(it->first, context);
+    if (name != "default" && !sectors_.Find(name)) {
+      document_.Fail(it->first, fmt::format("{}: unknown sector '{}' (sectors: {}; or default)",
+                                            context, name, JoinNames(sectors_.names)));
+    }
+  }
+  document_.CheckMap(*node, allowed, context);
+  double fallback = default_value;
+  if (auto default_node = document_.Find(*node, "default")) {
+    fallback = read_checked(*default_node, context + ".default");
+  }
+  values->assign(sectors_.names.size(), fallback);
+  for (auto it = node->begin(); it != node->end(); ++it) {
+    const std::string name = it->first.Scalar();
+    if (name == "default") continue;
+    (*values)[*sectors_.Find(name)] = read_checked(it->second, context + "." + name);
+  }
+}
+
+Table BenchmarkLoader::ReadTable(const std::string& key,
+                                 const std::vector<std::vector<std::string>>& column_sets) const {
+  const std::optional<YAML::Node> node = document_.Find(root(), key);
+  if (!node || node->IsNull()) return Table{key, column_sets.front(), {}};
+  if (node->IsSequence()) return ReadInlineTable(key, *node, column_sets);
+  if (node->IsMap()) {
+    document_.CheckMap(*node, {"csv"}, key);
+    return ReadCsvTable(key, document_.Require(*node, "csv", key), column_sets);
+  }
+  document_.Fail(*node, fmt::format("{}: expected a list of rows or {{csv: FILE.csv}}", key));
+}
+
+std::string DescribeColumns(const std::vector<std::vector<std::string>>& column_sets) {
+  std::string text;
+  for (const auto& columns : column_sets) {
+    if (!text.empty()) text += " or ";
+    text += JoinNames(columns);
+  }
+  return text;
+}
+
+Table BenchmarkLoader::ReadInlineTable(
+    const std::string& key, const YAML::Node& node,
+    const std::vector<std::vector<std::string>>& column_sets) const {
+  Table table{key, {}, {}};
+  for (std::size_t k = 0; k < node.size(); ++k) {
+    const YAML::Node item = node[k];
+    const std::string context = fmt::format("{} row {}", key, k + 1);
+    if (!item.IsMap()) {
+      document_.Fail(item, fmt::format("{}: expected a map with keys {}", context,
+                                       DescribeColumns(column_sets)));
+    }
+    // The first row picks the column set (final_demand has two); the others must follow it.
+    if (table.columns.empty()) {
+      std::size_t best_matches = 0;
+      table.columns = column_sets.front();
+      for (const auto& columns : column_sets) {
+        std::size_t matches = 0;
+        for (const std::string& column : columns) {
+          if (document_.Find(item, column)) ++matches;
+        }
+        if (matches > best_matches) {
+          best_matches = matches;
+          table.columns = columns;
+        }
+      }
+    }
+    document_.CheckMap(item, table.columns, context);
+    TableRow row;
+    for (const std::string& column : table.columns) {
+      const std::optional<YAML::Node> field = document_.Find(item, column);
+      if (!field) {
+        document_.Fail(item, fmt::format("{}: missing key '{}' (expected keys: {})", context,
+                                         column, JoinNames(table.columns)));
+      }
+      if (!field->IsScalar()) {
+        document_.Fail(*field, fmt::format("{}: '{}' must be a single value", context, column));
+      }
+      row.fields.push_back(field->Scalar());
+      row.where.push_back(document_.Where(*field));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  if (table.columns.empty()) table.columns = column_sets.front();
+  return table;
+}
+
+Table BenchmarkLoader::ReadCsvTable(
+    const std::string& key, const YAML::Node& csv_node,
+    const std::vector<std::vector<std::string>>& column_sets) const {
+  const std::string relative = document_.ReadString(csv_node, key + ".csv");
+  const std::string csv_path = input::ResolveBeside(document_.path(), relative);
+  std::string text;
+  try {
+    text = input::ReadTextFile(csv_path);
+  } catch (const InputError& error) {
+    document_.Fail(csv_node, fmt::format("{}: CSV file '{}': {}", key, relative, error.what()));
+  }
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // UTF-8 byte order mark
+
+  Table table{key, {}, {}};
+  std::vector<std::size_t> position_of_column;  // csv field index of each table column
+  std::size_t line_number = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (Trim(line).empty()) continue;
+    const std::string where = fmt::format("{}:{}", csv_path, line_number);
+    std::vector<std::string> fields;
+    std::string why;
+    if (!SplitCsvLine(line, &fields, &why)) {
+      throw InputError(fmt::format("{}: {}: {}", where, key, why));
+    }
+    if (table.columns.empty()) {
+      // Header: exactly one of the column sets, in any order.
+      for (const auto& columns : column_sets) {
+        if (fields.size() != columns.size()) continue;
+        std::vector<std::size_t> positions;
+        for (const std::string& column : columns) {
+          const auto found = std::find(fields.begin(), fields.end(), column);
+          if (found == fields.end()) break;
+          positions.push_back(static_cast<std::size_t>(found - fields.begin()));
+        }
+        if (positions.size() == columns.size()) {
+          table.columns = columns;
+          position_of_column = positions;
+          break;
+        }
+      }
+      if (table.columns.empty()) {
+        throw InputError(fmt::format(
+            "{}: {}: CSV header must have exactly the columns {} (in any order); got '{}'", where,
+            key, DescribeColumns(column_sets), JoinNames(fields)));
+      }
+      continue;
+    }
+    if (fields.size() != table.columns.size()) {
+      throw InputError(fmt::format("{}: {} row: expected {} fields ({}), got {}", where, key,
+                                   table.columns.size(), JoinNames(table.columns),
+                                   fields.size()));
+    }
+    TableRow row;
+    for (std::size_t position : position_of_column) {
+      row.fields.push_back(fields[position]);
+      row.where.push_back(where);
+    }
+    table.rows.push_back(std::move(row));
+  }
+  if (table.columns.empty()) {
+    document_.Fail(csv_node, fmt::format("{}: CSV file '{}' is empty: a header line with the "
+                                         "columns {} is required",
+                                         key, relative, DescribeColumns(column_sets)));
+  }
+  return table;
+}
+
+void BenchmarkLoader::FailRow(const Table& table, const TableRow& row, std::size_t column,
+                              const std::string& what) const {
+  std::string keys;
+  for (std::size_t k = 0; k + 1 < table.columns.size(); ++k) {
+    if (!keys.empty()) keys += ", ";
+    keys += table.columns[k] + ": " + row.fields[k];
+  }
+  throw InputError(fmt::format("{}: {} row {{{}}}: {}", row.where[column], table.key, keys, what));
+}
+
+std::size_t BenchmarkLoader::RowIndex(const Table& table, const TableRow& row, std::size_t column,
+                                      const NameSet& set) const {
+  const std::optional<std::size_t> index = set.Find(row.fields[column]);
+  if (!index) {
+    FailRow(table, row, column,
+            fmt::format("unknown {} '{}' ({}: {})", set.singular, row.fields[column], set.plural,
+                        JoinNames(set.names)));
+  }
+  return *index;
+}
+
+double BenchmarkLoader::RowValue(const Table& table, const TableRow& row) const {
+  const std::size_t column = table.columns.size() - 1;
+  std::string why;
+  const std::optional<double> value = input::ParseStrictNumber(row.fields[column], &why);
+  if (!value) FailRow(table, row, column, table.columns[column] + ": " + why);
+  if (*value < 0.0) {
+    FailRow(table, row, column, fmt::format("value must be >= 0, got {}", row.fields[column]));
+  }
+  return *value;
+}
+
+double BenchmarkLoader::RowRate(const Table& table, const TableRow& row) const {
+  const std::size_t column = table.columns.size() - 1;
+  std::string why;
+  const std::optional<double> rate = input::ParseStrictNumber(row.fields[column], &why);
+  if (!rate) FailRow(table, row, column, "rate: " + why);
+  if (!(1.0 + *rate > 0.0)) {
+    FailRow(table, row, column,
+            fmt::format("rate must satisfy 1 + rate > 0, got {}", row.fields[column]));
+  }
+  return *rate;
+}
+
+void BenchmarkLoader::CheckUnique(const Table& table, const TableRow& row,
+                                  std::map<std::string, std::string>* seen) const {
+  std::string key;
+  for (std::size_t k = 0; k + 1 < row.fields.size(); ++k) key += row.fields[k] + '\x1f';
+  const auto [it, inserted] = seen->emplace(key, row.where.front());
+  if (!inserted) {
+    FailRow(table, row, 0, fmt::format("repeated row (first given at {})", it->second));
+  }
+}
+
+void BenchmarkLoader::ReadFactorPayments() {
+  const Table table = ReadTable("factor_payments", {kFactorPaymentColumns});
+  std::map<std::string, std::string> seen;
+  for (const TableRow& row : table.rows) {
+    const std::size_t r = RowIndex(table, row, 0, regions_);
+    const std::size_t i = RowIndex(table, row, 1, sectors_);
+    const std::size_t f = RowIndex(table, row, 2, factors_);
+    CheckUnique(table, row, &seen);
+    data_.factor_payments(f, i, r) = RowValue(table, row);
+  }
+}
+
+void BenchmarkLoader::ReadIntermediates() {
+  const Table table = ReadTable("intermediates", {kIntermediateColumns});
+  std::map<std::string, std::string> seen;
+  for (const TableRow& row : table.rows) {
+    const std::size_t r = RowIndex(table, row, 0, regions_);
+    const std::size_t j = RowIndex(table, row, 1, sectors_);
+    const std::size_t i = RowIndex(table, row, 2, sectors_);
+    CheckUnique(table, row, &seen);
+    data_.intermediates(j, i, r) = RowValue(table, row);
+  }
+}
+
+void BenchmarkLoader::ReadTrade() {
+  const Table table = ReadTable("trade", {kTradeColumns});
+  std::map<std::string, std::string> seen;
+  for (const TableRow& row : table.rows) {
+    const std::size_t r = RowIndex(table, row, 0, regions_);
+    const std::size_t s = RowIndex(table, row, 1, regions_);
+    const std::size_t i = RowIndex(table, row, 2, sectors_);
+    CheckUnique(table, row, &seen);
+    data_.trade(i, r, s) = RowValue(table, row);
+  }
+}
+
+void BenchmarkLoader::ReadRates(const std::string& key, Tensor3* rates) {
+  const Table table = ReadTable(key, {kRateColumns});
+  std::map<std::string, std::string> seen;
+  for (const TableRow& row : table.rows) {
+    const std::size_t r = RowIndex(table, row, 0, regions_);
+    const std::size_t s = RowIndex(table, row, 1, regions_);
+    const std::size_t i = RowIndex(table, row, 2, sectors_);
+    if (r == s) {
+      FailRow(table, row, 1,
+              "exporter and importer are the same: tariffs/taxes/NTBs exist only on "
+              "cross-border flows");
+    }
+    CheckUnique(table, row, &seen);
+    (*rates)(i, r, s) = RowRate(table, row);
+  }
+}
+
+void BenchmarkLoader::ReadFinalDemand() {
+  const Table table = ReadTable("final_demand", {kRegionDemandColumns, kHouseholdDemandColumns});
+  const YAML::Node node = *document_.Find(root(), "final_demand");
+  const std::size_t num_r = regions_.names.size();
+  const std::size_t num_i = sectors_.names.size();
+  std::map<std::string, std::string> seen;
+  const bool by_household = table.columns.size() == kHouseholdDemandColumns.size();
+  std::vector<std::vector<double>> region_demand(num_r, std::vector<double>(num_i, 0.0));
+  for (const TableRow& row : table.rows) {
+    const std::size_t r = RowIndex(table, row, 0, regions_);
+    std::size_t h = 0;
+    if (by_household) {
+      NameSet households{"household of " + regions_.names[r],
+                         "households of " + regions_.names[r], {}};
+      for (const Household& household : data_.households[r]) {
+        households.names.push_back(household.name);
+      }
+      h = RowIndex(table, row, 1, households);
+    }
+    const std::size_t i = RowIndex(table, row, by_household ? 2 : 1, sectors_);
+    CheckUnique(table, row, &seen);
+    const double value = RowValue(table, row);
+    if (by_household) data_.final_demand[r][h][i] = value;
+    region_demand[r][i] = by_household ? region_demand[r][i] + value : value;
+  }
+  for (std::size_t r = 0; r < num_r; ++r) {
+    double total = 0.0;
+    for (double value : region_demand[r]) total += value;
+    if (!(total > 0.0)) {
+      document_.Fail(node, fmt::format("final_demand: region '{}' has zero total final demand "
+                                       "(every region needs some)",
+                                       regions_.names[r]));
+    }
+  }
+  if (!by_household) ShareRegionDemand(region_demand);
+}
+
+// Region rows only (FORMATS.md): household h of r spends the region's budget shares times its
+// benchmark income share, where its income is its factor income plus its population share of
+// the region's tax revenue. Deficits are thereby shared the same way.
+void BenchmarkLoader::ShareRegionDemand(const std::vector<std::vector<double>>& region_demand) {
+  const std::size_t num_r = regions_.names.size();
+  const std::size_t num_i = sectors_.names.size();
+  const std::size_t num_f = factors_.names.size();
+  const Accounts accounts = ComputeAccounts(data_);
+  for (std::size_t r = 0; r < num_r; ++r) {
+    std::vector<Household>& households = data_.households[r];
+    const RegionAccounts& region = accounts.regions[r];
+    const double revenue = region.tariff_revenue + region.export_tax_revenue;
+    const double income = region.factor_income + revenue;
+    double population = 0.0;
+    for (const Household& household : households) population += household.population;
+    for (std::size_t h = 0; h < households.size(); ++h) {
+      const double population_share = households[h].population / population;
+      double share = population_share;  // a region without income shares by population
+      if (income > 0.0) {
+        double own_income = population_share * revenue;
+        for (std::size_t f = 0; f < num_f; ++f) {
+          double factor_income = 0.0;
+          for (std::size_t i = 0; i < num_i; ++i) factor_income += data_.factor_payments(f, i, r);
+          own_income += households[h].owns[f] * factor_income;
+        }
+        share = own_income / income;
+      }
+      for (std::size_t i = 0; i < num_i; ++i) {
+        data_.final_demand[r][h][i] = region_demand[r][i] * share;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Benchmark LoadBenchmark(const std::string& path) { return BenchmarkLoader(path).Load(); }
+
+}  // namespace ohlin

@@ -1,0 +1,273 @@
+#include "calibration/yaml_util.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace ohlin::input {
+namespace {
+
+// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, <= U+10FFFF).
+bool IsValidUtf8(const std::string& text) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned int code = 0;
+    if ((byte & 0xE0) == 0xC0) {
+      length = 2;
+      code = byte & 0x1Fu;
+    } else if ((byte & 0xF0) == 0xE0) {
+      length = 3;
+      code = byte & 0x0Fu;
+    } else if ((byte & 0xF8) == 0xF0) {
+      length = 4;
+      code = byte & 0x07u;
+    } else {
+      return false;
+    }
+    if (i + length > n) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    const unsigned int smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+std::string Lowercase(std::string text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string ReadTextFile(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw InputError(fmt::format("{}: cannot read file: it is a folder", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const char* reason = std::filesystem::exists(path, error) ? "permission denied or unreadable"
+                                                               : "no such file";
+    throw InputError(fmt::format("{}: cannot read file: {}", path, reason));
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw InputError(fmt::format("{}: cannot read file: I/O error", path));
+  std::string text = buffer.str();
+  if (text.find('\0') != std::string::npos) {
+    throw InputError(fmt::format("{}: not a text file (contains NUL bytes)", path));
+  }
+  if (!IsValidUtf8(text)) {
+    throw InputError(fmt::format("{}: not a text file (invalid UTF-8)", path));
+  }
+  return text;
+}
+
+std::optional<double> ParseStrictNumber(const std::string& text, std::string* why) {
+  const std::string lower = Lowercase(text);
+  for (const char* special : {"nan", ".nan", "inf", ".inf", "infinity"}) {
+    const std::string name = special;
+    if (lower == name || lower == "+" + name || lower == "-" + name) {
+      *why = fmt::format("must be a finite number, got '{}'", text);
+      return std::nullopt;
+    }
+  }
+  // std::from_chars refuses a leading '+', which YAML and CSV writers may emit.
+  std::size_t start = (!text.empty() && text[0] == '+') ? 1 : 0;
+  if (start == 1 && text.size() > 1 && text[1] == '-') start = text.size();  // "+-1"
+  const char* first = text.data() + start;
+  const char* last = text.data() + text.size();
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(first, last, value, std::chars_format::general);
+  if (first == last || end != last ||
+      (error != std::errc() && error != std::errc::result_out_of_range)) {
+    *why = fmt::format("expected a number, got '{}'", text);
+    return std::nullopt;
+  }
+  if (error == std::errc::result_out_of_range) {
+    // Overflow is an error; underflow (1e-400) is a value indistinguishable from zero.
+    const double approximate = std::strtod(std::string(first, last).c_str(), nullptr);
+    if (std::isinf(approximate)) {
+      *why = fmt::format("must be a finite number, got '{}' (out of range)", text);
+      return std::nullopt;
+    }
+    value = approximate;
+  }
+  if (!std::isfinite(value)) {
+    *why = fmt::format("must be a finite number, got '{}'", text);
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) {
+    if (!joined.empty()) joined += ", ";
+    joined += name;
+  }
+  return joined;
+}
+
+std::string ResolveBeside(const std::string& base_file, const std::string& relative) {
+  const std::filesystem::path target(relative);
+  if (target.is_absolute()) return target.string();
+  return (std::filesystem::path(base_file).parent_path() / target).lexically_normal().string();
+}
+
+std::string FileStem(const std::string& path) {
+  return std::filesystem::path(path).stem().string();
+}
+
+YamlDocument YamlDocument::Load(const std::string& path, const std::string& kind) {
+  const std::string text = ReadTextFile(path);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    if (error.mark.is_null()) {
+      throw InputError(fmt::format("{}: YAML syntax error: {}", path, error.msg));
+    }
+    throw InputError(fmt::format("{}:{}:{}: YAML syntax error: {}", path, error.mark.line + 1,
+                                 error.mark.column + 1, error.msg));
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    throw InputError(fmt::format("{}: empty file: expected a {} (a YAML map starting with "
+                                 "'ohlin: 1')",
+                                 path, kind));
+  }
+  YamlDocument document(path, root);
+  if (!root.IsMap()) {
+    document.Fail(root, fmt::format("the top level of a {} file must be a map of keys "
+                                    "(starting with 'ohlin: 1')",
+                                    kind));
+  }
+  const std::optional<YAML::Node> version = document.Find(root, "ohlin");
+  if (!version) {
+    document.Fail(root, fmt::format("missing format version: a {} file must start with "
+                                    "'ohlin: 1'",
+                                    kind));
+  }
+  if (!version->IsScalar() || version->Scalar() != "1") {
+    const std::string given = version->IsScalar() ? version->Scalar() : "a non-number";
+    document.Fail(*version, fmt::format("unsupported format version '{}': this ohlin reads "
+                                        "'ohlin: 1'",
+                                        given));
+  }
+  return document;
+}
+
+std::string YamlDocument::Where(const YAML::Node& node) const {
+  if (!node.IsDefined()) return path_;
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null()) return path_;
+  return fmt::format("{}:{}:{}", path_, mark.line + 1, mark.column + 1);
+}
+
+void YamlDocument::Fail(const YAML::Node& node, const std::string& what) const {
+  throw InputError(fmt::format("{}: {}", Where(node), what));
+}
+
+std::optional<YAML::Node> YamlDocument::Find(const YAML::Node& map,
+                                             const std::string& key) const {
+  if (!map.IsMap()) return std::nullopt;
+  std::optional<YAML::Node> found;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) {
+      if (found) Fail(it->first, fmt::format("key '{}' is given twice", key));
+      found = it->second;
+    }
+  }
+  return found;
+}
+
+YAML::Node YamlDocument::Require(const YAML::Node& map, const std::string& key,
+                                 const std::string& context) const {
+  std::optional<YAML::Node> found = Find(map, key);
+  if (!found) Fail(map, fmt::format("{}: missing required key '{}'", context, key));
+  return *found;
+}
+
+void YamlDocument::CheckMap(const YAML::Node& node, const std::vector<std::string>& allowed,
+                            const std::string& context) const {
+  if (!node.IsMap()) Fail(node, fmt::format("{}: expected a map", context));
+  std::set<std::string> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!it->first.IsScalar()) Fail(it->first, fmt::format("{}: keys must be names", context));
+    const std::string& key = it->first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      Fail(it->first, fmt::format("{}: unknown key '{}' (valid keys: {})", context, key,
+                                  JoinNames(allowed)));
+    }
+    if (!seen.insert(key).second) {
+      Fail(it->first, fmt::format("{}: key '{}' is given twice", context, key));
+    }
+  }
+}
+
+std::string YamlDocument::ReadString(const YAML::Node& node, const std::string& context) const {
+  if (!node.IsScalar()) Fail(node, fmt::format("{}: expected a single value", context));
+  return node.Scalar();
+}
+
+double YamlDocument::ReadNumber(const YAML::Node& node, const std::string& context) const {
+  if (!node.IsScalar()) Fail(node, fmt::format("{}: expected a number", context));
+  std::string why;
+  const std::optional<double> value = ParseStrictNumber(node.Scalar(), &why);
+  if (!value) Fail(node, fmt::format("{}: {}", context, why));
+  return *value;
+}
+
+long long YamlDocument::ReadInteger(const YAML::Node& node, const std::string& context) const {
+  if (!node.IsScalar()) Fail(node, fmt::format("{}: expected a whole number", context));
+  const std::string& text = node.Scalar();
+  long long value = 0;
+  const char* first = text.data() + ((!text.empty() && text[0] == '+') ? 1 : 0);
+  const char* last = text.data() + text.size();
+  const auto [end, error] = std::from_chars(first, last, value);
+  if (first == last || end != last || error != std::errc()) {
+    Fail(node, fmt::format("{}: expected a whole number, got '{}'", context, text));
+  }
+  return value;
+}
+
+std::vector<std::string> YamlDocument::ReadNameList(const YAML::Node& node,
+                                                    const std::string& context) const {
+  if (!node.IsSequence()) Fail(node, fmt::format("{}: expected a list of names", context));
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < node.size(); ++k) {
+    const YAML::Node item = node[k];
+    const std::string name = ReadString(item, fmt::format("{}[{}]", context, k + 1));
+    if (name.empty()) Fail(item, fmt::format("{}[{}]: a name cannot be empty", context, k + 1));
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      Fail(item, fmt::format("{}: duplicate name '{}'", context, name));
+    }
+    names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace ohlin::input

@@ -1,0 +1,61 @@
+// Result files of a solve (FORMATS.md "Results") and the terminal summary of `ohlin solve`.
+//
+// Files are written atomically (temporary name in the same folder, then rename), and every
+// CSV is a pure function of its inputs, so the same solve gives byte-identical files.
+// summary.json carries the one non-deterministic field, `seconds`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "calibration/benchmark.h"
+#include "model/outcome.h"
+#include "scenarios/scenario.h"
+#include "solver/solver.h"
+
+namespace ohlin {
+
+// Everything the writers read. Nothing is owned; the pointers must outlive the call.
+// `outcome` may be null for WriteFailure; every other pointer is required.
+struct ResultContext {
+  const Benchmark* data = nullptr;
+  const Scenario* scenario = nullptr;
+  const Outcome* outcome = nullptr;
+  const SolverSummary* summary = nullptr;
+};
+
+// The names of every result file, summary.json first.
+const std::vector<std::string>& ResultFileNames();
+
+// Writes every result file of FORMATS.md into `dir` (created if missing). Any summary.json
+// from an earlier run is removed first and the new one is written last, so a summary.json
+// with status "converged" always sits next to a complete set of files from the same run.
+// Throws std::invalid_argument when a pointer is missing or the outcome holds a number that
+// is not finite, and std::runtime_error on I/O failure.
+void WriteResults(const std::string& dir, const ResultContext& context);
+
+// Writes summary.json with status "failed" and the reason (FailureReason). Result files of
+// an earlier run in `dir` are removed, since next to this summary they would look like an
+// answer; the reason says which were removed. Throws std::runtime_error on I/O failure.
+void WriteFailure(const std::string& dir, const ResultContext& context,
+                  const std::string& extra_reason = "");
+
+// The solver's message followed by its largest residuals by equation name.
+std::string FailureReason(const SolverSummary& summary);
+
+// True when every number of the outcome is finite; otherwise says where in `why`.
+bool OutcomeIsFinite(const Outcome& outcome, std::string* why);
+
+// A readable summary for the terminal: header, welfare by region (and household), real
+// factor returns, and the `max_sectors` largest output changes.
+std::string FormatTerminalSummary(const ResultContext& context, int max_sectors = 8);
+
+// Writes `contents` to `path` through a temporary file in the same folder and a rename.
+void WriteFileAtomically(const std::string& path, const std::string& contents);
+
+// A filesystem-safe version of a scenario name: lowercase ASCII letters and digits, every
+// other run of characters becomes a single '_', no leading or trailing '_'. "scenario"
+// when nothing is left.
+std::string SafeFileName(const std::string& name);
+
+}  // namespace ohlin

@@ -1,0 +1,335 @@
+// The result files of FORMATS.md "Results": summary.json and the CSV tables.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "results/results.h"
+
+#ifndef OHLIN_VERSION
+#define OHLIN_VERSION "unknown"
+#endif
+
+namespace ohlin {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// A household counts as losing when its utility falls by more than this fraction: well above
+// solver noise, well below any change worth reporting.
+constexpr double kLosingUtilityThreshold = 1e-10;
+
+// Percent change of a hat, 100 (hat - 1); full precision.
+std::string PercentOfHat(double hat) { return fmt::format("{:.10g}", 100.0 * (hat - 1.0)); }
+
+std::string PercentChange(double base, double now) {
+  if (base == 0.0) return "";
+  return fmt::format("{:.10g}", 100.0 * (now / base - 1.0));
+}
+
+std::string Value(double value) { return fmt::format("{:.12g}", value); }
+
+// RFC 4180 quoting, only where a name needs it.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+
+const std::string& NameAt(const std::vector<std::string>& names, int index, const char* what) {
+  if (index < 0 || static_cast<std::size_t>(index) >= names.size()) {
+    throw std::invalid_argument(
+        fmt::format("outcome names {} {} of {}", what, index, names.size()));
+  }
+  return names[static_cast<std::size_t>(index)];
+}
+
+std::vector<std::string> FactorNames(const Benchmark& data) {
+  std::vector<std::string> names;
+  for (const Factor& factor : data.factors) names.push_back(factor.name);
+  return names;
+}
+
+void RequireContext(const ResultContext& context, bool need_outcome) {
+  if (context.data == nullptr || context.scenario == nullptr || context.summary == nullptr ||
+      (need_outcome && context.outcome == nullptr)) {
+    throw std::invalid_argument("result context is missing data, scenario, outcome or summary");
+  }
+}
+
+std::string WelfareCsv(const Benchmark& data, const Outcome& outcome) {
+  std::string csv = "region,household,population,income_base,income_new,ev,ev_pct\n";
+  for (const HouseholdOutcome& household : outcome.households) {
+    csv += fmt::format(
+        "{},{},{},{},{},{},{:.10g}\n", CsvField(NameAt(data.regions, household.region, "region")),
+        CsvField(household.household), Value(household.population), Value(household.income_base),
+        Value(household.income_new), Value(household.ev), household.ev_pct);
+  }
+  return csv;
+}
+
+std::string FactorsCsv(const Benchmark& data, const Outcome& outcome) {
+  const std::vector<std::string> factor_names = FactorNames(data);
+  std::string csv = "region,factor,price_pct,real_price_pct\n";
+  for (const FactorOutcome& factor : outcome.factors) {
+    csv += fmt::format("{},{},{},{}\n", CsvField(NameAt(data.regions, factor.region, "region")),
+                       CsvField(NameAt(factor_names, factor.factor, "factor")),
+                       PercentOfHat(factor.price_hat), PercentOfHat(factor.real_price_hat));
+  }
+  return csv;
+}
+
+std::string SectorsCsv(const Benchmark& data, const Outcome& outcome) {
+  std::string csv = "region,sector,price_pct,output_pct,exports_pct,imports_pct\n";
+  for (const SectorOutcome& sector : outcome.sectors) {
+    // A sector without benchmark output has no producer price or output to change.
+    csv +=
+        fmt::format("{},{},{},{},{},{}\n", CsvField(NameAt(data.regions, sector.region, "region")),
+                    CsvField(NameAt(data.sectors, sector.sector, "sector")),
+                    sector.has_output ? PercentOfHat(sector.price_hat) : "",
+                    sector.has_output ? PercentOfHat(sector.output_hat) : "",
+                    sector.has_exports ? PercentOfHat(sector.exports_hat) : "",
+                    sector.has_imports ? PercentOfHat(sector.imports_hat) : "");
+  }
+  return csv;
+}
+
+std::string TradeCsv(const Benchmark& data, const Outcome& outcome) {
+  std::string csv = "exporter,importer,sector,value_base,value_new,pct\n";
+  for (const FlowOutcome& flow : outcome.flows) {
+    csv +=
+        fmt::format("{},{},{},{},{},{}\n", CsvField(NameAt(data.regions, flow.exporter, "region")),
+                    CsvField(NameAt(data.regions, flow.importer, "region")),
+                    CsvField(NameAt(data.sectors, flow.sector, "sector")), Value(flow.value_base),
+                    Value(flow.value_new), PercentChange(flow.value_base, flow.value_new));
+  }
+  return csv;
+}
+
+struct Inequality {
+  double gini = 0.0;
+  double theil = 0.0;
+};
+
+// Population-weighted Gini and Theil indices of per-capita income across household groups
+// (MODEL.md section 6).
+Inequality MeasureInequality(const std::vector<double>& population,
+                             const std::vector<double>& per_capita) {
+  const double total_population = std::accumulate(population.begin(), population.end(), 0.0);
+  double total_income = 0.0;
+  for (std::size_t h = 0; h < population.size(); ++h) total_income += population[h] * per_capita[h];
+  Inequality inequality;
+  if (total_population <= 0.0 || total_income <= 0.0) return inequality;
+  const double mean = total_income / total_population;
+  double absolute_gaps = 0.0;
+  for (std::size_t h = 0; h < population.size(); ++h) {
+    for (std::size_t k = 0; k < population.size(); ++k) {
+      absolute_gaps += population[h] * population[k] * std::abs(per_capita[h] - per_capita[k]);
+    }
+    const double relative = per_capita[h] / mean;
+    if (relative > 0.0) {
+      inequality.theil += population[h] / total_population * relative * std::log(relative);
+    }
+  }
+  inequality.gini = absolute_gaps / (2.0 * total_population * total_population * mean);
+  return inequality;
+}
+
+// Per region: inequality of per-capita real income (benchmark vs counterfactual, both at
+// benchmark prices, so the numeraire does not matter) and the population share that loses.
+std::string DistributionCsv(const Benchmark& data, const Outcome& outcome) {
+  std::string csv = "region,gini_base,gini_new,theil_base,theil_new,population_losing_pct\n";
+  for (std::size_t r = 0; r < data.regions.size(); ++r) {
+    std::vector<double> population, income_base, income_new;
+    double losing_population = 0.0;
+    for (const HouseholdOutcome& household : outcome.households) {
+      if (household.region != static_cast<int>(r) || household.population <= 0.0) continue;
+      population.push_back(household.population);
+      income_base.push_back(household.income_base / household.population);
+      income_new.push_back(household.income_base * household.utility_hat / household.population);
+      if (household.utility_hat < 1.0 - kLosingUtilityThreshold) {
+        losing_population += household.population;
+      }
+    }
+    if (population.empty()) continue;
+    const double total_population = std::accumulate(population.begin(), population.end(), 0.0);
+    const Inequality base = MeasureInequality(population, income_base);
+    const Inequality now = MeasureInequality(population, income_new);
+    csv += fmt::format("{},{:.10g},{:.10g},{:.10g},{:.10g},{:.10g}\n", CsvField(data.regions[r]),
+                       base.gini, now.gini, base.theil, now.theil,
+                       100.0 * losing_population / total_population);
+  }
+  return csv;
+}
+
+std::string DataPath(const ResultContext& context) {
+  return context.scenario->data_path.empty() ? context.data->path : context.scenario->data_path;
+}
+
+std::string NumeraireDescription(const ResultContext& context) {
+  if (context.outcome != nullptr && !context.outcome->numeraire.empty()) {
+    return context.outcome->numeraire;
+  }
+  return context.scenario->numeraire.Describe(*context.data);
+}
+
+Json SummaryJson(const ResultContext& context, const std::string& status) {
+  const SolverSummary& summary = *context.summary;
+  Json json;
+  json["ohlin"] = 1;
+  json["scenario"] = context.scenario->name;
+  json["scenario_file"] = context.scenario->path;
+  json["data"] = DataPath(context);
+  json["status"] = status;
+  json["iterations"] = summary.iterations;
+  json["max_residual"] = summary.final_max_residual;
+  json["walras_residual"] = summary.walras_residual;
+  json["seconds"] = summary.total_seconds;
+  json["ohlin_version"] = OHLIN_VERSION;
+  json["numeraire"] = NumeraireDescription(context);
+  json["walras_equation"] = summary.walras_equation;
+  json["unknowns"] = summary.num_unknowns;
+  json["jacobian_nonzeros"] = summary.jacobian_nonzeros;
+  json["termination"] = TerminationTypeToString(summary.termination_type);
+  json["message"] = summary.message;
+  json["initial_max_residual"] = summary.initial_max_residual;
+  json["redistribution"] = RedistributionRuleToString(context.scenario->redistribution);
+  json["units"] = context.data->units;
+  Json residuals = Json::array();
+  for (const ResidualReport& residual : summary.largest_residuals) {
+    residuals.push_back({{"equation", residual.equation}, {"value", residual.value}});
+  }
+  json["largest_residuals"] = residuals;
+  return json;
+}
+
+std::filesystem::path PrepareFolder(const std::string& dir) {
+  std::filesystem::path folder(dir.empty() ? "." : dir);
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error || !std::filesystem::is_directory(folder)) {
+    throw std::runtime_error(fmt::format("cannot create result folder {}: {}", folder.string(),
+                                         error ? error.message() : "not a folder"));
+  }
+  return folder;
+}
+
+void RemoveIfPresent(const std::filesystem::path& path) {
+  std::error_code error;
+  std::filesystem::remove(path, error);
+  if (error) {
+    throw std::runtime_error(fmt::format("cannot remove {}: {}", path.string(), error.message()));
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& ResultFileNames() {
+  static const std::vector<std::string> names = {"summary.json", "welfare.csv", "factors.csv",
+                                                 "sectors.csv",  "trade.csv",   "distribution.csv"};
+  return names;
+}
+
+bool OutcomeIsFinite(const Outcome& outcome, std::string* why) {
+  const auto fail = [why](const std::string& where) {
+    if (why != nullptr)
+      *why = fmt::format("the outcome has a number that is not finite ({})", where);
+    return false;
+  };
+  for (const HouseholdOutcome& h : outcome.households) {
+    for (const double v : {h.income_new, h.utility_hat, h.ev, h.ev_pct, h.price_index_hat}) {
+      if (!std::isfinite(v)) return fail("household " + h.household);
+    }
+  }
+  for (const RegionOutcome& r : outcome.regions) {
+    for (const double v : {r.ev, r.ev_pct, r.income_new, r.consumer_price_hat}) {
+      if (!std::isfinite(v)) return fail("region");
+    }
+  }
+  for (const FactorOutcome& f : outcome.factors) {
+    if (!std::isfinite(f.price_hat) || !std::isfinite(f.real_price_hat)) return fail("factor");
+  }
+  for (const SectorOutcome& s : outcome.sectors) {
+    for (const double v : {s.price_hat, s.output_hat, s.exports_hat, s.imports_hat}) {
+      if (!std::isfinite(v)) return fail("sector");
+    }
+  }
+  for (const FlowOutcome& flow : outcome.flows) {
+    if (!std::isfinite(flow.value_new)) return fail("trade flow");
+  }
+  return true;
+}
+
+std::string FailureReason(const SolverSummary& summary) {
+  std::string reason = summary.message;
+  if (!summary.largest_residuals.empty()) {
+    reason += "; largest residuals:";
+    for (std::size_t k = 0; k < summary.largest_residuals.size(); ++k) {
+      const ResidualReport& residual = summary.largest_residuals[k];
+      reason += fmt::format("{} {} = {:.3g}", k == 0 ? "" : ",", residual.equation, residual.value);
+    }
+  }
+  return reason;
+}
+
+void WriteResults(const std::string& dir, const ResultContext& context) {
+  RequireContext(context, /*need_outcome=*/true);
+  std::string why;
+  if (!OutcomeIsFinite(*context.outcome, &why)) throw std::invalid_argument(why);
+  const Benchmark& data = *context.data;
+  const Outcome& outcome = *context.outcome;
+  // Build every file before touching the folder, so a bad outcome writes nothing.
+  const std::vector<std::pair<std::string, std::string>> tables = {
+      {"welfare.csv", WelfareCsv(data, outcome)},
+      {"factors.csv", FactorsCsv(data, outcome)},
+      {"sectors.csv", SectorsCsv(data, outcome)},
+      {"trade.csv", TradeCsv(data, outcome)},
+      {"distribution.csv", DistributionCsv(data, outcome)},
+  };
+  const std::string summary = SummaryJson(context, "converged").dump(2) + "\n";
+
+  const std::filesystem::path folder = PrepareFolder(dir);
+  // summary.json marks a complete set: remove the old one first, write the new one last.
+  RemoveIfPresent(folder / "summary.json");
+  for (const auto& [name, contents] : tables)
+    WriteFileAtomically((folder / name).string(), contents);
+  WriteFileAtomically((folder / "summary.json").string(), summary);
+}
+
+void WriteFailure(const std::string& dir, const ResultContext& context,
+                  const std::string& extra_reason) {
+  RequireContext(context, /*need_outcome=*/false);
+  Json json = SummaryJson(context, "failed");
+  std::string reason = FailureReason(*context.summary);
+  if (!extra_reason.empty()) reason = extra_reason + "; " + reason;
+
+  const std::filesystem::path folder = PrepareFolder(dir);
+  std::vector<std::string> removed;
+  for (const std::string& name : ResultFileNames()) {
+    if (name == "summary.json") continue;
+    if (std::filesystem::exists(folder / name)) {
+      RemoveIfPresent(folder / name);
+      removed.push_back(name);
+    }
+  }
+  if (!removed.empty()) {
+    reason += fmt::format("; removed result files of an earlier run from this folder: {}",
+                          fmt::join(removed, ", "));
+  }
+  json["reason"] = reason;
+  WriteFileAtomically((folder / "summary.json").string(), json.dump(2) + "\n");
+}
+
+}  // namespace ohlin

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Checks the Debian packages ohlin builds with; installs the missing ones when run as root,
+# otherwise says what to run. Used by `make deps`.
+set -euo pipefail
+
+packages=(libceres-dev libeigen3-dev libyaml-cpp-dev catch2 libcli11-dev nlohmann-json3-dev
+          libfmt-dev cmake g++ make)
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "ohlin: dpkg-query not found: this script knows Debian and Ubuntu only." >&2
+  echo "Install these (or your system's equivalents) by hand: ${packages[*]}" >&2
+  exit 1
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  if [[ "$status" != *"install ok installed"* ]]; then
+    missing+=("$package")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "ohlin: all build dependencies are installed."
+  exit 0
+fi
+
+echo "ohlin: missing packages: ${missing[*]}"
+if [[ $(id -u) -eq 0 ]]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "Install them as root, then run make again:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
