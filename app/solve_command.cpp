@@ -25,11 +25,18 @@ Numeraire ToModelNumeraire(const NumeraireChoice& choice, const Benchmark& data)
 PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, bool verbose) {
   PreparedScenario prepared;
   prepared.scenario = LoadScenario(scenario_path, &prepared.data);
+  if (prepared.scenario.redistribution != RedistributionRule::kLumpSum) {
+    throw InputError(fmt::format(
+        "{}: redistribution: rule '{}' is not supported yet; this version returns all "
+        "government revenue to households lump sum, per capita (rule: lump_sum)",
+        scenario_path, RedistributionRuleToString(prepared.scenario.redistribution)));
+  }
   prepared.model =
       Model::Calibrate(prepared.data, ToModelNumeraire(prepared.scenario.numeraire, prepared.data));
   prepared.policy = ApplyShocks(prepared.data, prepared.scenario.shocks);
   prepared.options.tolerance = prepared.scenario.solver.tolerance;
   prepared.options.max_iterations = prepared.scenario.solver.max_iterations;
+  StringToSolverMethod(prepared.scenario.solver.method, &prepared.options.method);
   prepared.options.num_threads = threads;
   prepared.options.verbose = verbose;
   std::string why;

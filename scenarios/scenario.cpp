@@ -336,11 +336,20 @@ void ScenarioLoader::ReadNumeraire() {
   scenario_.numeraire = choice;
 }
 
-// solver: {tolerance: > 0, max_iterations: >= 0}.
+// solver: {tolerance: > 0, max_iterations: >= 0, method: auto|newton|levenberg_marquardt}.
 void ScenarioLoader::ReadSolver() {
   const std::optional<YAML::Node> node = document_.Find(root(), "solver");
   if (!node) return;
-  document_.CheckMap(*node, {"tolerance", "max_iterations"}, "solver");
+  document_.CheckMap(*node, {"tolerance", "max_iterations", "method"}, "solver");
+  if (auto method = document_.Find(*node, "method")) {
+    const std::string value = document_.ReadString(*method, "solver.method");
+    if (value != "auto" && value != "newton" && value != "levenberg_marquardt") {
+      document_.Fail(*method, fmt::format("solver.method: unknown method '{}' (methods: auto, "
+                                          "newton, levenberg_marquardt)",
+                                          value));
+    }
+    scenario_.solver.method = value;
+  }
   if (auto tolerance = document_.Find(*node, "tolerance")) {
     const double value = document_.ReadNumber(*tolerance, "solver.tolerance");
     if (!(value > 0.0)) {

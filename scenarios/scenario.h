@@ -45,6 +45,7 @@ struct NumeraireChoice {
 struct SolverSettings {
   double tolerance = 1e-10;
   int max_iterations = 200;
+  std::string method = "auto";  // auto | newton | levenberg_marquardt (solver/solver.h)
 };
 
 struct Scenario {
