@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(libceres-dev libeigen3-dev libyaml-cpp-dev catch2 libcli11-dev nlohmann-json3-dev
-          libfmt-dev cmake g++ make)
+          libfmt-dev libsuitesparse-dev libopenblas0-pthread cmake g++ make)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "ohlin: dpkg-query not found: this script knows Debian and Ubuntu only." >&2
