@@ -383,12 +383,15 @@ TEST_CASE("WriteBenchmark then LoadBenchmark gives the same benchmark", "[synth]
 
 TEST_CASE("the shipped default world loads and balances", "[synth]") {
   const Benchmark data = LoadBenchmark(std::string(OHLIN_SOURCE_DIR) + "/data/default.yaml");
-  const std::vector<std::string> regions = {"USA", "CHN", "EU", "ROW"};
+  const std::vector<std::string> regions = {"USA", "CHN", "EU",  "JPN", "KOR", "IND",
+                                            "MEX", "CAN", "BRA", "RUS", "ROW"};
   CHECK(data.regions == regions);
+  const std::vector<std::string> sectors = {"AGR", "MIN", "MAN", "HIT", "BUS", "SER"};
+  CHECK(data.sectors == sectors);
   CHECK(data.num_factors() == 3);
   RequireBalanced(data, 1e-9);
 
-  // The story the demo tells: a US deficit, a Chinese surplus; tariffs and NTBs present.
+  // The story the demo tells: a US deficit, a Chinese surplus (WIOD 2014); tariffs present.
   const IdentityGaps gaps = ComputeIdentityGaps(data);
   CHECK(gaps.deficits[0] > 0.0);
   CHECK(gaps.deficits[1] < 0.0);
@@ -405,12 +408,13 @@ TEST_CASE("the shipped scenarios load and apply to the default world", "[synth]"
   Benchmark data;
   const Scenario scenario =
       LoadScenario(std::string(OHLIN_SOURCE_DIR) + "/scenarios/" + name + ".yaml", &data);
-  CHECK(data.regions.size() == 4);
+  CHECK(data.regions.size() == 11);
   CHECK_FALSE(scenario.shocks.empty());
   const Policy policy = ApplyShocks(data, scenario.shocks);
   const std::size_t usa = 0;
   const std::size_t chn = 1;
-  const std::size_t man = 1;
+  const std::size_t man = 2;
+  REQUIRE(data.sectors[man] == "MAN");
   if (name == "default" || name == "tariff_war") {
     CHECK(policy.tariffs(man, chn, usa) == Approx(data.tariffs(man, chn, usa) + 0.25));
     CHECK(policy.tariffs(man, usa, chn) == Approx(data.tariffs(man, usa, chn) + 0.25));
