@@ -22,6 +22,10 @@ using input::YamlDocument;
 
 // Tolerance on ownership shares summing to one (per factor over a region's households).
 constexpr double kOwnershipTolerance = 1e-9;
+// The largest table a benchmark may need (entries of one of its tables, e.g. sectors x
+// regions^2 for trade): 2^24, about 400 regions x 100 sectors, ten times a full GTAP database.
+// Beyond it a hand-made file is more likely a mistake than a world, and memory runs out.
+constexpr double kMaxTableEntries = 16777216.0;
 
 const std::vector<std::string> kTopLevelKeys = {
     "ohlin",      "name",         "units",   "year",    "source",          "regions",
@@ -248,6 +252,24 @@ void BenchmarkLoader::ReadSets() {
   }
   data_.regions = regions_.names;
   data_.sectors = sectors_.names;
+
+  const auto num_r = static_cast<double>(regions_.names.size());
+  const auto num_i = static_cast<double>(sectors_.names.size());
+  const auto num_f = static_cast<double>(factors_.names.size());
+  const struct {
+    const char* table;
+    double entries;
+  } sizes[] = {{"trade (sectors x regions x regions)", num_i * num_r * num_r},
+               {"intermediates (sectors x sectors x regions)", num_i * num_i * num_r},
+               {"factor_payments (factors x sectors x regions)", num_f * num_i * num_r}};
+  for (const auto& size : sizes) {
+    if (size.entries > kMaxTableEntries) {
+      document_.Fail(regions, fmt::format("benchmark too large: {} regions, {} sectors and {} "
+                                          "factors give {} with {:.0f} entries; the limit is {:.0f}",
+                                          num_r, num_i, num_f, size.table, size.entries,
+                                          kMaxTableEntries));
+    }
+  }
 }
 
 // households: {REGION: [{name, population, owns: {factor: share}, consumption_elasticity}]}.
@@ -258,6 +280,8 @@ void BenchmarkLoader::ReadHouseholds() {
   households_declared_ = true;
   if (!node->IsMap()) document_.Fail(*node, "households: expected a map from region to a list");
   std::vector<bool> region_seen(regions_.names.size(), false);
+  // Final demand holds households x sectors entries; keep it within the table limit.
+  double demand_entries = 0.0;
   for (auto it = node->begin(); it != node->end(); ++it) {
     const std::string region_name = document_.ReadString(it->first, "households");
     const std::optional<std::size_t> r = regions_.Find(region_name);
@@ -273,6 +297,12 @@ void BenchmarkLoader::ReadHouseholds() {
     const std::string region_context = "households of " + region_name;
     if (!list.IsSequence() || list.size() == 0) {
       document_.Fail(list, region_context + ": expected a non-empty list of households");
+    }
+    demand_entries += static_cast<double>(list.size()) * static_cast<double>(sectors_.names.size());
+    if (demand_entries > kMaxTableEntries) {
+      document_.Fail(list, fmt::format("{}: too many households: final demand by household and "
+                                       "sector would exceed {:.0f} entries",
+                                       region_context, kMaxTableEntries));
     }
     std::vector<Household> households;
     std::vector<bool> owns_given;

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -63,20 +63,36 @@ std::string Lowercase(std::string text) {
 }  // namespace
 
 std::string ReadTextFile(const std::string& path) {
+  namespace fs = std::filesystem;
   std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
+  const fs::file_status status = fs::status(path, error);
+  if (status.type() == fs::file_type::not_found) {
+    throw InputError(fmt::format("{}: cannot read file: no such file", path));
+  }
+  if (status.type() == fs::file_type::directory) {
     throw InputError(fmt::format("{}: cannot read file: it is a folder", path));
+  }
+  if (!error && status.type() != fs::file_type::regular) {
+    // A device (/dev/zero), pipe or socket could block or never end.
+    throw InputError(fmt::format("{}: cannot read file: not a regular file", path));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    const char* reason = std::filesystem::exists(path, error) ? "permission denied or unreadable"
-                                                               : "no such file";
-    throw InputError(fmt::format("{}: cannot read file: {}", path, reason));
+    throw InputError(fmt::format("{}: cannot read file: permission denied or unreadable", path));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // Read in chunks up to the limit (a file's reported size can be wrong, as in /proc).
+  std::string text;
+  std::vector<char> chunk(1 << 16);
+  while (in) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (text.size() + got > kMaxInputFileBytes) {
+      throw InputError(fmt::format("{}: cannot read file: larger than {} bytes", path,
+                                   kMaxInputFileBytes));
+    }
+    text.append(chunk.data(), got);
+  }
   if (in.bad()) throw InputError(fmt::format("{}: cannot read file: I/O error", path));
-  std::string text = buffer.str();
   if (text.find('\0') != std::string::npos) {
     throw InputError(fmt::format("{}: not a text file (contains NUL bytes)", path));
   }

@@ -3,6 +3,7 @@
 // known. Shared by the benchmark loader and the scenario loader.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,9 +15,13 @@
 
 namespace ohlin::input {
 
-// Reads a whole file and checks that it is text (no NUL bytes, valid UTF-8). `path` is used
-// in messages as given. Throws InputError "PATH: cannot read file ..." or "PATH: not a text
-// file ...".
+// The largest input file read (YAML or CSV), in bytes.
+inline constexpr std::size_t kMaxInputFileBytes = std::size_t{1} << 30;
+
+// Reads a whole regular file of at most kMaxInputFileBytes and checks that it is text (no NUL
+// bytes, valid UTF-8). `path` is used in messages as given. Throws InputError "PATH: cannot
+// read file ..." (missing, a folder, a device or pipe, unreadable, too large) or "PATH: not a
+// text file ...".
 std::string ReadTextFile(const std::string& path);
 
 // Parses a number strictly: the whole text must be a finite decimal number ("12abc", "nan",

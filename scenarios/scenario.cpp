@@ -1,6 +1,7 @@
 // Scenario files: FORMATS.md "Scenarios". Errors are InputErrors naming file, line and column.
 #include "scenarios/scenario.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -22,6 +23,8 @@ using input::YamlDocument;
 
 // Share tolerance for `redistribution: {rule: shares}`.
 constexpr double kShareTolerance = 1e-9;
+// The benchmark's accounting identities must hold to this relative tolerance, as in `ohlin check`.
+constexpr double kBalanceTolerance = 1e-6;
 // Deficits must sum to zero within this fraction of world benchmark spending.
 constexpr double kDeficitTolerance = 1e-6;
 
@@ -130,6 +133,27 @@ void ScenarioLoader::ReadData() {
                                      relative, scenario_.data_path));
   }
   *data_ = LoadBenchmark(scenario_.data_path);
+  // A model calibrated to data that does not balance would start away from equilibrium and
+  // silently rebalance it; refuse, naming the failing accounts and their size (`ohlin check`
+  // lists them all).
+  const Accounts accounts = ComputeAccounts(*data_, kBalanceTolerance);
+  if (!accounts.failures.empty()) {
+    std::string failures;
+    const std::size_t shown = std::min<std::size_t>(accounts.failures.size(), 5);
+    for (std::size_t k = 0; k < shown; ++k) {
+      const IdentityFailure& failure = accounts.failures[k];
+      failures += fmt::format("{}{} ({:.10g} vs {:.10g}, gap {:.3g}, relative {:.3g})",
+                              k == 0 ? "" : "; ", failure.account, failure.lhs, failure.rhs,
+                              std::abs(failure.lhs - failure.rhs), failure.relative);
+    }
+    if (accounts.failures.size() > shown) {
+      failures += fmt::format("; and {} more", accounts.failures.size() - shown);
+    }
+    document_.Fail(node, fmt::format("data: benchmark '{}' does not balance (relative tolerance "
+                                     "{:g}): {}; run `ohlin check {}` for every account",
+                                     relative, kBalanceTolerance, failures,
+                                     scenario_.data_path));
+  }
 }
 
 void ScenarioLoader::ReadShocks() {

@@ -79,6 +79,232 @@ fs::path MakeWorld(const fs::path& dir) {
   return dir / "world";
 }
 
+// A small balanced benchmark written inline: each sector's output 20 = labour 12 + capital
+// 8; final demand 10 domestic plus 10 imported at a 10% tariff; income 42 = spending 42.
+const std::string kWorldYaml = R"(ohlin: 1
+name: cli world
+regions: [HOME, AWAY]
+sectors: [AGR, MAN]
+factors: [{name: labour}, {name: capital}]
+households:
+  HOME:
+    - {name: workers, population: 3, owns: {labour: 1, capital: 0.25}}
+    - {name: owners, population: 1, owns: {capital: 0.75}}
+elasticities:
+  armington: {default: 4.0}
+factor_payments: {csv: vfm.csv}
+trade:
+  - {exporter: HOME, importer: HOME, sector: AGR, value: 10}
+  - {exporter: HOME, importer: AWAY, sector: AGR, value: 10}
+  - {exporter: AWAY, importer: HOME, sector: AGR, value: 10}
+  - {exporter: AWAY, importer: AWAY, sector: AGR, value: 10}
+  - {exporter: HOME, importer: HOME, sector: MAN, value: 10}
+  - {exporter: HOME, importer: AWAY, sector: MAN, value: 10}
+  - {exporter: AWAY, importer: HOME, sector: MAN, value: 10}
+  - {exporter: AWAY, importer: AWAY, sector: MAN, value: 10}
+tariffs:
+  - {exporter: HOME, importer: AWAY, sector: AGR, rate: 0.1}
+  - {exporter: AWAY, importer: HOME, sector: AGR, rate: 0.1}
+  - {exporter: HOME, importer: AWAY, sector: MAN, rate: 0.1}
+  - {exporter: AWAY, importer: HOME, sector: MAN, rate: 0.1}
+final_demand:
+  - {region: HOME, sector: AGR, value: 21}
+  - {region: HOME, sector: MAN, value: 21}
+  - {region: AWAY, sector: AGR, value: 21}
+  - {region: AWAY, sector: MAN, value: 21}
+)";
+const std::string kWorldCsv =
+    "region,sector,factor,value\n"
+    "HOME,AGR,labour,12\nHOME,AGR,capital,8\nHOME,MAN,labour,12\nHOME,MAN,capital,8\n"
+    "AWAY,AGR,labour,12\nAWAY,AGR,capital,8\nAWAY,MAN,labour,12\nAWAY,MAN,capital,8\n";
+const std::string kScenarioYaml =
+    "ohlin: 1\nname: cli tariff\ndata: world.yaml\n"
+    "shocks:\n  - {type: tariff, importer: HOME, add: 0.1}\n";
+
+// `text` with the first `from` replaced by `to`; `from` must occur.
+std::string Edit(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  return text;
+}
+
+// One class of bad input (issue "reliability"): the files as given, what the message says.
+struct BadInput {
+  std::string label;
+  std::string world = kWorldYaml;
+  std::string csv = kWorldCsv;
+  std::string scenario = kScenarioYaml;
+  std::vector<std::string> expected;  // every one must appear in the message
+  bool benchmark = true;              // the benchmark is bad: `ohlin check` must refuse it too
+};
+
+std::vector<BadInput> BadInputs() {
+  std::vector<BadInput> cases;
+  auto world = [&](const std::string& label, const std::string& text,
+                   std::vector<std::string> expected) {
+    BadInput bad;
+    bad.label = label;
+    bad.world = text;
+    bad.expected = std::move(expected);
+    cases.push_back(bad);
+  };
+  auto csv = [&](const std::string& label, const std::string& text,
+                 std::vector<std::string> expected) {
+    BadInput bad;
+    bad.label = label;
+    bad.csv = text;
+    bad.expected = std::move(expected);
+    cases.push_back(bad);
+  };
+  auto scenario = [&](const std::string& label, const std::string& text,
+                      std::vector<std::string> expected) {
+    BadInput bad;
+    bad.label = label;
+    bad.scenario = text;
+    bad.expected = std::move(expected);
+    bad.benchmark = false;
+    cases.push_back(bad);
+  };
+  const std::string& w = kWorldYaml;
+  world("YAML syntax", Edit(w, "sectors: [AGR, MAN]", "sectors: [AGR, MAN"),
+        {"world.yaml:", "YAML syntax error"});
+  world("wrong format version", Edit(w, "ohlin: 1", "ohlin: 2"),
+        {"world.yaml:1:8: unsupported format version '2': this ohlin reads 'ohlin: 1'"});
+  world("missing format version", Edit(w, "ohlin: 1\n", ""),
+        {"world.yaml:1:1: missing format version"});
+  world("missing key", Edit(w, "sectors: [AGR, MAN]\n", ""),
+        {"world.yaml:1:1: benchmark: missing required key 'sectors'"});
+  world("duplicate names", Edit(w, "regions: [HOME, AWAY]", "regions: [HOME, AWAY, HOME]"),
+        {"world.yaml:3:23: regions: duplicate name 'HOME'"});
+  world("unknown name in a table",
+        Edit(w, "{exporter: HOME, importer: AWAY, sector: AGR, value: 10}",
+             "{exporter: HOME, importer: XXX, sector: AGR, value: 10}"),
+        {"world.yaml:15:32: trade row {exporter: HOME, importer: XXX, sector: AGR}: unknown "
+         "region 'XXX' (regions: HOME, AWAY)"});
+  world("repeated row",
+        Edit(w, "  - {exporter: AWAY, importer: AWAY, sector: MAN, value: 10}\n",
+             "  - {exporter: AWAY, importer: AWAY, sector: MAN, value: 10}\n"
+             "  - {exporter: AWAY, importer: AWAY, sector: MAN, value: 10}\n"),
+        {"world.yaml:22:", "trade row {exporter: AWAY, importer: AWAY, sector: MAN}: repeated "
+                           "row (first given at "});
+  world("negative value",
+        Edit(w, "{region: AWAY, sector: MAN, value: 21}", "{region: AWAY, sector: MAN, value: -21}"),
+        {"world.yaml:31:", "final_demand row {region: AWAY, sector: MAN}: value must be >= 0"});
+  for (const std::string value : {".nan", "-.inf", "1e400"}) {
+    world("non-finite value " + value,
+          Edit(w, "{region: AWAY, sector: MAN, value: 21}",
+               "{region: AWAY, sector: MAN, value: " + value + "}"),
+          {"world.yaml:31:", "final_demand row {region: AWAY, sector: MAN}: value: must be a "
+                             "finite number, got '" + value + "'"});
+  }
+  world("missing CSV file", Edit(w, "{csv: vfm.csv}", "{csv: nowhere.csv}"),
+        {"world.yaml:12:24: factor_payments: CSV file 'nowhere.csv'", "no such file"});
+  world("unreadable CSV file", Edit(w, "{csv: vfm.csv}", "{csv: folder.csv}"),
+        {"world.yaml:12:24: factor_payments: CSV file 'folder.csv'", "it is a folder"});
+  csv("binary CSV file", std::string("region,sector,factor,value\n\0\1\2", 30),
+      {"vfm.csv: not a text file"});
+  csv("wrong CSV header", Edit(kWorldCsv, "region,sector,factor,value", "region,sector,value"),
+      {"vfm.csv:1: factor_payments: CSV header must have exactly the columns region, sector, "
+       "factor, value (in any order); got 'region, sector, value'"});
+  csv("unknown name in a CSV row", Edit(kWorldCsv, "AWAY,MAN,capital", "AWAY,MAN,land"),
+      {"vfm.csv:9: factor_payments row {region: AWAY, sector: MAN, factor: land}: unknown "
+       "factor 'land' (factors: labour, capital)"});
+  world("elasticity out of range", Edit(w, "{default: 4.0}", "{default: 4.0, MAN: -1}"),
+        {"world.yaml:11:", "elasticities.armington.MAN must be > 0, got -1"});
+  world("elasticity not a number", Edit(w, "{default: 4.0}", "{default: high}"),
+        {"world.yaml:11:24: elasticities.armington.default: expected a number, got 'high'"});
+  world("ownership shares", Edit(w, "owns: {capital: 0.75}", "owns: {capital: 0.5}"),
+        {"world.yaml:8:", "households of HOME: ownership shares of 'capital' sum to 0.75; they "
+                          "must sum to 1"});
+  world("unbalanced accounts",
+        Edit(w, "{exporter: AWAY, importer: AWAY, sector: MAN, value: 10}",
+             "{exporter: AWAY, importer: AWAY, sector: MAN, value: 11}"),
+        {"zero profit AWAY/MAN", "21", "20"});
+  world("rate with 1 + rate <= 0",
+        Edit(w, "{exporter: AWAY, importer: HOME, sector: MAN, rate: 0.1}",
+             "{exporter: AWAY, importer: HOME, sector: MAN, rate: -1}"),
+        {"world.yaml:26:", "tariffs row {exporter: AWAY, importer: HOME, sector: MAN}: rate must "
+                           "satisfy 1 + rate > 0, got -1"});
+  world("empty benchmark", "", {"world.yaml: empty file"});
+  world("binary benchmark", std::string("ohlin: 1\n\0\xff", 11),
+        {"world.yaml: not a text file"});
+  world("benchmark not a map", "[ohlin, 1]\n", {"world.yaml:1:1: the top level of a benchmark"});
+
+  const std::string& sc = kScenarioYaml;
+  scenario("unknown name in a scenario", Edit(sc, "importer: HOME", "importer: [HOME, XXX]"),
+           {"scenario.yaml:5:37: shock 1 (tariff): unknown region 'XXX' in importer (regions: "
+            "HOME, AWAY)"});
+  scenario("rate with 1 + rate <= 0 after the shocks", Edit(sc, "add: 0.1", "add: -1.1"),
+           {"scenario.yaml:5:5: after the shocks, the tariff on AGR from AWAY to HOME is -1: 1 "
+            "+ rate must be > 0"});
+  scenario("non-finite shock value", Edit(sc, "add: 0.1", "add: .inf"),
+           {"scenario.yaml:5:41: shock 1 (tariff).add: must be a finite number, got '.inf'"});
+  scenario("conflicting set/add/scale", Edit(sc, "add: 0.1", "add: 0.1, scale: 2"),
+           {"scenario.yaml:5:", "shock 1 (tariff): give exactly one of set, add, scale (found "
+                                "more)"});
+  scenario("unknown shock type", Edit(sc, "type: tariff", "type: quota"),
+           {"scenario.yaml:5:12: shock 1: unknown shock type 'quota' (types: tariff, "
+            "export_tax, ntb, productivity, factor_productivity, endowment, deficit, "
+            "factor_tax)"});
+  scenario("unknown redistribution rule", sc + "redistribution: {rule: fair}\n",
+           {"scenario.yaml:6:24: redistribution: unknown rule 'fair' (rules: lump_sum, "
+            "proportional, none, compensate, shares)"});
+  scenario("scenario YAML syntax", sc + "solver: {tolerance: 1e-8\n",
+           {"scenario.yaml:", "YAML syntax error"});
+  scenario("scenario format version", Edit(sc, "ohlin: 1", "ohlin: 0"),
+           {"scenario.yaml:1:8: unsupported format version '0'"});
+  scenario("scenario missing key", Edit(sc, "data: world.yaml\n", ""),
+           {"scenario.yaml:1:1: scenario: missing required key 'data'"});
+  scenario("scenario unknown key", sc + "shokcs: []\n",
+           {"scenario.yaml:6:1: scenario: unknown key 'shokcs' (valid keys: "});
+  scenario("empty scenario", "\n\n", {"scenario.yaml: empty file"});
+  scenario("binary scenario", std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10),
+           {"scenario.yaml: not a text file"});
+  scenario("scenario not a map", "- {type: tariff, add: 0.1}\n",
+           {"scenario.yaml:1:1: the top level of a scenario file must be a map"});
+  return cases;
+}
+
+TEST_CASE("every class of bad input exits 1 with a precise message and writes no results",
+          "[cli][errors]") {
+  for (const BadInput& bad : BadInputs()) {
+    INFO("class of bad input: " << bad.label);
+    const fs::path dir = testing::MakeTempDir("cli-bad-class");
+    WriteText(dir / "world.yaml", bad.world);
+    WriteText(dir / "vfm.csv", bad.csv);
+    WriteText(dir / "scenario.yaml", bad.scenario);
+    fs::create_directory(dir / "folder.csv");
+    CHECK(RunOhlin("solve scenario.yaml --out out", dir) == 1);
+    CHECK_FALSE(fs::exists(dir / "out"));
+    CHECK_FALSE(fs::exists(dir / "results"));
+    const std::string log = ReadFile(dir / "cli.log");
+    INFO(log);
+    CHECK(log.rfind("ohlin: error: ", 0) == 0);
+    for (const std::string& expected : bad.expected) CHECK(log.find(expected) != std::string::npos);
+    CHECK(log.find("internal error") == std::string::npos);
+    if (bad.benchmark) {
+      fs::remove(dir / "cli.log");
+      CHECK(RunOhlin("check world.yaml", dir) == 1);
+      const std::string check_log = ReadFile(dir / "cli.log");
+      INFO(check_log);
+      for (const std::string& expected : bad.expected) {
+        CHECK(check_log.find(expected) != std::string::npos);
+      }
+    }
+  }
+}
+
+TEST_CASE("the inline CLI world itself is good input", "[cli]") {
+  const fs::path dir = testing::MakeTempDir("cli-good-world");
+  WriteText(dir / "world.yaml", kWorldYaml);
+  WriteText(dir / "vfm.csv", kWorldCsv);
+  WriteText(dir / "scenario.yaml", kScenarioYaml);
+  CHECK(RunOhlin("check world.yaml", dir) == 0);
+  CHECK(RunOhlin("solve scenario.yaml --out out", dir) == 0);
+  CHECK(FilesIn(dir / "out") == kResultFiles);
+}
+
 TEST_CASE("every subcommand has --help", "[cli]") {
   const fs::path dir = testing::MakeTempDir("cli-help");
   CHECK(RunOhlin("--help", dir) == 0);
@@ -141,12 +367,25 @@ TEST_CASE("a solve of a small generated world writes every result file", "[cli]"
             .rfind("region,household,population,income_base,income_new,ev,ev_pct\n", 0) == 0);
   CHECK(ReadFile(dir / "cli.log").find("Welfare") != std::string::npos);
 
-  // Solving again gives byte-identical tables.
+  // Solving again gives byte-identical tables, and the same summary but for the wall time.
   REQUIRE(RunOhlin("solve world/tariff.yaml --out again", dir) == 0);
+  REQUIRE(FilesIn(dir / "again") == kResultFiles);
   for (const std::string& name : kResultFiles) {
-    if (name == "summary.json") continue;  // holds the wall time
     INFO(name);
-    CHECK(ReadFile(out / name) == ReadFile(dir / "again" / name));
+    const std::string first = ReadFile(out / name);
+    const std::string second = ReadFile(dir / "again" / name);
+    if (name != "summary.json") {
+      CHECK(first.size() > 0);
+      CHECK(first == second);
+      continue;
+    }
+    auto first_json = nlohmann::ordered_json::parse(first);
+    auto second_json = nlohmann::ordered_json::parse(second);
+    CHECK(first_json.contains("seconds"));
+    CHECK(first_json.size() >= 13);  // every field of FORMATS.md
+    first_json.erase("seconds");
+    second_json.erase("seconds");
+    CHECK(first_json.dump(2) == second_json.dump(2));  // same fields, order and values
   }
 }
 

@@ -603,4 +603,24 @@ TEST_CASE("rows with missing or extra keys are refused", "[loader][errors]") {
              Contains("unknown mobility 'sticky' (mobility: mobile, specific)"));
 }
 
+TEST_CASE("devices and oversized worlds are refused before reading or allocating",
+          "[loader][errors]") {
+  // /dev/zero never ends: it must not be read at all.
+  const std::size_t at = kBaseYaml.find("final_demand:\n");
+  CHECK_THAT(LoadError(kBaseYaml.substr(0, at) + "final_demand: {csv: /dev/zero}\n"),
+             Contains("final_demand: CSV file '/dev/zero': /dev/zero: cannot read file: not a "
+                      "regular file"));
+  // 300 regions x 200 sectors: a trade table of 18 million entries is refused by its size.
+  std::string regions = "regions: [";
+  std::string sectors = "sectors: [";
+  for (int k = 0; k < 300; ++k) regions += fmt::format("{}R{}", k == 0 ? "" : ", ", k);
+  for (int k = 0; k < 200; ++k) sectors += fmt::format("{}S{}", k == 0 ? "" : ", ", k);
+  std::string text = Replace(kBaseYaml, "regions: [USA, CHN]", regions + "]");
+  text = Replace(text, "sectors: [AGR, MAN]", sectors + "]");
+  const std::string message = LoadError(text);
+  CHECK_THAT(message, Contains("world.yaml:6:10: benchmark too large: 300 regions, 200 sectors "
+                               "and 2 factors give trade (sectors x regions x regions) with "
+                               "18000000 entries; the limit is 16777216"));
+}
+
 }  // namespace ohlin

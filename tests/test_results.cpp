@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "results/results.h"
 #include "tests/test_support.h"
 
@@ -257,6 +259,60 @@ TEST_CASE("result writes are atomic and byte-identical when repeated", "[results
     CHECK(name.find(".tmp") == std::string::npos);
   }
   CHECK(FilesIn(dir).size() == ResultFileNames().size());
+}
+
+TEST_CASE("a write interrupted at any file leaves whole files and no false summary",
+          "[results][atomic]") {
+  // The earlier run and the interrupted one differ in every file.
+  const Fixture earlier;
+  Fixture later;
+  later.scenario.name = "a later run";
+  for (HouseholdOutcome& household : later.outcome.households) household.ev_pct += 1.0;
+  for (FactorOutcome& factor : later.outcome.factors) factor.price_hat += 0.01;
+  for (SectorOutcome& sector : later.outcome.sectors) sector.output_hat += 0.01;
+  for (FlowOutcome& flow : later.outcome.flows) flow.value_new += 1.0;
+  for (RegionOutcome& region : later.outcome.regions) region.ev += 1.0;
+  later.outcome.households[0].utility_hat = 0.5;  // changes distribution.csv
+
+  const fs::path reference = testing::MakeTempDir("results-interrupt-reference");
+  WriteResults((reference / "earlier").string(), earlier.Context());
+  WriteResults((reference / "later").string(), later.Context());
+  for (const std::string& name : ResultFileNames()) {
+    INFO(name);
+    REQUIRE(ReadFile(reference / "earlier" / name) != ReadFile(reference / "later" / name));
+  }
+
+  // Interrupt the later write at each file in turn: its temporary name is taken by a folder,
+  // so writing it fails the way a full disk or a kill would, after the files before it.
+  for (const std::string& blocked : ResultFileNames()) {
+    INFO("interrupted at " << blocked);
+    const fs::path dir = testing::MakeTempDir("results-interrupt");
+    WriteResults(dir.string(), earlier.Context());
+    const fs::path obstacle = dir / (blocked + ".tmp." + std::to_string(getpid()));
+    fs::create_directory(obstacle);
+    CHECK_THROWS_AS(WriteResults(dir.string(), later.Context()), std::runtime_error);
+    fs::remove(obstacle);
+
+    // The file being written is the earlier run's, whole; every other file is whole too.
+    if (blocked != "summary.json") {
+      CHECK(ReadFile(dir / blocked) == ReadFile(reference / "earlier" / blocked));
+    }
+    for (const std::string& name : FilesIn(dir)) {
+      INFO(name);
+      CHECK(name.find(".tmp") == std::string::npos);
+      const std::string text = ReadFile(dir / name);
+      CHECK((text == ReadFile(reference / "earlier" / name) ||
+             text == ReadFile(reference / "later" / name)));
+    }
+    // A summary marks a complete set from one run; here the set is mixed, so there is none.
+    CHECK_FALSE(fs::exists(dir / "summary.json"));
+
+    // The next complete write repairs the folder.
+    WriteResults(dir.string(), later.Context());
+    for (const std::string& name : ResultFileNames()) {
+      CHECK(ReadFile(dir / name) == ReadFile(reference / "later" / name));
+    }
+  }
 }
 
 TEST_CASE("WriteFailure leaves only summary.json with status failed", "[results]") {

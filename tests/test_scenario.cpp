@@ -424,4 +424,23 @@ TEST_CASE("bad scenario files: not a map, empty, binary, version, data", "[scena
              Contains("broken.yaml:1:1: benchmark: missing required key 'sectors'"));
 }
 
+TEST_CASE("a scenario on a benchmark that does not balance is refused", "[scenario][errors]") {
+  const std::string dir = testing::MakeTempDir("scenario-unbalanced");
+  // One more unit of USA's own MAN: its output exceeds its costs, its market is oversupplied.
+  std::string world = BalancedBenchmarkYaml();
+  const std::string row = "{exporter: USA, importer: USA, sector: MAN, value: 10}";
+  const std::size_t at = world.find(row);
+  REQUIRE(at != std::string::npos);
+  world.replace(at, row.size(), "{exporter: USA, importer: USA, sector: MAN, value: 11}");
+  WriteFile(dir, "data/world.yaml", world);
+  const std::string path =
+      WriteFile(dir, "scenarios/test.yaml", "ohlin: 1\ndata: ../data/world.yaml\n");
+  Benchmark data;
+  const std::string message = ErrorOf([&] { LoadScenario(path, &data); });
+  CHECK_THAT(message, Contains("test.yaml:2:7: data: benchmark '../data/world.yaml' does not "
+                               "balance (relative tolerance 1e-06): "));
+  CHECK_THAT(message, Contains("zero profit USA/MAN (30 vs 31, gap 1, relative 0.0323)"));
+  CHECK_THAT(message, Contains("run `ohlin check "));
+}
+
 }  // namespace ohlin
