@@ -60,6 +60,7 @@ int RunSolve(const SolveArguments& arguments) {
   Outcome outcome;
   try {
     Solve(prepared.options, prepared.model, prepared.policy, &state, &summary);
+    if (arguments.verbose) std::cerr << summary.FullReport();
     if (summary.IsConverged()) {
       outcome = prepared.model.ComputeOutcome(prepared.policy, state);
       if (!OutcomeIsFinite(outcome, &failure_note)) {

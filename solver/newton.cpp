@@ -2,10 +2,14 @@
 
 #include <chrono>
 #include <cmath>
+#include <memory>
 
+#include <Eigen/Dense>
 #include <Eigen/Sparse>
 #include <Eigen/UmfPackSupport>
 #include <fmt/format.h>
+
+#include "solver/gmres.h"
 
 namespace ohlin {
 
@@ -18,20 +22,175 @@ double SecondsSince(Clock::time_point start) {
 
 double MaxAbs(const Eigen::VectorXd& v) { return v.size() == 0 ? 0.0 : v.cwiseAbs().maxCoeff(); }
 
-// After a full Newton step, the next steps reuse its factorisation (chord steps, each one
-// solve) as long as each shrinks the largest residual at least this much; otherwise the
-// Jacobian is evaluated and factorised again. A factorisation costs hundreds of solves.
+using RowMajorMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
+
+// After a full Newton step, the sparse-LU path reuses its factorisation for the next steps
+// (chord steps, one solve each) while each shrinks the largest residual at least this much;
+// otherwise the Jacobian is evaluated and factorised again.
 constexpr double kChordContraction = 0.5;
 // UMFPACK's threshold partial pivoting: a pivot down to this fraction of the largest entry in
-// its column is accepted. The default (0.1) pivots off the sparsity-preserving order far more
+// its column is accepted. The default (0.1) leaves the sparsity-preserving order far more
 // often on these systems and more than doubles the fill; Newton corrects the small loss of
 // accuracy in the next step.
 constexpr double kPivotTolerance = 1e-4;
+// Krylov path: relative accuracy of each Newton step (inexact Newton), the GMRES restart
+// length, and the number of products above which the preconditioner is rebuilt.
+constexpr double kKrylovTolerance = 1e-9;
+constexpr int kKrylovRestart = 60;
+constexpr int kKrylovMaxIterations = 600;
+constexpr int kRebuildAfterIterations = 40;
+
+// How a Newton step is computed from the Jacobian.
+class StepSolver {
+ public:
+  virtual ~StepSolver() = default;
+  // Whether the next step can reuse what Prepare() built without a fresh Jacobian.
+  virtual bool CanReuse() const = 0;
+  // Called with a fresh Jacobian; may factorise (returns false when singular).
+  virtual bool Prepare(const RowMajorMatrix& jacobian, bool fresh_needed, NewtonResult* r) = 0;
+  virtual bool Solve(const Eigen::VectorXd& rhs, Eigen::VectorXd* step, NewtonResult* r) = 0;
+  virtual bool chord_steps() const = 0;
+};
+
+class SparseLuSteps : public StepSolver {
+ public:
+  SparseLuSteps() { lu_.umfpackControl()(UMFPACK_PIVOT_TOLERANCE) = kPivotTolerance; }
+  bool CanReuse() const override { return factorised_; }
+  bool chord_steps() const override { return true; }
+  bool Prepare(const RowMajorMatrix& jacobian, bool /*fresh_needed*/, NewtonResult* r) override {
+    column_major_ = jacobian;
+    if (!analysed_) {
+      lu_.analyzePattern(column_major_);  // the pattern never changes: analyse it once
+      analysed_ = true;
+    }
+    lu_.factorize(column_major_);
+    ++r->factorisations;
+    factorised_ = lu_.info() == Eigen::Success;
+    return factorised_;
+  }
+  bool Solve(const Eigen::VectorXd& rhs, Eigen::VectorXd* step, NewtonResult* /*r*/) override {
+    *step = lu_.solve(rhs);
+    return step->allFinite();
+  }
+
+ private:
+  Eigen::SparseMatrix<double> column_major_;  // UMFPACK works on column-major matrices
+  Eigen::UmfPackLU<Eigen::SparseMatrix<double>> lu_;
+  bool analysed_ = false, factorised_ = false;
+};
+
+class KrylovSteps : public StepSolver {
+ public:
+  KrylovSteps(const EquilibriumSystem& system, int num_threads) : threads_(num_threads) {
+    const Model& model = system.model();
+    const int n = model.num_variables();
+    block_of_.assign(static_cast<std::size_t>(n), 0);
+    position_.assign(static_cast<std::size_t>(n), 0);
+    blocks_.assign(model.data().num_regions(), {});
+    for (int k = 0; k < n; ++k) {
+      const Variable& v = model.variables()[k];
+      if (v.kind == VariableKind::kTariffRevenue || v.kind == VariableKind::kExportTaxRevenue) {
+        // A revenue is defined explicitly (its row is revenue - taxed flows, with a unit
+        // diagonal): the preconditioner takes it as is, which keeps the blocks a third smaller.
+        block_of_[k] = -1;
+        continue;
+      }
+      int region = 0;
+      switch (v.kind) {
+        case VariableKind::kFactorPrice: region = v.c; break;
+        case VariableKind::kSpending: region = v.a; break;
+        default: region = v.b; break;  // (i, r) and (i, s) kinds
+      }
+      block_of_[k] = region;
+      position_[k] = static_cast<int>(blocks_[region].size());
+      blocks_[region].push_back(k);
+    }
+    factors_.resize(blocks_.size());
+  }
+  bool CanReuse() const override { return false; }  // every step uses a fresh Jacobian
+  bool chord_steps() const override { return false; }
+  bool Prepare(const RowMajorMatrix& jacobian, bool fresh_needed, NewtonResult* r) override {
+    jacobian_ = &jacobian;
+    if (built_ && !fresh_needed && last_iterations_ <= kRebuildAfterIterations) return true;
+    bool ok = true;
+    // Regions are factorised in parallel; Eigen's own threads inside each dense LU would only
+    // oversubscribe the cores (and spin: measured 25x slower on a loaded 2-core machine).
+    const int eigen_threads = Eigen::nbThreads();
+    Eigen::setNbThreads(1);
+    // Each region's diagonal block, densely, and its LU.
+#pragma omp parallel for schedule(dynamic) num_threads(std::max(1, threads_)) reduction(&& : ok)
+    for (std::size_t region = 0; region < blocks_.size(); ++region) {
+      const std::vector<int>& vars = blocks_[region];
+      const Eigen::Index size = static_cast<Eigen::Index>(vars.size());
+      Eigen::MatrixXd block = Eigen::MatrixXd::Zero(size, size);
+      for (Eigen::Index a = 0; a < size; ++a) {
+        for (RowMajorMatrix::InnerIterator it(jacobian, vars[a]); it; ++it) {
+          const int col = static_cast<int>(it.col());
+          if (block_of_[col] == static_cast<int>(region)) block(a, position_[col]) = it.value();
+        }
+      }
+      factors_[region].compute(block);
+      const Eigen::VectorXd pivots = factors_[region].matrixLU().diagonal();
+      ok = ok && pivots.allFinite() && (pivots.array() != 0.0).all();
+    }
+    Eigen::setNbThreads(eigen_threads);
+    ++r->factorisations;
+    built_ = ok;
+    return ok;
+  }
+  bool Solve(const Eigen::VectorXd& rhs, Eigen::VectorXd* step, NewtonResult* r) override {
+    const RowMajorMatrix& jacobian = *jacobian_;
+    const int threads = std::max(1, threads_);
+    const LinearOperator apply = [&](const Eigen::VectorXd& in, Eigen::VectorXd* out) {
+      out->resize(in.size());
+#pragma omp parallel for schedule(static) num_threads(threads)
+      for (Eigen::Index row = 0; row < jacobian.outerSize(); ++row) {
+        double sum = 0.0;
+        for (RowMajorMatrix::InnerIterator it(jacobian, row); it; ++it) {
+          sum += it.value() * in[it.col()];
+        }
+        (*out)[row] = sum;
+      }
+    };
+    const LinearOperator precondition = [&](const Eigen::VectorXd& in, Eigen::VectorXd* out) {
+      out->resize(in.size());
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+      for (std::size_t region = 0; region <= blocks_.size(); ++region) {
+        if (region == blocks_.size()) {  // revenues: identity
+          for (std::size_t k = 0; k < block_of_.size(); ++k) {
+            if (block_of_[k] < 0) (*out)[static_cast<Eigen::Index>(k)] = in[static_cast<Eigen::Index>(k)];
+          }
+          continue;
+        }
+        const std::vector<int>& vars = blocks_[region];
+        Eigen::VectorXd local(static_cast<Eigen::Index>(vars.size()));
+        for (std::size_t a = 0; a < vars.size(); ++a) local[a] = in[vars[a]];
+        local = factors_[region].solve(local).eval();
+        for (std::size_t a = 0; a < vars.size(); ++a) (*out)[vars[a]] = local[a];
+      }
+    };
+    const GmresResult gmres = Gmres(apply, precondition, rhs, kKrylovTolerance, kKrylovRestart,
+                                    kKrylovMaxIterations, step);
+    last_iterations_ = gmres.iterations;
+    r->krylov_iterations += gmres.iterations;
+    return gmres.converged && step->allFinite();
+  }
+
+ private:
+  int threads_;
+  std::vector<int> block_of_, position_;
+  std::vector<std::vector<int>> blocks_;
+  std::vector<Eigen::PartialPivLU<Eigen::MatrixXd>> factors_;
+  const RowMajorMatrix* jacobian_ = nullptr;
+  bool built_ = false;
+  int last_iterations_ = 0;
+};
 
 }  // namespace
 
-NewtonResult SolveNewton(const EquilibriumSystem& system, double tolerance, int max_iterations,
-                         double max_seconds, int num_threads, std::vector<double>* x) {
+NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver linear_solver,
+                         double tolerance, int max_iterations, double max_seconds,
+                         int num_threads, std::vector<double>* x) {
   NewtonResult result;
   const Clock::time_point start = Clock::now();
   const int n = system.num_rows();
@@ -39,7 +198,7 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, double tolerance, int 
   const std::vector<int>& columns = system.columns();
 
   // The Jacobian in compressed row form, sharing the system's fixed pattern.
-  Eigen::SparseMatrix<double, Eigen::RowMajor> jacobian(n, n);
+  RowMajorMatrix jacobian(n, n);
   {
     std::vector<Eigen::Triplet<double>> entries;
     entries.reserve(columns.size());
@@ -51,6 +210,12 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, double tolerance, int 
     jacobian.setFromTriplets(entries.begin(), entries.end());
     jacobian.makeCompressed();
   }
+  std::unique_ptr<StepSolver> steps;
+  if (linear_solver == NewtonLinearSolver::kSparseLu) {
+    steps = std::make_unique<SparseLuSteps>();
+  } else {
+    steps = std::make_unique<KrylovSteps>(system, num_threads);
+  }
   Eigen::VectorXd residuals(n), trial_residuals(n), step(n);
   std::vector<double> trial(x->size());
 
@@ -61,12 +226,8 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, double tolerance, int 
   }
   result.residual_seconds += SecondsSince(phase);
   result.max_residual = MaxAbs(residuals);
-
-  Eigen::SparseMatrix<double> column_major;  // UMFPACK works on column-major matrices
-  Eigen::UmfPackLU<Eigen::SparseMatrix<double>> lu;
-  lu.umfpackControl()(UMFPACK_PIVOT_TOLERANCE) = kPivotTolerance;
-  bool analysed = false, factorised = false;
-  bool try_chord = false;  // the last step contracted strongly: reuse its factorisation
+  bool try_chord = false;  // the last step was a full one: try reusing its factorisation
+  bool fresh_needed = false;
 
   while (result.max_residual >= tolerance) {
     if (result.iterations >= max_iterations) {
@@ -77,7 +238,7 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, double tolerance, int 
       result.message = fmt::format("time limit ({} s) reached", max_seconds);
       return result;
     }
-    const bool chord = try_chord && factorised;
+    const bool chord = steps->chord_steps() && try_chord && steps->CanReuse();
     if (!chord) {
       phase = Clock::now();
       if (!system.Evaluate(x->data(), residuals.data(), jacobian.valuePtr(), num_threads)) {
@@ -86,27 +247,26 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, double tolerance, int 
       }
       result.jacobian_seconds += SecondsSince(phase);
       phase = Clock::now();
-      column_major = jacobian;
-      if (!analysed) {
-        lu.analyzePattern(column_major);  // the pattern never changes: analyse it once
-        analysed = true;
-      }
-      lu.factorize(column_major);
-      factorised = lu.info() == Eigen::Success;
+      const bool prepared = steps->Prepare(jacobian, fresh_needed, &result);
       result.linear_solver_seconds += SecondsSince(phase);
-      if (!factorised) {
+      if (!prepared) {
         result.message = "the Jacobian is singular here";
         return result;
       }
     }
     phase = Clock::now();
-    step = lu.solve(residuals);
-    step = -step;
+    bool solved = steps->Solve(residuals, &step, &result);
+    if (!solved && !steps->chord_steps() && !fresh_needed) {
+      // A stale preconditioner: rebuild it at this Jacobian and try once more.
+      steps->Prepare(jacobian, true, &result);
+      solved = steps->Solve(residuals, &step, &result);
+    }
     result.linear_solver_seconds += SecondsSince(phase);
-    if (!step.allFinite()) {
-      result.message = "the Newton step is not finite";
+    if (!solved) {
+      result.message = "the linear system for the Newton step could not be solved";
       return result;
     }
+    step = -step;
 
     // Backtracking on f = |F|^2 / 2 (Armijo with the Newton direction: f' = -2f). A chord
     // step is taken whole or not at all.
@@ -140,6 +300,7 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, double tolerance, int 
     const double previous = result.max_residual;
     result.max_residual = MaxAbs(residuals);
     try_chord = length == 1.0 && result.max_residual < previous;
+    fresh_needed = length < 1.0;  // a damped step: the preconditioner may be far off
   }
   result.converged = true;
   result.message = "every scaled residual is below the tolerance";

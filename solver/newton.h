@@ -1,7 +1,15 @@
-// Newton's method with a sparse LU factorisation of the square Jacobian (UMFPACK) and a
-// backtracking line search on half the squared residual norm. The fast path of Solve(): at
-// the solution the system is square and nonsingular, so each step is one sparse
-// factorisation, and the pattern is analysed once.
+// Newton's method with a backtracking line search on half the squared residual norm, the fast
+// path of Solve(). At the solution the system is square and nonsingular. Two ways to take a
+// step:
+//  - kSparseLu: a sparse LU factorisation of the Jacobian (UMFPACK, pattern analysed once),
+//    reused for further (chord) steps while they converge fast. Best up to a few thousand
+//    region-sector cells: the input-output links (dense within a region) and trade (dense
+//    within a sector) make the factors fill in, so its cost grows steeply with size.
+//  - kKrylov: GMRES on the current Jacobian, preconditioned by the exact inverse of each
+//    region's own block (its prices, quantities, incomes and revenues), rebuilt only when
+//    GMRES slows down. Trade links between regions are left to GMRES; they are weaker than
+//    the links inside a region (home bias), so it converges in a few dozen products. Its cost
+//    grows with regions x (region block)^3 and stays modest at GTAP size.
 #pragma once
 
 #include <string>
@@ -11,6 +19,8 @@
 
 namespace ohlin {
 
+enum class NewtonLinearSolver { kSparseLu, kKrylov };
+
 struct NewtonResult {
   bool converged = false;
   std::string message;
@@ -19,11 +29,14 @@ struct NewtonResult {
   double residual_seconds = 0.0;
   double jacobian_seconds = 0.0;
   double linear_solver_seconds = 0.0;
+  int factorisations = 0;       // LU factorisations or preconditioner builds
+  int krylov_iterations = 0;    // GMRES matrix-vector products, summed over steps
 };
 
 // Iterates from *x (updated in place to the best point found) until every residual is below
 // `tolerance`, the iteration or time limit, a singular Jacobian, or a failed line search.
-NewtonResult SolveNewton(const EquilibriumSystem& system, double tolerance, int max_iterations,
-                         double max_seconds, int num_threads, std::vector<double>* x);
+NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver linear_solver,
+                         double tolerance, int max_iterations, double max_seconds,
+                         int num_threads, std::vector<double>* x);
 
 }  // namespace ohlin

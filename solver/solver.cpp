@@ -60,6 +60,28 @@ bool StringToSolverMethod(const std::string& name, SolverMethod* method) {
   return true;
 }
 
+const char* StepSolverToString(StepSolver type) {
+  switch (type) {
+    case StepSolver::kAuto: return "auto";
+    case StepSolver::kSparseLu: return "sparse_lu";
+    case StepSolver::kKrylov: return "krylov";
+  }
+  return "unknown";
+}
+
+bool StringToStepSolver(const std::string& name, StepSolver* type) {
+  if (name == "auto") {
+    *type = StepSolver::kAuto;
+  } else if (name == "sparse_lu") {
+    *type = StepSolver::kSparseLu;
+  } else if (name == "krylov") {
+    *type = StepSolver::kKrylov;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 const char* TerminationTypeToString(TerminationType type) {
   switch (type) {
     case TerminationType::kConverged: return "converged";
@@ -101,13 +123,13 @@ std::string SolverSummary::FullReport() const {
       "  method               {}\n"
       "  unknowns             {}\n"
       "  jacobian nonzeros    {}\n"
-      "  iterations           {}\n"
+      "  iterations           {} ({} factorisations, {} Krylov products)\n"
       "  max residual         {:.3e} -> {:.3e}\n"
       "  walras residual      {:.3e} ({})\n"
       "  time: setup {:.4f} s, residuals {:.4f} s, jacobian {:.4f} s, linear solve {:.4f} s, "
       "total {:.4f} s\n",
       TerminationTypeToString(termination_type), message, method, num_unknowns, jacobian_nonzeros,
-      iterations, initial_max_residual, final_max_residual, walras_residual, walras_equation,
+      iterations, factorisations, krylov_iterations, initial_max_residual, final_max_residual, walras_residual, walras_equation,
       setup_seconds, residual_seconds, jacobian_seconds, linear_solver_seconds, total_seconds);
   if (!largest_residuals.empty()) {
     report += "  largest residuals:\n";
@@ -335,32 +357,53 @@ void Solve(const SolverOptions& options, const Model& model, const Policy& polic
     summary->termination_type = TerminationType::kNoConvergence;
     summary->message = "no iterations allowed (max_iterations: 0) and the start is not an equilibrium";
   } else {
+    summary->setup_seconds = SecondsSince(start);
+    const int size = system.num_rows();
     bool done = false;
-    if (options.method != SolverMethod::kLevenbergMarquardt) {
-      summary->setup_seconds = SecondsSince(start);
-      const NewtonResult newton = SolveNewton(system, options.tolerance, options.max_iterations,
-                                              options.max_seconds, options.num_threads, &x);
-      summary->iterations = newton.iterations;
-      summary->residual_seconds = newton.residual_seconds;
-      summary->jacobian_seconds = newton.jacobian_seconds;
-      summary->linear_solver_seconds = newton.linear_solver_seconds;
-      summary->method = "newton (sparse LU)";
+    std::string history;  // what was tried, for the summary
+    auto run_newton = [&](NewtonLinearSolver kind) {
+      const NewtonResult newton = SolveNewton(
+          system, kind, options.tolerance, options.max_iterations - summary->iterations,
+          std::max(1e-3, options.max_seconds - SecondsSince(start)), options.num_threads, &x);
+      summary->factorisations += newton.factorisations;
+      summary->krylov_iterations += newton.krylov_iterations;
+      summary->iterations += newton.iterations;
+      summary->residual_seconds += newton.residual_seconds;
+      summary->jacobian_seconds += newton.jacobian_seconds;
+      summary->linear_solver_seconds += newton.linear_solver_seconds;
+      const std::string name = kind == NewtonLinearSolver::kKrylov
+                                   ? "newton (GMRES, region-block preconditioner)"
+                                   : "newton (sparse LU)";
       if (newton.converged) {
         summary->termination_type = TerminationType::kConverged;
         summary->message = newton.message;
-        done = true;
-      } else if (options.method == SolverMethod::kNewton) {
-        summary->termination_type = TerminationType::kNoConvergence;
-        summary->message = "no equilibrium found: Newton: " + newton.message;
+        summary->method = history + name;
         done = true;
       } else {
-        summary->method = "newton (sparse LU), then levenberg_marquardt (Ceres) after: " +
-                          newton.message;
+        summary->termination_type = TerminationType::kNoConvergence;
+        summary->message = "no equilibrium found: " + name + ": " + newton.message;
+        history += name + " stopped (" + newton.message + "), then ";
+        summary->method = history;
       }
-    } else {
-      summary->method = "levenberg_marquardt (Ceres)";
+    };
+    if (options.method != SolverMethod::kLevenbergMarquardt) {
+      const bool krylov =
+          options.step_solver == StepSolver::kKrylov ||
+          (options.step_solver == StepSolver::kAuto && size > kKrylovThreshold);
+      run_newton(krylov ? NewtonLinearSolver::kKrylov : NewtonLinearSolver::kSparseLu);
+      // In auto mode, a stalled GMRES Newton is followed by the direct one where that is
+      // affordable.
+      if (!done && krylov && options.step_solver == StepSolver::kAuto &&
+          options.method == SolverMethod::kAuto && size <= kDirectLimit &&
+          summary->iterations < options.max_iterations) {
+        run_newton(NewtonLinearSolver::kSparseLu);
+      }
     }
-    if (!done) {
+    const bool try_ceres = options.method == SolverMethod::kLevenbergMarquardt ||
+                           (options.method == SolverMethod::kAuto && size <= kDirectLimit &&
+                            summary->iterations < options.max_iterations);
+    if (!done && try_ceres) {
+      summary->method = history + "levenberg_marquardt (Ceres)";
       SolveWithCeres(options, system, start, &x, summary);
     }
   }
