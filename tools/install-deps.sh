@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Checks the Debian packages ohlin builds with; installs the missing ones when run as root,
-# otherwise says what to run. Used by `make deps`.
+# otherwise says what to run. Used by `make deps`; `--fuzz` (used by `make fuzz`) adds clang,
+# its libFuzzer and sanitizer runtimes and its OpenMP, which only fuzzing needs.
 set -euo pipefail
 
 packages=(libceres-dev libeigen3-dev libyaml-cpp-dev catch2 libcli11-dev nlohmann-json3-dev
           libfmt-dev libsuitesparse-dev libopenblas0-pthread cmake g++ make)
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang libclang-rt-dev libomp-dev)
+elif [[ $# -gt 0 ]]; then
+  echo "usage: $0 [--fuzz]" >&2
+  exit 1
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "ohlin: dpkg-query not found: this script knows Debian and Ubuntu only." >&2
