@@ -36,6 +36,19 @@ struct SynthArguments {
   std::string out_dir;
 };
 
+struct AggregateArguments {
+  std::string data_path;
+  std::string map_path;
+  std::string out_dir;
+};
+
+struct BalanceArguments {
+  std::string data_path;
+  std::string out_dir;
+  double tolerance = 0.05;          // largest relative adjustment allowed
+  double report_threshold = 1e-4;   // adjustments at least this large are printed
+};
+
 struct BenchArguments {
   bool scaling = false;
   int threads = 1;
@@ -46,6 +59,8 @@ int RunSolve(const SolveArguments& arguments);
 int RunCheck(const CheckArguments& arguments);
 int RunSynth(const SynthArguments& arguments);
 int RunBench(const BenchArguments& arguments);
+int RunAggregate(const AggregateArguments& arguments);
+int RunBalance(const BalanceArguments& arguments);
 
 // A scenario read, validated and turned into a model, a policy and solver options: every
 // input check happens here, before anything is written.

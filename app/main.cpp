@@ -1,4 +1,4 @@
-// The `ohlin` command: solve, check, synth and bench (FORMATS.md "Command line").
+// The `ohlin` command: solve, check, synth, bench, aggregate and balance (FORMATS.md "Command line").
 // Exit status: 0 success, 1 bad input or usage, 2 no equilibrium found; never a crash.
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -64,6 +64,36 @@ int Run(int argc, char** argv) {
   synth->add_option("--out", synth_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
 
+  ohlin::app::AggregateArguments aggregate_arguments;
+  CLI::App* aggregate = app.add_subcommand(
+      "aggregate", "Group regions, sectors and factors of a benchmark by a mapping file");
+  aggregate->add_option("data", aggregate_arguments.data_path, "Benchmark file (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  aggregate->add_option("--map", aggregate_arguments.map_path,
+                        "Mapping file: regions/sectors/factors: {GROUP: [member, ...]}")
+      ->required()
+      ->check(CLI::ExistingFile);
+  aggregate->add_option("--out", aggregate_arguments.out_dir, "Folder for data.yaml and its tables")
+      ->required();
+
+  ohlin::app::BalanceArguments balance_arguments;
+  CLI::App* balance = app.add_subcommand(
+      "balance", "Restore the accounting identities by least squares on relative adjustments");
+  balance->add_option("data", balance_arguments.data_path, "Benchmark file (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  balance->add_option("--out", balance_arguments.out_dir, "Folder for data.yaml and its tables")
+      ->required();
+  balance->add_option("--tolerance", balance_arguments.tolerance,
+                      "Refuse when a relative adjustment exceeds this")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  balance->add_option("--report-threshold", balance_arguments.report_threshold,
+                      "Print adjustments at least this large (relative)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+
   ohlin::app::BenchArguments bench_arguments;
   CLI::App* bench =
       app.add_subcommand("bench", "Time the default scenario and a 30-region synthetic world");
@@ -82,6 +112,8 @@ int Run(int argc, char** argv) {
   if (solve->parsed()) return ohlin::app::RunSolve(solve_arguments);
   if (check->parsed()) return ohlin::app::RunCheck(check_arguments);
   if (synth->parsed()) return ohlin::app::RunSynth(synth_arguments);
+  if (aggregate->parsed()) return ohlin::app::RunAggregate(aggregate_arguments);
+  if (balance->parsed()) return ohlin::app::RunBalance(balance_arguments);
   if (bench->parsed()) {
     bench_arguments.executable_path = ExecutablePath(argv[0]);
     return ohlin::app::RunBench(bench_arguments);
