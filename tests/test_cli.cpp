@@ -352,6 +352,48 @@ TEST_CASE("a solve that finds no equilibrium exits 2 and leaves only a failed su
   CHECK_FALSE(summary.at("reason").get<std::string>().empty());
 }
 
+TEST_CASE("a killed solve leaves whole files and never a false summary", "[cli][atomic]") {
+  const fs::path dir = testing::MakeTempDir("cli-killed");
+  MakeWorld(dir);
+  WriteText(dir / "world" / "later.yaml",
+            "ohlin: 1\nname: later\ndata: data.yaml\n"
+            "shocks:\n  - {type: tariff, importer: R002, add: 0.20}\n");
+  REQUIRE(RunOhlin("solve world/tariff.yaml --out earlier", dir) == 0);
+  REQUIRE(RunOhlin("solve world/later.yaml --out later", dir) == 0);
+  auto scenario_of = [](const fs::path& summary) {
+    return nlohmann::json::parse(ReadFile(summary)).at("scenario").get<std::string>();
+  };
+  // Kill a solve into a folder holding the earlier result at several moments (whichever
+  // phase each lands in, the same must hold).
+  for (const char* delay : {"0.005", "0.01", "0.02", "0.04", "0.08"}) {
+    INFO("killed after " << delay << " s");
+    const fs::path out = dir / "out";
+    fs::remove_all(out);
+    fs::copy(dir / "earlier", out);
+    const std::string command = "cd '" + dir.string() + "' && timeout -s KILL " + delay + " '" +
+                                OHLIN_BINARY + "' solve world/later.yaml --out out >/dev/null 2>&1";
+    REQUIRE(std::system(command.c_str()) != -1);
+    for (const std::string& name : FilesIn(out)) {
+      INFO(name);
+      if (name.find(".tmp.") != std::string::npos) continue;  // a kill can leave a temporary
+      REQUIRE(std::find(kResultFiles.begin(), kResultFiles.end(), name) != kResultFiles.end());
+      if (name == "summary.json") continue;
+      const std::string text = ReadFile(out / name);
+      CHECK((text == ReadFile(dir / "earlier" / name) || text == ReadFile(dir / "later" / name)));
+    }
+    if (fs::exists(out / "summary.json")) {
+      // A summary sits next to the complete set of tables of its own run.
+      const std::string run = scenario_of(out / "summary.json") == "later" ? "later" : "earlier";
+      CHECK(scenario_of(dir / run / "summary.json") == scenario_of(out / "summary.json"));
+      for (const std::string& name : kResultFiles) {
+        if (name == "summary.json") continue;
+        INFO(name);
+        CHECK(ReadFile(out / name) == ReadFile(dir / run / name));
+      }
+    }
+  }
+}
+
 TEST_CASE("a solve of a small generated world writes every result file", "[cli]") {
   const fs::path dir = testing::MakeTempDir("cli-solve");
   MakeWorld(dir);
