@@ -62,7 +62,7 @@ double SafeLog(double v) { return std::log(v); }
 
 }  // namespace
 
-EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy)
+EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, int num_threads)
     : model_(model),
       policy_(policy),
       nr_(static_cast<int>(model.data().num_regions())),
@@ -108,13 +108,20 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy)
   // benchmark, where no derivative is zero by coincidence.
   std::vector<double> x = model.BenchmarkState();
   for (std::size_t k = 0; k < x.size(); ++k) x[k] += 0.01 * std::sin(1.0 + static_cast<double>(k));
-  RowWriter writer(num_rows_);
+  std::vector<std::vector<int>> row_columns(static_cast<std::size_t>(num_rows_));
+#pragma omp parallel num_threads(std::max(1, num_threads))
+  {
+    RowWriter writer(0);
+#pragma omp for schedule(static)
+    for (int row = 0; row < num_rows_; ++row) {
+      writer.StartPattern();
+      double residual = 0.0;
+      EvaluateRow(row, x.data(), &residual, &writer);
+      row_columns[row] = writer.FinishPattern();
+    }
+  }
   row_start_.assign(1, 0);
-  for (int row = 0; row < num_rows_; ++row) {
-    writer.StartPattern();
-    double residual = 0.0;
-    EvaluateRow(row, x.data(), &residual, &writer);
-    const std::vector<int> cols = writer.FinishPattern();
+  for (const std::vector<int>& cols : row_columns) {
     columns_.insert(columns_.end(), cols.begin(), cols.end());
     row_start_.push_back(static_cast<int>(columns_.size()));
   }

@@ -12,8 +12,9 @@ namespace ohlin {
 
 class EquilibriumSystem {
  public:
-  // Precomputes the policy wedges and the Jacobian pattern. `model` must outlive this.
-  EquilibriumSystem(const Model& model, const Policy& policy);
+  // Precomputes the policy wedges and the Jacobian pattern (with `num_threads` threads).
+  // `model` must outlive this.
+  EquilibriumSystem(const Model& model, const Policy& policy, int num_threads = 1);
 
   int num_rows() const { return num_rows_; }
   const std::vector<int>& row_start() const { return row_start_; }  // CSR, size rows + 1

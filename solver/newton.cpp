@@ -35,7 +35,7 @@ constexpr double kChordContraction = 0.5;
 constexpr double kPivotTolerance = 1e-4;
 // Krylov path: relative accuracy of each Newton step (inexact Newton), the GMRES restart
 // length, and the number of products above which the preconditioner is rebuilt.
-constexpr double kKrylovTolerance = 1e-9;
+constexpr double kKrylovTolerance = 1e-11;
 constexpr int kKrylovRestart = 60;
 constexpr int kKrylovMaxIterations = 600;
 constexpr int kRebuildAfterIterations = 40;

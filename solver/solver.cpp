@@ -124,12 +124,15 @@ std::string SolverSummary::FullReport() const {
       "  unknowns             {}\n"
       "  jacobian nonzeros    {}\n"
       "  iterations           {} ({} factorisations, {} Krylov products)\n"
+      "  continuation         {} stages{}\n"
       "  max residual         {:.3e} -> {:.3e}\n"
       "  walras residual      {:.3e} ({})\n"
       "  time: setup {:.4f} s, residuals {:.4f} s, jacobian {:.4f} s, linear solve {:.4f} s, "
       "total {:.4f} s\n",
       TerminationTypeToString(termination_type), message, method, num_unknowns, jacobian_nonzeros,
-      iterations, factorisations, krylov_iterations, initial_max_residual, final_max_residual, walras_residual, walras_equation,
+      iterations, factorisations, krylov_iterations, continuation_path.size(),
+      continuation_failures > 0 ? fmt::format(" ({} retried smaller)", continuation_failures) : "",
+      initial_max_residual, final_max_residual, walras_residual, walras_equation,
       setup_seconds, residual_seconds, jacobian_seconds, linear_solver_seconds, total_seconds);
   if (!largest_residuals.empty()) {
     report += "  largest residuals:\n";
@@ -289,7 +292,7 @@ void SolveWithCeres(const SolverOptions& options, const EquilibriumSystem& syste
   ceres_options.linear_solver_type = options.linear_solver == LinearSolver::kDenseQr
                                          ? ceres::DENSE_QR
                                          : ceres::SPARSE_NORMAL_CHOLESKY;
-  ceres_options.max_num_iterations = std::max(1, options.max_iterations - newton_iterations);
+  ceres_options.max_num_iterations = std::max(1, options.max_iterations);
   ceres_options.max_solver_time_in_seconds = std::max(1e-3, options.max_seconds - SecondsSince(start));
   ceres_options.num_threads = options.num_threads;
   ceres_options.function_tolerance = 1e-30;
@@ -322,6 +325,58 @@ void SolveWithCeres(const SolverOptions& options, const EquilibriumSystem& syste
 
 }  // namespace
 
+double LogShockSize(const Policy& from, const Policy& to) {
+  double largest = 0.0;
+  auto rates = [&largest](const std::vector<double>& a, const std::vector<double>& b) {
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      largest = std::max(largest, std::abs(std::log1p(b[k]) - std::log1p(a[k])));
+    }
+  };
+  auto levels = [&largest](const std::vector<double>& a, const std::vector<double>& b) {
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      largest = std::max(largest, std::abs(std::log(b[k] / a[k])));
+    }
+  };
+  rates(from.tariffs.data(), to.tariffs.data());
+  rates(from.export_taxes.data(), to.export_taxes.data());
+  rates(from.ntb.data(), to.ntb.data());
+  levels(from.factor_productivity.data(), to.factor_productivity.data());
+  levels(from.productivity, to.productivity);
+  levels(from.endowment, to.endowment);
+  return largest;
+}
+
+Policy InterpolatePolicy(const Policy& from, const Policy& to, double lambda) {
+  Policy mix = to;
+  // Rates move along log(1 + rate) and levels along log(level), so that a wedge grows by the
+  // same factor in each equal stage: a 1000% tariff is reached through 2x, 4x, ... not through
+  // one giant last stage. Deficits move linearly.
+  auto blend_rates = [lambda](const std::vector<double>& a, const std::vector<double>& b,
+                              std::vector<double>* out) {
+    for (std::size_t k = 0; k < out->size(); ++k) {
+      const double log_a = std::log1p(a[k]), log_b = std::log1p(b[k]);
+      (*out)[k] = std::expm1(log_a + lambda * (log_b - log_a));
+    }
+  };
+  auto blend_levels = [lambda](const std::vector<double>& a, const std::vector<double>& b,
+                               std::vector<double>* out) {
+    for (std::size_t k = 0; k < out->size(); ++k) {
+      (*out)[k] = a[k] * std::pow(b[k] / a[k], lambda);
+    }
+  };
+  blend_rates(from.tariffs.data(), to.tariffs.data(), &mix.tariffs.data());
+  blend_rates(from.export_taxes.data(), to.export_taxes.data(), &mix.export_taxes.data());
+  blend_rates(from.ntb.data(), to.ntb.data(), &mix.ntb.data());
+  blend_levels(from.factor_productivity.data(), to.factor_productivity.data(),
+               &mix.factor_productivity.data());
+  blend_levels(from.productivity, to.productivity, &mix.productivity);
+  blend_levels(from.endowment, to.endowment, &mix.endowment);
+  for (std::size_t k = 0; k < mix.deficit.size(); ++k) {
+    mix.deficit[k] = from.deficit[k] + lambda * (to.deficit[k] - from.deficit[k]);
+  }
+  return mix;
+}
+
 void Solve(const SolverOptions& options, const Model& model, const Policy& policy, State* state,
            SolverSummary* summary) {
   *summary = SolverSummary();
@@ -336,7 +391,7 @@ void Solve(const SolverOptions& options, const Model& model, const Policy& polic
                                    model.num_variables());
     return;
   }
-  const EquilibriumSystem system(model, policy);
+  const EquilibriumSystem system(model, policy, options.num_threads);
   summary->num_unknowns = model.num_variables();
   summary->jacobian_nonzeros = system.num_nonzeros();
 
@@ -362,8 +417,12 @@ void Solve(const SolverOptions& options, const Model& model, const Policy& polic
     bool done = false;
     std::string history;  // what was tried, for the summary
     auto run_newton = [&](NewtonLinearSolver kind) {
+      // With continuation behind it, a direct attempt that has not converged by then is
+      // better spent on the path.
+      const int budget = options.max_iterations - summary->iterations;
       const NewtonResult newton = SolveNewton(
-          system, kind, options.tolerance, options.max_iterations - summary->iterations,
+          system, kind, options.tolerance,
+          options.continuation ? std::min(budget, kDirectAttemptIterations) : budget,
           std::max(1e-3, options.max_seconds - SecondsSince(start)), options.num_threads, &x);
       summary->factorisations += newton.factorisations;
       summary->krylov_iterations += newton.krylov_iterations;
@@ -386,22 +445,97 @@ void Solve(const SolverOptions& options, const Model& model, const Policy& polic
         summary->method = history;
       }
     };
-    if (options.method != SolverMethod::kLevenbergMarquardt) {
+    // A shock that moves some wedge by more than a factor e^kDirectAttemptLogShock goes
+    // straight to continuation: Newton from the benchmark rarely gets there, and fails slowly.
+    const bool huge = options.continuation &&
+                      LogShockSize(Policy::Benchmark(model.data()), policy) > kDirectAttemptLogShock;
+    if (options.method != SolverMethod::kLevenbergMarquardt && !huge) {
       const bool krylov =
           options.step_solver == StepSolver::kKrylov ||
           (options.step_solver == StepSolver::kAuto && size > kKrylovThreshold);
       run_newton(krylov ? NewtonLinearSolver::kKrylov : NewtonLinearSolver::kSparseLu);
-      // In auto mode, a stalled GMRES Newton is followed by the direct one where that is
-      // affordable.
-      if (!done && krylov && options.step_solver == StepSolver::kAuto &&
-          options.method == SolverMethod::kAuto && size <= kDirectLimit &&
-          summary->iterations < options.max_iterations) {
-        run_newton(NewtonLinearSolver::kSparseLu);
+    }
+    // Continuation on the shock (homotopy): solve for the policy benchmark + lambda (target -
+    // benchmark), lambda from 0 to 1, warm-starting each step from a secant prediction, with
+    // the step doubled after a success and halved after a failure.
+    if (!done && options.continuation && options.method != SolverMethod::kLevenbergMarquardt) {
+      const bool krylov =
+          options.step_solver == StepSolver::kKrylov ||
+          (options.step_solver == StepSolver::kAuto && size > kKrylovThreshold);
+      const Policy benchmark = Policy::Benchmark(model.data());
+      std::vector<double> here = model.BenchmarkState(), previous = here, trial;
+      // Stages are sized so that no wedge or level moves by more than a factor of about
+      // e^kContinuationLogStep in one stage at first, and e^(2 kContinuationLogStep) at most.
+      const double size_of_shock = std::max(1e-12, LogShockSize(benchmark, policy));
+      const double largest_step = std::min(1.0, 2.0 * kContinuationLogStep / size_of_shock);
+      double lambda = 0.0, previous_lambda = 0.0;
+      double step = std::min(1.0, kContinuationLogStep / size_of_shock);
+      std::string stop;
+      while (lambda < 1.0) {
+        if (static_cast<int>(summary->continuation_path.size()) +
+                summary->continuation_failures >= kMaxContinuationStages) {
+          stop = fmt::format("{} stages tried", kMaxContinuationStages);
+          break;
+        }
+        if (SecondsSince(start) > options.max_seconds) {
+          stop = "time limit reached";
+          break;
+        }
+        const double next = std::min(1.0, lambda + step);
+        const Policy stage = next == 1.0 ? policy : InterpolatePolicy(benchmark, policy, next);
+        const EquilibriumSystem stage_system(model, stage, options.num_threads);
+        trial = here;
+        if (lambda > 0.0) {  // secant predictor
+          const double ratio = (next - lambda) / (lambda - previous_lambda);
+          for (std::size_t k = 0; k < trial.size(); ++k) trial[k] += ratio * (here[k] - previous[k]);
+        }
+        const NewtonResult newton = SolveNewton(
+            stage_system, krylov ? NewtonLinearSolver::kKrylov : NewtonLinearSolver::kSparseLu,
+            options.tolerance, std::min(kContinuationStepIterations, options.max_iterations),
+            std::max(1e-3, options.max_seconds - SecondsSince(start)), options.num_threads,
+            &trial);
+        summary->iterations += newton.iterations;
+        summary->factorisations += newton.factorisations;
+        summary->krylov_iterations += newton.krylov_iterations;
+        summary->residual_seconds += newton.residual_seconds;
+        summary->jacobian_seconds += newton.jacobian_seconds;
+        summary->linear_solver_seconds += newton.linear_solver_seconds;
+        if (newton.converged) {
+          previous = here;
+          previous_lambda = lambda;
+          here = trial;
+          lambda = next;
+          summary->continuation_path.push_back(lambda);
+          step = std::min(largest_step, 2.0 * step);
+        } else {
+          summary->continuation_failures += 1;
+          step = 0.5 * (next - lambda);
+          if (step < kMinContinuationStep) {
+            stop = fmt::format("the step in the shock fell below {:g} at {:.4f} of the shock "
+                               "({})", kMinContinuationStep, lambda, newton.message);
+            break;
+          }
+        }
+      }
+      const std::string name = fmt::format("continuation on the shock ({} steps)",
+                                           summary->continuation_path.size());
+      if (lambda == 1.0) {
+        x = here;
+        done = true;
+        summary->termination_type = TerminationType::kConverged;
+        summary->message = "every scaled residual is below the tolerance";
+        summary->method = history + name;
+      } else {
+        if (lambda > 0.0) x = here;  // the nearest solved stage: the best start left
+        summary->termination_type = TerminationType::kNoConvergence;
+        summary->message = fmt::format("no equilibrium found: {} reached {:.4f} of the shock: {}",
+                                       name, lambda, stop);
+        history += fmt::format("{} stopped at {:.4f} of the shock, then ", name, lambda);
+        summary->method = history;
       }
     }
     const bool try_ceres = options.method == SolverMethod::kLevenbergMarquardt ||
-                           (options.method == SolverMethod::kAuto && size <= kDirectLimit &&
-                            summary->iterations < options.max_iterations);
+                           (options.method == SolverMethod::kAuto && size <= kDirectLimit);
     if (!done && try_ceres) {
       summary->method = history + "levenberg_marquardt (Ceres)";
       SolveWithCeres(options, system, start, &x, summary);

@@ -34,6 +34,8 @@ bool StringToLinearSolver(const std::string& name, LinearSolver* type);
 
 struct SolverOptions {
   double tolerance = 1e-10;      // every scaled residual below this means converged
+  // Newton iterations for the direct attempt, and Levenberg–Marquardt iterations in Ceres;
+  // each continuation stage takes at most min(this, kContinuationStepIterations).
   int max_iterations = 200;
   double max_seconds = 600.0;
   int num_threads = 1;
@@ -41,6 +43,8 @@ struct SolverOptions {
   StepSolver step_solver = StepSolver::kAuto;
   LinearSolver linear_solver = LinearSolver::kSparseNormalCholesky;
   bool verbose = false;          // Ceres progress to stderr
+  // When Newton from the start fails, solve a path of partial shocks from the benchmark.
+  bool continuation = true;
   // Returns false and says which field broke which bound.
   bool IsValid(std::string* why) const;
 };
@@ -64,6 +68,8 @@ struct SolverSummary {
   int iterations = 0;  // Newton steps plus Levenberg–Marquardt iterations
   int factorisations = 0;       // Newton: sparse LU factorisations or preconditioner builds
   int krylov_iterations = 0;    // Newton with GMRES: matrix-vector products
+  std::vector<double> continuation_path;  // shares of the shock solved, in order (ends at 1)
+  int continuation_failures = 0;          // stages that failed and were retried smaller
   double initial_max_residual = 0.0;
   double final_max_residual = 0.0;
   double walras_residual = 0.0;  // the dropped income balance, at the final state
@@ -81,6 +87,24 @@ struct SolverSummary {
   std::string BriefReport() const;
   std::string FullReport() const;
 };
+
+// Newton iterations for a direct attempt at the whole shock when continuation may follow; for
+// one stage of the continuation; and its smallest stage.
+constexpr int kDirectAttemptIterations = 15;
+constexpr int kContinuationStepIterations = 15;
+constexpr int kMaxContinuationStages = 200;
+// Largest move of log(1 + rate) or log(level) in the first stage (twice this later).
+constexpr double kContinuationLogStep = 0.5;
+// Shocks larger than this (same measure) skip the direct Newton attempt.
+constexpr double kDirectAttemptLogShock = 2.0;
+constexpr double kMinContinuationStep = 1e-4;
+
+// The largest |log(1 + rate') - log(1 + rate)| or |log(level' / level)| between two policies.
+double LogShockSize(const Policy& from, const Policy& to);
+
+// The policy a share `lambda` of the way from `from` to `to`: rates along log(1 + rate),
+// levels along log(level), deficits linearly. lambda = 0 and 1 give the ends.
+Policy InterpolatePolicy(const Policy& from, const Policy& to, double lambda);
 
 // Solves model(policy) starting from *state (use model.BenchmarkState() for the benchmark).
 // On kConverged and kNoConvergence *state is the last iterate; on kFailure it is unchanged.
