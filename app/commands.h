@@ -51,7 +51,7 @@ struct BalanceArguments {
 
 struct BenchArguments {
   bool scaling = false;
-  int threads = 1;
+  int threads = 0;  // 0: every core
   std::string executable_path;  // argv[0], to find scenarios/default.yaml
 };
 

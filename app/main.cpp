@@ -96,10 +96,10 @@ int Run(int argc, char** argv) {
 
   ohlin::app::BenchArguments bench_arguments;
   CLI::App* bench =
-      app.add_subcommand("bench", "Time the default scenario and a 30-region synthetic world");
+      app.add_subcommand("bench", "Time the default scenario, a 30x20x4 and a 140x65x5 world");
   bench->add_flag("--scaling", bench_arguments.scaling,
                   "Also time a ladder of sizes and fit the growth exponent");
-  bench->add_option("--threads", bench_arguments.threads, "Threads for the solver")
+  bench->add_option("--threads", bench_arguments.threads, "Threads for the solver (default: every core)")
       ->check(CLI::Range(1, 1024));
 
   try {
