@@ -19,17 +19,33 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A scratch folder for this process, made on first use and reused by every input.
-const fs::path& ScratchDir() {
-  static const fs::path dir = [] {
+// A scratch folder for this process, made on first use, reused by every input and removed
+// at exit.
+class Scratch {
+ public:
+  Scratch() {
     std::string pattern = (fs::temp_directory_path() / "ohlin-fuzz-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
       throw std::runtime_error("cannot create a scratch folder under " +
                                fs::temp_directory_path().string());
     }
-    return fs::path(pattern);
-  }();
-  return dir;
+    dir_ = pattern;
+  }
+  ~Scratch() {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  const fs::path& dir() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
+const fs::path& ScratchDir() {
+  static const Scratch scratch;
+  return scratch.dir();
 }
 
 void WriteBytes(const fs::path& path, std::string_view bytes) {
