@@ -21,6 +21,7 @@ struct SolveArguments {
   std::string out_dir;  // empty: results/<safe scenario name>
   int threads = 1;
   bool verbose = false;
+  std::string start_dir;  // non-empty: start from DIR/state.csv of an earlier solve
 };
 
 struct CheckArguments {

@@ -38,6 +38,8 @@ int Run(int argc, char** argv) {
   solve->add_option("--threads", solve_arguments.threads, "Threads for the solver")
       ->check(CLI::Range(1, 1024));
   solve->add_flag("--verbose", solve_arguments.verbose, "Print the solver's progress");
+  solve->add_option("--start", solve_arguments.start_dir,
+                    "Start from the solution in DIR/state.csv (an earlier solve's results)");
 
   ohlin::app::CheckArguments check_arguments;
   CLI::App* check = app.add_subcommand(

@@ -1,7 +1,14 @@
 // `ohlin solve SCENARIO.yaml`: read, calibrate, shock, solve, write results.
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 #include <iostream>
 #include <string>
 
@@ -46,6 +53,47 @@ PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, 
   return prepared;
 }
 
+// The start written by an earlier solve (DIR/state.csv): values matched by variable name;
+// variables it does not name start at the benchmark. Throws InputError naming file and line.
+State ReadStartState(const std::string& dir, const Model& model) {
+  const std::string path = (std::filesystem::path(dir) / "state.csv").string();
+  std::ifstream in(path);
+  if (!in) {
+    throw InputError(fmt::format("{}: cannot read the start (written by `ohlin solve` next to "
+                                 "its results)",
+                                 path));
+  }
+  std::unordered_map<std::string, int> index;
+  for (int k = 0; k < model.num_variables(); ++k) index.emplace(model.VariableName(k), k);
+  State state = model.BenchmarkState();
+  std::string line;
+  int line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line_number == 1) {
+      if (line != "variable,value") {
+        throw InputError(fmt::format("{}:1: expected the header 'variable,value'", path));
+      }
+      continue;
+    }
+    if (line.empty()) continue;
+    const std::size_t comma = line.rfind(',');
+    if (comma == std::string::npos) {
+      throw InputError(fmt::format("{}:{}: expected 'variable,value'", path, line_number));
+    }
+    const std::string value_text = line.substr(comma + 1);
+    char* end = nullptr;
+    const double value = std::strtod(value_text.c_str(), &end);
+    if (end == value_text.c_str() || *end != '\0' || !std::isfinite(value)) {
+      throw InputError(fmt::format("{}:{}: value '{}' is not a finite number", path,
+                                   line_number, value_text));
+    }
+    const auto found = index.find(line.substr(0, comma));
+    if (found != index.end()) state[found->second] = value;
+  }
+  return state;
+}
+
 int RunSolve(const SolveArguments& arguments) {
   // Every input check happens before the result folder is touched.
   const PreparedScenario prepared =
@@ -54,7 +102,9 @@ int RunSolve(const SolveArguments& arguments) {
                                   ? "results/" + SafeFileName(prepared.scenario.name)
                                   : arguments.out_dir;
 
-  State state = prepared.model.BenchmarkState();
+  State state = arguments.start_dir.empty()
+                    ? prepared.model.BenchmarkState()
+                    : ReadStartState(arguments.start_dir, prepared.model);
   SolverSummary summary;
   std::string failure_note;
   Outcome outcome;
@@ -87,6 +137,12 @@ int RunSolve(const SolveArguments& arguments) {
     return kNoEquilibrium;
   }
   context.outcome = &outcome;
+  std::vector<std::pair<std::string, double>> named_state;
+  named_state.reserve(state.size());
+  for (int k = 0; k < prepared.model.num_variables(); ++k) {
+    named_state.emplace_back(prepared.model.VariableName(k), state[k]);
+  }
+  context.state = &named_state;
   WriteResults(out_dir, context);
   std::cout << FormatTerminalSummary(context) << fmt::format("\nResults written to {}/\n", out_dir);
   return kSuccess;

@@ -324,6 +324,32 @@ std::string Model::EquationName(int row) const {
   return "?";
 }
 
+std::string Model::VariableName(int k) const {
+  const Variable& v = variables_[k];
+  const auto& d = data_;
+  switch (v.kind) {
+    case VariableKind::kFactorPrice:
+      return v.b < 0 ? fmt::format("factor_price {}/{}", d.regions[v.c], d.factors[v.a].name)
+                     : fmt::format("factor_price {}/{}/{}", d.regions[v.c], d.factors[v.a].name,
+                                   d.sectors[v.b]);
+    case VariableKind::kProducerPrice:
+      return fmt::format("producer_price {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kOutput:
+      return fmt::format("output {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kCompositePrice:
+      return fmt::format("composite_price {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kCompositeQuantity:
+      return fmt::format("composite_quantity {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kSpending:
+      return fmt::format("spending {}/{}", d.regions[v.a], d.households[v.a][v.b].name);
+    case VariableKind::kTariffRevenue:
+      return fmt::format("tariff_revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kExportTaxRevenue:
+      return fmt::format("export_tax_revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
+  }
+  return "?";
+}
+
 Outcome Model::ComputeOutcome(const Policy& policy, const State& state) const {
   const EquilibriumSystem system(*this, policy);
   const double* x = state.data();

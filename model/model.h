@@ -59,6 +59,9 @@ class Model {
   // The benchmark: every hat 1 (log 0), revenues at their benchmark levels.
   State BenchmarkState() const;
   std::string EquationName(int row) const;  // e.g. "goods market CHN/MAN"
+  // A stable name for variable k, e.g. "producer_price CHN/MAN", "factor_price USA/capital"
+  // (state.csv, `ohlin solve --start`).
+  std::string VariableName(int k) const;
   int walras_row() const { return walras_row_; }
 
   // Index of a variable, or -1 when it does not exist (zero benchmark flow).

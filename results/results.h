@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "calibration/benchmark.h"
@@ -22,9 +23,13 @@ struct ResultContext {
   const Scenario* scenario = nullptr;
   const Outcome* outcome = nullptr;
   const SolverSummary* summary = nullptr;
+  // The solved unknowns by name (Model::VariableName), written to state.csv so that a later
+  // solve can start from them (`ohlin solve --start DIR`). May be null: no state.csv.
+  const std::vector<std::pair<std::string, double>>* state = nullptr;
 };
 
-// The names of every result file, summary.json first.
+// The names of the result files of FORMATS.md, summary.json first (state.csv, written when
+// the context has a state, is not among them).
 const std::vector<std::string>& ResultFileNames();
 
 // Writes every result file of FORMATS.md into `dir` (created if missing). Any summary.json

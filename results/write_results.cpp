@@ -202,6 +202,11 @@ Json SummaryJson(const ResultContext& context, const std::string& status) {
   json["walras_equation"] = summary.walras_equation;
   json["unknowns"] = summary.num_unknowns;
   json["jacobian_nonzeros"] = summary.jacobian_nonzeros;
+  json["method"] = summary.method;
+  json["factorisations"] = summary.factorisations;
+  json["krylov_products"] = summary.krylov_iterations;
+  json["continuation_stages"] = summary.continuation_path.size();
+  json["continuation_path"] = summary.continuation_path;
   json["termination"] = TerminationTypeToString(summary.termination_type);
   json["message"] = summary.message;
   json["initial_max_residual"] = summary.initial_max_residual;
@@ -291,13 +296,20 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
   const Benchmark& data = *context.data;
   const Outcome& outcome = *context.outcome;
   // Build every file before touching the folder, so a bad outcome writes nothing.
-  const std::vector<std::pair<std::string, std::string>> tables = {
+  std::vector<std::pair<std::string, std::string>> tables = {
       {"welfare.csv", WelfareCsv(data, outcome)},
       {"factors.csv", FactorsCsv(data, outcome)},
       {"sectors.csv", SectorsCsv(data, outcome)},
       {"trade.csv", TradeCsv(data, outcome)},
       {"distribution.csv", DistributionCsv(data, outcome)},
   };
+  if (context.state != nullptr) {
+    std::string csv = "variable,value\n";
+    for (const auto& [name, value] : *context.state) {
+      csv += fmt::format("{},{:.17g}\n", name, value);  // exact: a start for a later solve
+    }
+    tables.emplace_back("state.csv", std::move(csv));
+  }
   const std::string summary = SummaryJson(context, "converged").dump(2) + "\n";
 
   const std::filesystem::path folder = PrepareFolder(dir);
@@ -317,7 +329,9 @@ void WriteFailure(const std::string& dir, const ResultContext& context,
 
   const std::filesystem::path folder = PrepareFolder(dir);
   std::vector<std::string> removed;
-  for (const std::string& name : ResultFileNames()) {
+  std::vector<std::string> stale = ResultFileNames();
+  stale.emplace_back("state.csv");
+  for (const std::string& name : stale) {
     if (name == "summary.json") continue;
     if (std::filesystem::exists(folder / name)) {
       RemoveIfPresent(folder / name);

@@ -48,8 +48,11 @@ std::vector<std::string> FilesIn(const fs::path& dir) {
   return names;
 }
 
+// What a converged `ohlin solve` writes: the files of FORMATS.md and state.csv (the solved
+// unknowns, a start for `--start`).
 const std::vector<std::string> kResultFiles = {"distribution.csv", "factors.csv", "sectors.csv",
-                                               "summary.json",     "trade.csv",   "welfare.csv"};
+                                               "state.csv",        "summary.json", "trade.csv",
+                                               "welfare.csv"};
 
 // A small generated world in `dir`/world plus scenario files beside it.
 fs::path MakeWorld(const fs::path& dir) {
