@@ -133,6 +133,8 @@ int RunSolve(const SolveArguments& arguments) {
     if (!failure_note.empty()) reason = failure_note + "; " + reason;
     std::cerr << fmt::format("ohlin: no equilibrium found for '{}': {}\n", prepared.scenario.name,
                              reason)
+              << (summary.hint.empty() ? std::string()
+                                       : fmt::format("ohlin: what to try: {}\n", summary.hint))
               << fmt::format("ohlin: wrote {}/summary.json (status: failed)\n", out_dir);
     return kNoEquilibrium;
   }

@@ -203,6 +203,8 @@ Json SummaryJson(const ResultContext& context, const std::string& status) {
   json["unknowns"] = summary.num_unknowns;
   json["jacobian_nonzeros"] = summary.jacobian_nonzeros;
   json["method"] = summary.method;
+  if (!summary.hint.empty()) json["hint"] = summary.hint;
+  json["last_step_length"] = summary.last_step_length;
   json["factorisations"] = summary.factorisations;
   json["krylov_products"] = summary.krylov_iterations;
   json["continuation_stages"] = summary.continuation_path.size();

@@ -286,6 +286,7 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver lin
       }
     }
     result.residual_seconds += SecondsSince(phase);
+    result.last_step_length = accepted ? length : 0.0;
     if (!accepted) {
       if (chord) {  // the old factorisation is too far off: refactorise here
         try_chord = false;

@@ -31,6 +31,7 @@ struct NewtonResult {
   double linear_solver_seconds = 0.0;
   int factorisations = 0;       // LU factorisations or preconditioner builds
   int krylov_iterations = 0;    // GMRES matrix-vector products, summed over steps
+  double last_step_length = 0.0;  // share of the last Newton step taken (1: a full step)
 };
 
 // Iterates from *x (updated in place to the best point found) until every residual is below

@@ -346,6 +346,40 @@ double LogShockSize(const Policy& from, const Policy& to) {
   return largest;
 }
 
+std::string SuggestRemedy(const SolverSummary& summary, const Model& model, const Policy& policy,
+                          const SolverOptions& options) {
+  std::vector<std::string> hints;
+  bool deficits = false;
+  for (double d : policy.deficit) deficits = deficits || d != 0.0;
+  const bool shrinking = !summary.continuation_path.empty() && summary.continuation_path.back() < 1.0;
+  if (summary.message.find("iteration limit") != std::string::npos) {
+    hints.push_back(fmt::format("allow more iterations (solver: {{max_iterations: {}}})",
+                                2 * std::max(1, options.max_iterations)));
+  }
+  if (deficits && (shrinking || summary.continuation_failures > 0)) {
+    hints.push_back(
+        "the deficits are fixed, and barriers that choke trade leave no way to carry them: "
+        "purge them with {type: deficit, set: 0} or make the shock smaller");
+  }
+  if (summary.message.find("singular") != std::string::npos) {
+    hints.push_back("a market may be vanishing (a good or factor nobody uses any more): check "
+                    "the shock, and the data with `ohlin check`");
+  }
+  if (LogShockSize(Policy::Benchmark(model.data()), policy) > kDirectAttemptLogShock) {
+    hints.push_back("solve part of the shock first (halve each rate) to see where it breaks");
+  }
+  if (options.method == SolverMethod::kNewton) {
+    hints.push_back("let ohlin choose the method (solver: {method: auto})");
+  }
+  if (hints.empty()) {
+    hints.push_back("try solver: {method: levenberg_marquardt}, or a smaller shock to see where "
+                    "the equilibrium stops existing");
+  }
+  std::string text;
+  for (std::size_t k = 0; k < hints.size(); ++k) text += (k ? "; " : "") + hints[k];
+  return text;
+}
+
 Policy InterpolatePolicy(const Policy& from, const Policy& to, double lambda) {
   Policy mix = to;
   // Rates move along log(1 + rate) and levels along log(level), so that a wedge grows by the
@@ -427,6 +461,7 @@ void Solve(const SolverOptions& options, const Model& model, const Policy& polic
       summary->factorisations += newton.factorisations;
       summary->krylov_iterations += newton.krylov_iterations;
       summary->iterations += newton.iterations;
+      summary->last_step_length = newton.last_step_length;
       summary->residual_seconds += newton.residual_seconds;
       summary->jacobian_seconds += newton.jacobian_seconds;
       summary->linear_solver_seconds += newton.linear_solver_seconds;
@@ -495,6 +530,7 @@ void Solve(const SolverOptions& options, const Model& model, const Policy& polic
             std::max(1e-3, options.max_seconds - SecondsSince(start)), options.num_threads,
             &trial);
         summary->iterations += newton.iterations;
+        summary->last_step_length = newton.last_step_length;
         summary->factorisations += newton.factorisations;
         summary->krylov_iterations += newton.krylov_iterations;
         summary->residual_seconds += newton.residual_seconds;
@@ -553,7 +589,9 @@ void Solve(const SolverOptions& options, const Model& model, const Policy& polic
     if (!summary->largest_residuals.empty()) {
       summary->message += " in " + summary->largest_residuals.front().equation;
     }
-    summary->message += ")";
+    summary->message += fmt::format("; last step {:.3g} of a Newton step)",
+                                    summary->last_step_length);
+    summary->hint = SuggestRemedy(*summary, model, policy, options);
   }
   summary->total_seconds = SecondsSince(start);
 }

@@ -68,6 +68,8 @@ struct SolverSummary {
   int iterations = 0;  // Newton steps plus Levenberg–Marquardt iterations
   int factorisations = 0;       // Newton: sparse LU factorisations or preconditioner builds
   int krylov_iterations = 0;    // Newton with GMRES: matrix-vector products
+  double last_step_length = 0.0;  // share of the last Newton step taken (1: full; 0: none)
+  std::string hint;               // when not converged: what to try
   std::vector<double> continuation_path;  // shares of the shock solved, in order (ends at 1)
   int continuation_failures = 0;          // stages that failed and were retried smaller
   double initial_max_residual = 0.0;
@@ -98,6 +100,10 @@ constexpr double kContinuationLogStep = 0.5;
 // Shocks larger than this (same measure) skip the direct Newton attempt.
 constexpr double kDirectAttemptLogShock = 2.0;
 constexpr double kMinContinuationStep = 1e-4;
+
+// What to try when a solve did not converge, from what the summary says (solver/solver.cpp).
+std::string SuggestRemedy(const SolverSummary& summary, const Model& model, const Policy& policy,
+                          const SolverOptions& options);
 
 // The largest |log(1 + rate') - log(1 + rate)| or |log(level' / level)| between two policies.
 double LogShockSize(const Policy& from, const Policy& to);
