@@ -60,6 +60,9 @@ namespace {
 
 double SafeLog(double v) { return std::log(v); }
 
+// Small systems are evaluated on one thread: waking a second costs more than it saves.
+int ThreadsFor(int rows, int requested) { return rows < 4000 ? 1 : std::max(1, requested); }
+
 // Per-thread scratch for one row's kernels: vectors that keep their capacity, so that an
 // evaluation allocates nothing after the first rows (allocation was a fifth of the time).
 struct RowScratch {
@@ -128,7 +131,7 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
   std::vector<double> x = model.BenchmarkState();
   for (std::size_t k = 0; k < x.size(); ++k) x[k] += 0.01 * std::sin(1.0 + static_cast<double>(k));
   std::vector<std::vector<int>> row_columns(static_cast<std::size_t>(num_rows_));
-#pragma omp parallel num_threads(std::max(1, num_threads))
+#pragma omp parallel num_threads(ThreadsFor(num_rows_, num_threads))
   {
     RowWriter writer(0);
 #pragma omp for schedule(static)
@@ -149,7 +152,7 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
 bool EquilibriumSystem::Evaluate(const double* x, double* residuals, double* jacobian,
                                  int num_threads) const {
   bool finite = true;
-#pragma omp parallel num_threads(std::max(1, num_threads)) reduction(&& : finite)
+#pragma omp parallel num_threads(ThreadsFor(num_rows_, num_threads)) reduction(&& : finite)
   {
     int thread = 0, threads = 1;
 #ifdef _OPENMP

@@ -81,9 +81,10 @@ class SparseLuSteps : public StepSolver {
 
 class KrylovSteps : public StepSolver {
  public:
-  KrylovSteps(const EquilibriumSystem& system, int num_threads) : threads_(num_threads) {
+  KrylovSteps(const EquilibriumSystem& system, int num_threads) {
     const Model& model = system.model();
     const int n = model.num_variables();
+    threads_ = n < 4000 ? 1 : num_threads;  // a second thread only pays on large systems
     block_of_.assign(static_cast<std::size_t>(n), 0);
     position_.assign(static_cast<std::size_t>(n), 0);
     blocks_.assign(model.data().num_regions(), {});
