@@ -125,6 +125,9 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
   std::transform(policy.factor_productivity.data().begin(),
                  policy.factor_productivity.data().end(), log_factor_productivity_.begin(),
                  SafeLog);
+  log_factor_tax_.resize(policy.factor_tax.data().size());
+  std::transform(policy.factor_tax.data().begin(), policy.factor_tax.data().end(),
+                 log_factor_tax_.begin(), [](double t) { return std::log1p(t); });
 
   // The Jacobian pattern: run every row once in recording mode at a generic point near the
   // benchmark, where no derivative is zero by coincidence.
@@ -207,56 +210,150 @@ double EquilibriumSystem::WalrasResidual(const double* x) const {
   return IncomeBalance(v.a, v.b, x, nullptr);
 }
 
-// Income balance of household (r,h), MODEL.md section 4, scaled by its benchmark spending:
-//   E-hat - (factor income + revenue share + deficit share) / E(r,h).
-double EquilibriumSystem::IncomeBalance(int r, int h, const double* x, RowWriter* writer) const {
+namespace {
+
+// A value with its derivatives, as (column, d value / d x[column]) terms.
+struct LinearForm {
+  double value = 0.0;
+  std::vector<std::pair<int, double>> terms;
+  void Add(int column, double derivative) { terms.emplace_back(column, derivative); }
+};
+
+}  // namespace
+
+double EquilibriumSystem::IncomeParts::total() const {
+  double sum = transfers + income_tax + deficit;
+  for (double v : factors) sum += v;
+  return sum;
+}
+
+// The pieces of household (r,h)'s income (MODEL.md sections 4 and 6), as linear forms when
+// `derivatives`: its factor income, the region's factor income, and government revenue.
+struct EquilibriumSystem::IncomeTerms {
+  LinearForm own_factor_income, region_factor_income, revenue;
+  std::vector<double> by_factor;  // own factor income by factor
+};
+
+void EquilibriumSystem::CollectIncome(int r, int h, const double* x, bool derivatives,
+                                      IncomeTerms* terms) const {
   const Model::HouseholdParams& hh = model_.household(r, h);
   const Benchmark& data = model_.data();
+  terms->by_factor.assign(static_cast<std::size_t>(nf_), 0.0);
+  LinearForm& own = terms->own_factor_income;
+  LinearForm& region = terms->region_factor_income;
+  LinearForm& revenue = terms->revenue;
+  // Factor income, at factor prices (the factor tax is paid on top by the user).
+  for (int f = 0; f < nf_; ++f) {
+    const double endowment_hat = std::exp(log_endowment_[f * nr_ + r]);
+    const bool mobile = data.factors[f].mobility == FactorMobility::kMobile;
+    for (int i = 0; i < (mobile ? 1 : ns_); ++i) {
+      const int w = model_.factor_price_index(f, mobile ? -1 : i, r);
+      if (w < 0) continue;
+      const double base = mobile ? model_.factor_endowment(f, r) : data.factor_payments(f, i, r);
+      const double value = endowment_hat * base * std::exp(x[w]);
+      region.value += value;
+      own.value += hh.owns[f] * value;
+      terms->by_factor[f] += hh.owns[f] * value;
+      if (derivatives) {
+        region.Add(w, value);
+        if (hh.owns[f] != 0.0) own.Add(w, hh.owns[f] * value);
+      }
+    }
+  }
+  // Government revenue: tariffs and export taxes (revenue variables), factor taxes, and the
+  // income tax on factor income.
+  for (int i = 0; i < ns_; ++i) {
+    if (const int t = model_.tariff_revenue_index(i, r); t >= 0) {
+      const double weight = model_.composite(i, r)->absorption;
+      revenue.value += weight * x[t];
+      if (derivatives) revenue.Add(t, weight);
+    }
+    if (const int e = model_.export_tax_revenue_index(i, r); e >= 0) {
+      const double weight = model_.sector(i, r)->output;
+      revenue.value += weight * x[e];
+      if (derivatives) revenue.Add(e, weight);
+    }
+  }
+  for (int f = 0; f < nf_; ++f) {
+    for (int i = 0; i < ns_; ++i) {
+      const double rate = policy_.factor_tax(f, i, r);
+      if (rate == 0.0 || data.factor_payments(f, i, r) <= 0.0) continue;
+      const int w = model_.factor_price_index(f, i, r);
+      // t w F: the tax on sector i's payments to f.
+      const double value = rate * data.factor_payments(f, i, r) * std::exp(x[w]) *
+                           std::exp(LogFactorDemand(f, i, r, x, 0.0, [](int, double) {}));
+      revenue.value += value;
+      if (derivatives) {
+        revenue.Add(w, value);
+        LogFactorDemand(f, i, r, x, value, [&revenue](int col, double v) { revenue.Add(col, v); });
+      }
+    }
+  }
+  const double income_tax = policy_.income_tax[r];
+  if (income_tax != 0.0) {
+    revenue.value += income_tax * region.value;
+    if (derivatives) {
+      for (const auto& [col, v] : region.terms) revenue.Add(col, income_tax * v);
+    }
+  }
+}
+
+// Household h's share of the region's revenue under the redistribution rule, with its
+// derivatives for the `proportional` rule (share of factor income).
+double EquilibriumSystem::RevenueShare(int r, int h, const IncomeTerms& terms) const {
+  if (model_.redistribution().rule != Redistribution::Rule::kProportional) {
+    return model_.household(r, h).revenue_share;
+  }
+  return terms.region_factor_income.value > 0.0
+             ? terms.own_factor_income.value / terms.region_factor_income.value
+             : 0.0;
+}
+
+EquilibriumSystem::IncomeParts EquilibriumSystem::HouseholdIncome(const double* x, int r,
+                                                                  int h) const {
+  IncomeTerms terms;
+  CollectIncome(r, h, x, false, &terms);
+  const Model::HouseholdParams& hh = model_.household(r, h);
+  IncomeParts parts;
+  parts.factors = terms.by_factor;
+  parts.transfers = RevenueShare(r, h, terms) * terms.revenue.value;
+  parts.income_tax = -policy_.income_tax[r] * terms.own_factor_income.value;
+  parts.deficit = hh.deficit + hh.deficit_share * (policy_.deficit[r] - model_.benchmark_deficit(r));
+  return parts;
+}
+
+// Income balance of household (r,h), MODEL.md section 4, scaled by its benchmark spending:
+//   E-hat - ((1 - income tax) factor income + revenue share + deficit share) / E(r,h).
+double EquilibriumSystem::IncomeBalance(int r, int h, const double* x, RowWriter* writer) const {
+  const Model::HouseholdParams& hh = model_.household(r, h);
   const double scale = 1.0 / hh.spending;
   const int e_index = model_.spending_index(r, h);
   const double spending_hat = std::exp(x[e_index]);
-  double income = 0.0;
-  if (writer != nullptr) writer->Add(e_index, spending_hat);
-  for (int f = 0; f < nf_; ++f) {
-    const double own = hh.owns[f];
-    if (own == 0.0) continue;
-    const double endowment_hat = std::exp(log_endowment_[f * nr_ + r]);
-    if (data.factors[f].mobility == FactorMobility::kMobile) {
-      const int w = model_.factor_price_index(f, -1, r);
-      if (w < 0) continue;
-      const double value = own * endowment_hat * model_.factor_endowment(f, r) * std::exp(x[w]);
-      income += value;
-      if (writer != nullptr) writer->Add(w, -value * scale);
-    } else {
-      for (int i = 0; i < ns_; ++i) {
-        const int w = model_.factor_price_index(f, i, r);
-        if (w < 0) continue;
-        const double value =
-            own * endowment_hat * data.factor_payments(f, i, r) * std::exp(x[w]);
-        income += value;
-        if (writer != nullptr) writer->Add(w, -value * scale);
-      }
-    }
-  }
-  // Tariffs, export taxes: lump sum per capita (MODEL.md section 6, rule lump_sum).
-  if (hh.revenue_share != 0.0) {
-    for (int i = 0; i < ns_; ++i) {
-      if (const int t = model_.tariff_revenue_index(i, r); t >= 0) {
-        const double weight = hh.revenue_share * model_.composite(i, r)->absorption;
-        income += weight * x[t];
-        if (writer != nullptr) writer->Add(t, -weight * scale);
-      }
-      if (const int e = model_.export_tax_revenue_index(i, r); e >= 0) {
-        const double weight = hh.revenue_share * model_.sector(i, r)->output;
-        income += weight * x[e];
-        if (writer != nullptr) writer->Add(e, -weight * scale);
-      }
-    }
-  }
-  // Deficits are fixed in numeraire units; a change in D[r] is shared by spending.
+  IncomeTerms terms;
+  CollectIncome(r, h, x, writer != nullptr, &terms);
+  const double tax = policy_.income_tax[r];
+  const double share = RevenueShare(r, h, terms);
+  const double revenue = terms.revenue.value;
   const double deficit =
       hh.deficit + hh.deficit_share * (policy_.deficit[r] - model_.benchmark_deficit(r));
-  return spending_hat - (income + deficit) * scale;
+  const double income = (1.0 - tax) * terms.own_factor_income.value + share * revenue + deficit;
+  if (writer != nullptr) {
+    writer->Add(e_index, spending_hat);
+    for (const auto& [col, v] : terms.own_factor_income.terms) writer->Add(col, -scale * (1.0 - tax) * v);
+    for (const auto& [col, v] : terms.revenue.terms) writer->Add(col, -scale * share * v);
+    if (model_.redistribution().rule == Redistribution::Rule::kProportional &&
+        terms.region_factor_income.value > 0.0) {
+      // d share = d own / region - own d region / region^2.
+      const double region = terms.region_factor_income.value;
+      for (const auto& [col, v] : terms.own_factor_income.terms) {
+        writer->Add(col, -scale * revenue * v / region);
+      }
+      for (const auto& [col, v] : terms.region_factor_income.terms) {
+        writer->Add(col, scale * revenue * terms.own_factor_income.value * v / (region * region));
+      }
+    }
+  }
+  return spending_hat - income * scale;
 }
 
 double EquilibriumSystem::Revenue(const std::vector<RevenueTerm>& terms, int i, int index,
@@ -278,6 +375,50 @@ double EquilibriumSystem::Revenue(const std::vector<RevenueTerm>& terms, int i, 
   return x[index] - collected;
 }
 
+// Log unit cost of value added of sector (i,r), with its factor cost shares. A factor's price
+// per efficiency unit is w (1 + t) / a: factor taxes and factor-augmenting productivity.
+double EquilibriumSystem::LogValueAddedCost(const Model::Sector& sec, int i, int r,
+                                            const double* x, double* shares) const {
+  return LogCesIndex(
+      1.0 - sec.sigma_va, sec.factor_ids.size(), sec.factor_shares.data(),
+      [&](std::size_t k) {
+        const int f = sec.factor_ids[k];
+        const std::size_t at = (static_cast<std::size_t>(f) * ns_ + i) * nr_ + r;
+        return x[model_.factor_price_index(f, i, r)] + log_factor_tax_[at] -
+               log_factor_productivity_[at];
+      },
+      shares);
+}
+
+// Log demand hat for factor f by sector (i,r) (MODEL.md section 3), in physical units:
+//   log F = y - a - sT (cva - a - p) - sVA (w + t - a_f - cva) - a_f,
+// and `weight` times its derivatives, given to sink(column, value).
+template <typename Sink>
+double EquilibriumSystem::LogFactorDemand(int f, int i, int r, const double* x, double weight,
+                                          Sink&& sink) const {
+  RowScratch& scratch = LocalScratch();
+  const Model::Sector& sec = *model_.sector(i, r);
+  double* shares = Sized(&scratch.factor_shares, sec.factor_ids.size());
+  const double cva = LogValueAddedCost(sec, i, r, x, shares);
+  const double a = log_productivity_[i * nr_ + r];
+  const std::size_t at = (static_cast<std::size_t>(f) * ns_ + i) * nr_ + r;
+  const double af = log_factor_productivity_[at];
+  const int w = model_.factor_price_index(f, i, r);
+  const int y = model_.output_index(i, r), p = model_.producer_price_index(i, r);
+  const double log_demand = x[y] - a - sec.sigma_top * (cva - a - x[p]) -
+                            sec.sigma_va * (x[w] + log_factor_tax_[at] - af - cva) - af;
+  if (weight != 0.0) {
+    sink(y, weight);
+    sink(p, weight * sec.sigma_top);
+    for (std::size_t k = 0; k < sec.factor_ids.size(); ++k) {
+      sink(model_.factor_price_index(sec.factor_ids[k], i, r),
+           weight * (sec.sigma_va - sec.sigma_top) * shares[k]);
+    }
+    sink(w, -weight * sec.sigma_va);
+  }
+  return log_demand;
+}
+
 void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
                                     RowWriter* writer) const {
   const Benchmark& data = model_.data();
@@ -286,39 +427,11 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
   auto add = [writer](int col, double value) {
     if (writer != nullptr) writer->Add(col, value);
   };
-  // Log unit cost of value added of sector (i,r), with its factor cost shares.
   auto value_added_cost = [&](const Model::Sector& sec, int i, int r, double* shares) {
-    return LogCesIndex(
-        1.0 - sec.sigma_va, sec.factor_ids.size(), sec.factor_shares.data(),
-        [&](std::size_t k) {
-          const int f = sec.factor_ids[k];
-          return x[model_.factor_price_index(f, i, r)] -
-                 log_factor_productivity_[(static_cast<std::size_t>(f) * ns_ + i) * nr_ + r];
-        },
-        shares);
+    return LogValueAddedCost(sec, i, r, x, shares);
   };
-  // Log demand hat for factor f by sector (i,r) and its derivatives (MODEL.md section 3):
-  //   log F = y - a - sT (cva - a - p) - sVA (w_f - a_f - cva) - a_f.
   auto factor_demand = [&](int f, int i, int r, double weight) {
-    const Model::Sector& sec = *model_.sector(i, r);
-    double* shares = Sized(&scratch.factor_shares, sec.factor_ids.size());
-    const double cva = value_added_cost(sec, i, r, shares);
-    const double a = log_productivity_[i * nr_ + r];
-    const double af = log_factor_productivity_[(static_cast<std::size_t>(f) * ns_ + i) * nr_ + r];
-    const int w = model_.factor_price_index(f, i, r);
-    const int y = model_.output_index(i, r), p = model_.producer_price_index(i, r);
-    const double log_demand = x[y] - a - sec.sigma_top * (cva - a - x[p]) -
-                              sec.sigma_va * (x[w] - af - cva) - af;
-    if (writer != nullptr && weight != 0.0) {
-      add(y, weight);
-      add(p, weight * sec.sigma_top);
-      for (std::size_t k = 0; k < sec.factor_ids.size(); ++k) {
-        add(model_.factor_price_index(sec.factor_ids[k], i, r),
-            weight * (sec.sigma_va - sec.sigma_top) * shares[k]);
-      }
-      add(w, -weight * sec.sigma_va);
-    }
-    return log_demand;
+    return LogFactorDemand(f, i, r, x, weight, add);
   };
 
   switch (v.kind) {

@@ -28,6 +28,19 @@ class EquilibriumSystem {
   // The income balance that the numeraire replaced, at x (MODEL.md section 5.5).
   double WalrasResidual(const double* x) const;
 
+  // Household (r,h)'s income at x, by source (MODEL.md section 4), in benchmark currency:
+  // factor income before income tax (one entry per factor), its share of government revenue,
+  // income tax paid (negative), and its share of the region's deficit. They sum to spending at
+  // an equilibrium.
+  struct IncomeParts {
+    std::vector<double> factors;
+    double transfers = 0.0;
+    double income_tax = 0.0;
+    double deficit = 0.0;
+    double total() const;
+  };
+  IncomeParts HouseholdIncome(const double* x, int r, int h) const;
+
   // Log of household (r,h)'s consumer price index hat at x.
   double LogConsumerPrice(const double* x, int r, int h) const;
 
@@ -53,7 +66,15 @@ class EquilibriumSystem {
   void EvaluateRows(const double* x, double* residuals, RowWriter* writer, int begin,
                     int end) const;
   void EvaluateRow(int row, const double* x, double* residual, RowWriter* writer) const;
+  double LogValueAddedCost(const Model::Sector& sec, int i, int r, const double* x,
+                           double* shares) const;
+  template <typename Sink>
+  double LogFactorDemand(int f, int i, int r, const double* x, double weight,
+                         Sink&& sink) const;
   double IncomeBalance(int r, int h, const double* x, RowWriter* writer) const;
+  struct IncomeTerms;
+  void CollectIncome(int r, int h, const double* x, bool derivatives, IncomeTerms* terms) const;
+  double RevenueShare(int r, int h, const IncomeTerms& terms) const;
   std::size_t FlowIndex(int i, int r, int s) const {
     return (static_cast<std::size_t>(i) * nr_ + r) * nr_ + s;
   }
@@ -65,6 +86,7 @@ class EquilibriumSystem {
   std::vector<double> log_wedge_, log_iceberg_;
   std::vector<double> log_productivity_;         // log a(i,r)
   std::vector<double> log_factor_productivity_;  // log a(f,i,r) at [(f*S+i)*N+r]
+  std::vector<double> log_factor_tax_;           // log(1 + t(f,i,r)), same layout
   std::vector<double> log_endowment_;            // log E_f(f,r)
   std::vector<std::vector<RevenueTerm>> tariff_terms_;      // per composite [i * N + s]
   std::vector<std::vector<RevenueTerm>> export_tax_terms_;  // per sector [i * N + r]

@@ -204,7 +204,23 @@ void ModelBuilder::Build(Model* m) {
         }
       }
       hh.owns = groups[h].owns;
-      hh.revenue_share = groups[h].population / population;
+      double own_factor_income = 0.0, region_factor_income = 0.0;
+      for (int f = 0; f < nf; ++f) {
+        own_factor_income += hh.owns[f] * m->endowment_[f * nr + r];
+        region_factor_income += m->endowment_[f * nr + r];
+      }
+      switch (m->redistribution_.rule) {
+        case Redistribution::Rule::kLumpSum:
+          hh.revenue_share = groups[h].population / population;
+          break;
+        case Redistribution::Rule::kProportional:
+          hh.revenue_share =
+              region_factor_income > 0.0 ? own_factor_income / region_factor_income : 0.0;
+          break;
+        case Redistribution::Rule::kShares:
+          hh.revenue_share = m->redistribution_.shares[r][h];
+          break;
+      }
       hh.deficit_share = hh.spending / region_spending;
       double income = hh.revenue_share * revenue;
       for (int f = 0; f < nf; ++f) income += hh.owns[f] * m->endowment_[f * nr + r];
@@ -242,10 +258,21 @@ void ModelBuilder::Build(Model* m) {
   }
 }
 
-Model Model::Calibrate(const Benchmark& data, const Numeraire& numeraire) {
+Model Model::Calibrate(const Benchmark& data, const Numeraire& numeraire,
+                       const Redistribution& redistribution) {
   Model m;
   m.data_ = data;
   m.numeraire_ = numeraire;
+  m.redistribution_ = redistribution;
+  if (redistribution.rule == Redistribution::Rule::kShares) {
+    bool fits = redistribution.shares.size() == data.num_regions();
+    for (std::size_t r = 0; fits && r < data.num_regions(); ++r) {
+      fits = redistribution.shares[r].size() == data.households[r].size();
+    }
+    if (!fits) {
+      throw InputError("redistribution: shares: one share per household of every region needed");
+    }
+  }
   m.nr_ = static_cast<int>(data.num_regions());
   m.ns_ = static_cast<int>(data.num_sectors());
   m.nf_ = static_cast<int>(data.num_factors());
@@ -352,6 +379,8 @@ std::string Model::VariableName(int k) const {
 
 Outcome Model::ComputeOutcome(const Policy& policy, const State& state) const {
   const EquilibriumSystem system(*this, policy);
+  const EquilibriumSystem benchmark(*this, Policy::Benchmark(data_));
+  const State benchmark_state = BenchmarkState();
   const double* x = state.data();
   const Benchmark& d = data_;
   Outcome out;
@@ -372,6 +401,14 @@ Outcome Model::ComputeOutcome(const Policy& policy, const State& state) const {
       o.utility_hat = std::exp(x[spending_[r][h]]) / o.price_index_hat;
       o.ev = hh.spending * (o.utility_hat - 1.0);
       o.ev_pct = 100.0 * (o.utility_hat - 1.0);
+      const EquilibriumSystem::IncomeParts base = benchmark.HouseholdIncome(benchmark_state.data(), r, h);
+      const EquilibriumSystem::IncomeParts now = system.HouseholdIncome(x, r, h);
+      for (int f = 0; f < nf_; ++f) {
+        o.sources.push_back({d.factors[f].name, base.factors[f], now.factors[f]});
+      }
+      o.sources.push_back({"transfers", base.transfers, now.transfers});
+      o.sources.push_back({"income_tax", base.income_tax, now.income_tax});
+      o.sources.push_back({"deficit", base.deficit, now.deficit});
       region.ev += o.ev;
       region.income_base += o.income_base;
       region.income_new += o.income_new;

@@ -36,6 +36,19 @@ struct Numeraire {
 // depend on every producer price of the world, and the normal equations would fill in.
 // The income balance of the last household of the last region is replaced by the numeraire
 // and reported as the Walras residual.
+// How government revenue (tariffs, export taxes, factor and income taxes) reaches the
+// households of a region (MODEL.md section 6).
+struct Redistribution {
+  enum class Rule {
+    kLumpSum,       // equal per capita
+    kProportional,  // in proportion to factor income (current, not benchmark)
+    kShares,        // fixed shares
+  };
+  Rule rule = Rule::kLumpSum;
+  std::vector<std::vector<double>> shares;  // [region][household], kShares; each sums to 1
+  std::string description = "lump_sum";
+};
+
 enum class VariableKind { kFactorPrice, kProducerPrice, kOutput, kCompositePrice,
                           kCompositeQuantity, kSpending, kTariffRevenue, kExportTaxRevenue };
 
@@ -50,10 +63,12 @@ class Model {
  public:
   // Calibrates shares from the benchmark. Throws InputError when the data cannot define a
   // model (e.g. a region with no final demand).
-  static Model Calibrate(const Benchmark& data, const Numeraire& numeraire = {});
+  static Model Calibrate(const Benchmark& data, const Numeraire& numeraire = {},
+                         const Redistribution& redistribution = {});
 
   const Benchmark& data() const { return data_; }
   const Numeraire& numeraire() const { return numeraire_; }
+  const Redistribution& redistribution() const { return redistribution_; }
   int num_variables() const { return static_cast<int>(variables_.size()); }
   const std::vector<Variable>& variables() const { return variables_; }
   // The benchmark: every hat 1 (log 0), revenues at their benchmark levels.
@@ -101,7 +116,7 @@ class Model {
     std::vector<int> good_ids;           // goods with VFD > 0
     std::vector<double> budget_shares;   // gamma over good_ids
     std::vector<double> owns;            // own(f,r,h) per factor
-    double revenue_share = 0.0;          // lump sum: population share
+    double revenue_share = 0.0;          // benchmark share of revenue under the rule
     double deficit_share = 0.0;          // share of a change in D[r]: E(r,h) / E(r)
     double deficit = 0.0;                // benchmark D(r,h) = E(r,h) - its income
   };
@@ -125,6 +140,7 @@ class Model {
  private:
   Benchmark data_;
   Numeraire numeraire_;
+  Redistribution redistribution_;
   int nr_ = 0, ns_ = 0, nf_ = 0;
   std::vector<Variable> variables_;
   std::vector<int> factor_price_;     // [(f * S + i) * N + r], i = 0 for mobile

@@ -7,6 +7,12 @@
 
 namespace ohlin {
 
+struct IncomeSource {  // one line of income_sources.csv
+  std::string source;   // a factor's name, "transfers", "income_tax", "deficit"
+  double base = 0.0;    // benchmark currency
+  double value_new = 0.0;  // numeraire units
+};
+
 struct HouseholdOutcome {
   int region = 0;
   std::string household;
@@ -17,6 +23,9 @@ struct HouseholdOutcome {
   double ev = 0.0;           // E[r,h] (U-hat - 1), benchmark currency
   double ev_pct = 0.0;       // 100 (U-hat - 1)
   double price_index_hat = 1.0;  // P_C-hat of this household
+  // Where its income comes from (MODEL.md section 4); the sources sum to income_base and
+  // income_new.
+  std::vector<IncomeSource> sources;
 };
 
 struct RegionOutcome {

@@ -17,6 +17,8 @@ Policy Policy::Benchmark(const ohlin::Benchmark& data) {
   policy.factor_productivity = Tensor3(num_f, num_i, num_r, 1.0);
   policy.productivity.assign(num_i * num_r, 1.0);
   policy.endowment.assign(num_f * num_r, 1.0);
+  policy.factor_tax = Tensor3(num_f, num_i, num_r, 0.0);
+  policy.income_tax.assign(num_r, 0.0);
   const Accounts accounts = ComputeAccounts(data);
   policy.deficit.resize(num_r);
   for (std::size_t r = 0; r < num_r; ++r) policy.deficit[r] = accounts.regions[r].deficit;

@@ -17,6 +17,8 @@ struct Policy {
   std::vector<double> productivity;  // a(i, r) at [i * N + r], benchmark 1
   std::vector<double> endowment;     // E_f(f, r) at [f * N + r], benchmark 1
   std::vector<double> deficit;       // D'[r], in units of the numeraire (benchmark currency)
+  Tensor3 factor_tax;                // t(f, i, r), ad valorem on factor payments, benchmark 0
+  std::vector<double> income_tax;    // per region, on household factor income, benchmark 0
 
   static Policy Benchmark(const ohlin::Benchmark& data);  // deficits from ComputeAccounts
   double& productivity_at(std::size_t i, std::size_t r, std::size_t num_regions) {

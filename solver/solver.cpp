@@ -340,6 +340,8 @@ double LogShockSize(const Policy& from, const Policy& to) {
   rates(from.tariffs.data(), to.tariffs.data());
   rates(from.export_taxes.data(), to.export_taxes.data());
   rates(from.ntb.data(), to.ntb.data());
+  rates(from.factor_tax.data(), to.factor_tax.data());
+  rates(from.income_tax, to.income_tax);
   levels(from.factor_productivity.data(), to.factor_productivity.data());
   levels(from.productivity, to.productivity);
   levels(from.endowment, to.endowment);
@@ -401,6 +403,8 @@ Policy InterpolatePolicy(const Policy& from, const Policy& to, double lambda) {
   blend_rates(from.tariffs.data(), to.tariffs.data(), &mix.tariffs.data());
   blend_rates(from.export_taxes.data(), to.export_taxes.data(), &mix.export_taxes.data());
   blend_rates(from.ntb.data(), to.ntb.data(), &mix.ntb.data());
+  blend_rates(from.factor_tax.data(), to.factor_tax.data(), &mix.factor_tax.data());
+  blend_rates(from.income_tax, to.income_tax, &mix.income_tax);
   blend_levels(from.factor_productivity.data(), to.factor_productivity.data(),
                &mix.factor_productivity.data());
   blend_levels(from.productivity, to.productivity, &mix.productivity);

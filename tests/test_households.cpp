@@ -1,0 +1,228 @@
+// Households, redistribution rules, factor and income taxes (MODEL.md sections 4 and 6).
+#include <cmath>
+#include <functional>
+#include <random>
+
+#include <catch2/catch.hpp>
+
+#include "calibration/accounts.h"
+#include "model/equilibrium.h"
+#include "model/model.h"
+#include "solver/solver.h"
+#include "tests/test_support.h"
+
+using namespace ohlin;
+
+namespace {
+
+// The 2x2x2 world with a 25% tariff of HOME on the labour-intensive import, balanced, and two
+// household groups in HOME: workers (mostly labour) and owners (mostly capital).
+Benchmark ProtectedHomeWithClasses() {
+  Benchmark b = testing::MakeTwoByTwo(8.0);
+  b.tariffs(0, 1, 0) = 0.25;
+  // HOME buys 40 of LAB from FOREIGN at producer prices: 50 with the tariff; revenue 10.
+  const double revenue = 10.0, factor_income = 200.0;
+  Household workers{"workers", 100.0, {0.9, 0.1}, {}};
+  Household owners{"owners", 20.0, {0.1, 0.9}, {}};
+  b.households[0] = {workers, owners};
+  const double region_demand[2] = {110.0, 100.0};  // LAB 60 + 50, CAP 80 + 20
+  b.final_demand[0].assign(2, std::vector<double>(2, 0.0));
+  for (int h = 0; h < 2; ++h) {
+    const Household& group = b.households[0][h];
+    const double own_income = group.owns[0] * 90.0 + group.owns[1] * 110.0;
+    const double share = (own_income + group.population / 120.0 * revenue) /
+                         (factor_income + revenue);
+    for (int i = 0; i < 2; ++i) b.final_demand[0][h][i] = share * region_demand[i];
+  }
+  return b;
+}
+
+Redistribution Rule(Redistribution::Rule rule, const Benchmark& data) {
+  Redistribution r;
+  r.rule = rule;
+  r.shares.resize(data.num_regions());
+  for (std::size_t k = 0; k < data.num_regions(); ++k) {
+    const std::size_t n = data.households[k].size();
+    r.shares[k].assign(n, 1.0 / static_cast<double>(n));
+    if (n == 2) r.shares[k] = {0.7, 0.3};
+  }
+  return r;
+}
+
+struct Run {
+  Model model;
+  SolverSummary summary;
+  Outcome outcome;
+};
+
+Run SolveWith(const Benchmark& data, const Policy& policy, const Redistribution& rule) {
+  Run run{Model::Calibrate(data, {}, rule), {}, {}};
+  State x = run.model.BenchmarkState();
+  Solve(SolverOptions(), run.model, policy, &x, &run.summary);
+  if (run.summary.IsConverged()) run.outcome = run.model.ComputeOutcome(policy, x);
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("the analytic Jacobian holds with households, factor and income taxes and every rule",
+          "[households][derivatives]") {
+  const Benchmark data = ProtectedHomeWithClasses();
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(0, 1, 0) = 0.4;
+  policy.factor_tax(1, 0, 0) = 0.15;  // capital in LAB, HOME
+  policy.factor_tax(0, 1, 1) = 0.05;
+  policy.income_tax[0] = 0.1;
+  for (auto rule : {Redistribution::Rule::kLumpSum, Redistribution::Rule::kProportional,
+                    Redistribution::Rule::kShares}) {
+    const Model model = Model::Calibrate(data, {}, Rule(rule, data));
+    const EquilibriumSystem system(model, policy);
+    const int n = model.num_variables();
+    std::mt19937_64 rng(3);
+    std::uniform_real_distribution<double> u(-0.2, 0.2);
+    State x = model.BenchmarkState();
+    for (double& v : x) v += u(rng);
+    std::vector<double> r(n), jac(static_cast<std::size_t>(system.num_nonzeros()));
+    REQUIRE(system.Evaluate(x.data(), r.data(), jac.data()));
+    std::vector<double> dense(static_cast<std::size_t>(n) * n, 0.0);
+    for (int row = 0; row < n; ++row)
+      for (int k = system.row_start()[row]; k < system.row_start()[row + 1]; ++k)
+        dense[static_cast<std::size_t>(row) * n + system.columns()[k]] = jac[k];
+    std::vector<double> plus(n), minus(n);
+    for (int col = 0; col < n; ++col) {
+      State xp = x, xm = x;
+      xp[col] += 1e-6;
+      xm[col] -= 1e-6;
+      REQUIRE(system.Evaluate(xp.data(), plus.data(), nullptr));
+      REQUIRE(system.Evaluate(xm.data(), minus.data(), nullptr));
+      for (int row = 0; row < n; ++row) {
+        INFO(model.EquationName(row) << " by " << model.VariableName(col));
+        CHECK(dense[static_cast<std::size_t>(row) * n + col] ==
+              Approx((plus[row] - minus[row]) / 2e-6).margin(1e-7).epsilon(1e-6));
+      }
+    }
+  }
+}
+
+TEST_CASE("household EVs sum to the region's, income sources to income", "[households]") {
+  const Benchmark data = ProtectedHomeWithClasses();
+  REQUIRE(ComputeAccounts(data).failures.empty());
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(0, 1, 0) = 0.0;
+  policy.factor_tax(1, 1, 0) = 0.1;
+  policy.income_tax[0] = 0.05;
+  const Run run = SolveWith(data, policy, Rule(Redistribution::Rule::kProportional, data));
+  REQUIRE(run.summary.IsConverged());
+  // Proportional: workers' benchmark share is their share of factor income.
+  CHECK(run.model.household(0, 0).revenue_share ==
+        Approx((0.9 * 90 + 0.1 * 110) / 200.0).epsilon(1e-12));
+  for (std::size_t r = 0; r < run.outcome.regions.size(); ++r) {
+    double ev = 0.0;
+    for (const HouseholdOutcome& h : run.outcome.households) {
+      if (h.region == static_cast<int>(r)) ev += h.ev;
+    }
+    CHECK(ev == Approx(run.outcome.regions[r].ev).margin(1e-9));
+  }
+  for (const HouseholdOutcome& h : run.outcome.households) {
+    double base = 0.0, now = 0.0;
+    for (const IncomeSource& source : h.sources) {
+      base += source.base;
+      now += source.value_new;
+    }
+    CHECK(base == Approx(h.income_base).epsilon(1e-10));
+    CHECK(now == Approx(h.income_new).epsilon(1e-9));
+  }
+}
+
+TEST_CASE("with fixed factors and common preferences, the rule moves welfare between households "
+          "but not the region's total", "[households][redistribution]") {
+  const Benchmark data = ProtectedHomeWithClasses();
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(0, 1, 0) = 0.6;       // more protection: more revenue to share
+  policy.factor_tax(0, 1, 0) = 0.2;    // and a factor tax
+  std::vector<Run> runs;
+  for (auto rule : {Redistribution::Rule::kLumpSum, Redistribution::Rule::kProportional,
+                    Redistribution::Rule::kShares}) {
+    runs.push_back(SolveWith(data, policy, Rule(rule, data)));
+    REQUIRE(runs.back().summary.IsConverged());
+  }
+  for (std::size_t k = 1; k < runs.size(); ++k) {
+    // Same aggregate welfare and prices, different split.
+    CHECK(runs[k].outcome.regions[0].ev == Approx(runs[0].outcome.regions[0].ev).epsilon(1e-9));
+    CHECK(runs[k].outcome.factors[0].price_hat ==
+          Approx(runs[0].outcome.factors[0].price_hat).epsilon(1e-10));
+    CHECK(std::abs(runs[k].outcome.households[0].ev - runs[0].outcome.households[0].ev) > 1e-3);
+  }
+}
+
+TEST_CASE("Stolper-Samuelson by household: free trade hurts the workers of the capital-abundant "
+          "country relative to its owners", "[households][stolper-samuelson]") {
+  const Benchmark data = ProtectedHomeWithClasses();
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(0, 1, 0) = 0.0;  // free trade
+  const Run run = SolveWith(data, policy, Rule(Redistribution::Rule::kLumpSum, data));
+  REQUIRE(run.summary.IsConverged());
+  const HouseholdOutcome& workers = run.outcome.households[0];
+  const HouseholdOutcome& owners = run.outcome.households[1];
+  REQUIRE(workers.household == "workers");
+  CHECK(workers.ev_pct < owners.ev_pct);
+  CHECK(workers.ev_pct < 0.0);
+  // The real wage falls and the real rental rises in HOME.
+  CHECK(run.outcome.factors[0].real_price_hat < 1.0);
+  CHECK(run.outcome.factors[1].real_price_hat > 1.0);
+}
+
+TEST_CASE("a closed economy with two households of different CES tastes matches an independent "
+          "calculation", "[households][closed]") {
+  // One region; each sector uses only its own specific factor, so outputs are fixed by
+  // endowments; household A owns factor 1, B factor 2; tastes differ.
+  Benchmark b;
+  b.name = "closed";
+  b.regions = {"ONLY"};
+  b.sectors = {"G1", "G2"};
+  b.factors = {{"k1", FactorMobility::kSpecific}, {"k2", FactorMobility::kSpecific}};
+  b.ResizeTables();
+  b.factor_payments(0, 0, 0) = 60;
+  b.factor_payments(1, 1, 0) = 40;
+  b.trade(0, 0, 0) = 60;
+  b.trade(1, 0, 0) = 40;
+  Household a{"A", 1.0, {1.0, 0.0}, 0.5};
+  Household c{"B", 2.0, {0.0, 1.0}, 2.0};
+  b.households[0] = {a, c};
+  b.final_demand[0] = {{45, 15}, {15, 25}};  // A spends 60 = its income, B 40
+  REQUIRE(ComputeAccounts(b).failures.empty());
+  Policy policy = Policy::Benchmark(b);
+  policy.productivity[0] = 1.25;  // G1: 25% more from the same factor
+  const Run run = SolveWith(b, policy, Rule(Redistribution::Rule::kLumpSum, b));
+  REQUIRE(run.summary.IsConverged());
+
+  // Independent: relative price q = p1/p2 clears the market for G1 (Walras does G2).
+  const double y1 = 60 * 1.25, y2 = 40;
+  const double sigma[2] = {0.5, 2.0};
+  const double share1[2] = {45.0 / 60.0, 15.0 / 40.0};  // budget share of G1 at benchmark
+  auto demand1 = [&](double q) {  // prices p1 = q, p2 = 1; incomes q y1 (A) and y2 (B)
+    const double income[2] = {q * y1, y2};
+    double total = 0.0;
+    for (int h = 0; h < 2; ++h) {
+      const double a1 = share1[h], a2 = 1.0 - share1[h];
+      const double index = a1 * std::pow(q, 1 - sigma[h]) + a2;
+      total += a1 * std::pow(q, -sigma[h]) * income[h] / index;  // quantity hat x benchmark
+    }
+    return total;
+  };
+  double low = 0.1, high = 10.0;
+  for (int k = 0; k < 200; ++k) {
+    const double mid = std::sqrt(low * high);
+    (demand1(mid) > y1 ? low : high) = mid;
+  }
+  const double q = std::sqrt(low * high);
+  for (int h = 0; h < 2; ++h) {
+    const double a1 = share1[h], a2 = 1.0 - share1[h];
+    const double price_index =
+        std::pow(a1 * std::pow(q, 1 - sigma[h]) + a2, 1.0 / (1.0 - sigma[h]));
+    const double income_hat = h == 0 ? q * y1 / 60.0 : y2 / 40.0;
+    const double utility_hat = income_hat / price_index;  // in units of p2; real: invariant
+    INFO("household " << h);
+    CHECK(run.outcome.households[h].utility_hat == Approx(utility_hat).epsilon(1e-9));
+  }
+}
