@@ -50,6 +50,22 @@ struct BalanceArguments {
   double report_threshold = 1e-4;   // adjustments at least this large are printed
 };
 
+struct ImportGtapArguments {
+  std::string dir;                  // GTAP data base folder (basedata.har, sets.har, default.prm)
+  std::string out_dir;
+  double tolerance = 0.05;          // largest relative adjustment the balance step may make
+  double report_threshold = 1e-4;   // balance adjustments at least this large are printed
+};
+
+struct ImportWiodArguments {
+  std::string wiot_path;  // the world input-output table as published, exported to CSV
+  std::string sea_path;   // the Socio-Economic Accounts, long format, CSV
+  int year = 2014;
+  std::string out_dir;
+  double tolerance = 0.05;
+  double report_threshold = 1e-4;
+};
+
 struct BenchArguments {
   bool scaling = false;
   int threads = 0;  // 0: every core
@@ -62,6 +78,8 @@ int RunSynth(const SynthArguments& arguments);
 int RunBench(const BenchArguments& arguments);
 int RunAggregate(const AggregateArguments& arguments);
 int RunBalance(const BalanceArguments& arguments);
+int RunImportGtap(const ImportGtapArguments& arguments);
+int RunImportWiod(const ImportWiodArguments& arguments);
 
 // A scenario read, validated and turned into a model, a policy and solver options: every
 // input check happens here, before anything is written.

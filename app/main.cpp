@@ -1,4 +1,5 @@
-// The `ohlin` command: solve, check, synth, bench, aggregate and balance (FORMATS.md "Command line").
+// The `ohlin` command: solve, check, synth, bench, aggregate, balance and import
+// (FORMATS.md "Command line").
 // Exit status: 0 success, 1 bad input or usage, 2 no equilibrium found; never a crash.
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -96,6 +97,47 @@ int Run(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
+  CLI::App* import = app.add_subcommand(
+      "import", "Import a GTAP data base or the WIOD 2016 tables as a benchmark");
+  import->require_subcommand(1);
+  ohlin::app::ImportGtapArguments gtap_arguments;
+  CLI::App* import_gtap = import->add_subcommand(
+      "gtap", "GTAP data base in HAR files (v7-v9 or v10-v11 headers) -> benchmark");
+  import_gtap->add_option("dir", gtap_arguments.dir,
+                          "Folder with basedata.har, sets.har and default.prm")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  import_gtap->add_option("--out", gtap_arguments.out_dir, "Folder for data.yaml and its tables")
+      ->required();
+  import_gtap->add_option("--tolerance", gtap_arguments.tolerance,
+                          "Refuse when the balance step moves a value by more than this")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  import_gtap->add_option("--report-threshold", gtap_arguments.report_threshold,
+                          "Print balance adjustments at least this large (relative)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  ohlin::app::ImportWiodArguments wiod_arguments;
+  CLI::App* import_wiod = import->add_subcommand(
+      "wiod", "WIOD 2016 world input-output table and Socio-Economic Accounts -> benchmark");
+  import_wiod->add_option("wiot", wiod_arguments.wiot_path, "WIOT of one year, as CSV")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_wiod->add_option("sea", wiod_arguments.sea_path, "Socio-Economic Accounts, long CSV")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_wiod->add_option("--year", wiod_arguments.year, "Year of the SEA to use")->required();
+  import_wiod->add_option("--out", wiod_arguments.out_dir, "Folder for data.yaml and its tables")
+      ->required();
+  import_wiod->add_option("--tolerance", wiod_arguments.tolerance,
+                          "Refuse when the balance step moves a value by more than this")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  import_wiod->add_option("--report-threshold", wiod_arguments.report_threshold,
+                          "Print balance adjustments at least this large (relative)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+
   ohlin::app::BenchArguments bench_arguments;
   CLI::App* bench =
       app.add_subcommand("bench", "Time the default scenario, a 30x20x4 and a 140x65x5 world");
@@ -116,6 +158,8 @@ int Run(int argc, char** argv) {
   if (synth->parsed()) return ohlin::app::RunSynth(synth_arguments);
   if (aggregate->parsed()) return ohlin::app::RunAggregate(aggregate_arguments);
   if (balance->parsed()) return ohlin::app::RunBalance(balance_arguments);
+  if (import_gtap->parsed()) return ohlin::app::RunImportGtap(gtap_arguments);
+  if (import_wiod->parsed()) return ohlin::app::RunImportWiod(wiod_arguments);
   if (bench->parsed()) {
     bench_arguments.executable_path = ExecutablePath(argv[0]);
     return ohlin::app::RunBench(bench_arguments);
