@@ -1,5 +1,7 @@
 // Importers (calibration/gtap_import.h, calibration/wiod_import.h): small data bases written by the
 // test in the published layouts are converted into benchmarks that balance and replicate.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include "calibration/errors.h"
 #include "calibration/gtap_import.h"
 #include "calibration/har.h"
+#include "calibration/wiod_import.h"
 #include "calibration/loader.h"
 #include "calibration/writer.h"
 #include "model/equilibrium.h"
@@ -306,6 +309,109 @@ TEST_CASE("GTAP import refuses missing headers and sets that disagree", "[import
     CHECK_THROWS_WITH(ImportGtap(testing::MakeTempDir("gtap_empty"), GtapImportOptions{}, nullptr),
                       Catch::Contains("no GTAP base data"));
   }
+}
+
+// ---- a small WIOT and SEA in the WIOD 2016 layouts ----
+// Countries AAA, BBB and ROW; industries A01, C10-C12; final uses 57..61 (CONS_h, CONS_np,
+// CONS_g, GFCF, INVEN).
+struct WiodFiles {
+  std::string wiot, sea;
+};
+
+WiodFiles WriteWiod(const fs::path& dir, bool long_sea) {
+  fs::create_directories(dir);
+  const std::vector<std::string> countries = {"AAA", "BBB", "ROW"};
+  const std::vector<std::string> codes = {"A01", "C10-C12"};
+  const std::vector<std::string> descriptions = {"Crop and animal production, hunting",
+                                                 "Manufacture of food products, beverages"};
+  std::string wiot = "IndustryCode,IndustryDescription,Country,RNr,Year";
+  for (const std::string& country : countries) {
+    for (int n = 1; n <= 2; ++n) wiot += "," + country + std::to_string(n);
+  }
+  for (const std::string& country : countries) {
+    for (int n = 57; n <= 61; ++n) wiot += "," + country + std::to_string(n);
+  }
+  wiot += ",TOT\n";
+  for (std::size_t r = 0; r < countries.size(); ++r) {
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      wiot += codes[i] + ",\"" + descriptions[i] + "\"," + countries[r] + "," +
+              std::to_string(i + 1) + ",2014";
+      for (std::size_t s = 0; s < countries.size(); ++s) {
+        for (std::size_t j = 0; j < codes.size(); ++j) {
+          const double z = (r == s ? 12.0 : 2.0) + static_cast<double>(i + j + r);
+          wiot += fmt::format(",{}", z);
+        }
+      }
+      for (std::size_t s = 0; s < countries.size(); ++s) {
+        const double home = r == s ? 1.0 : 0.2;
+        // CONS_h, CONS_np, CONS_g, GFCF, INVEN (a small depletion abroad)
+        wiot += fmt::format(",{},{},{},{},{}", 80.0 * home + static_cast<double>(i), 2.0 * home,
+                            10.0 * home, 20.0 * home, r == s ? 1.5 : -0.1);
+      }
+      wiot += ",0\n";
+    }
+  }
+  for (const char* total : {"II_fob", "TXSP", "VA", "GO"}) {
+    wiot += std::string(total) + ",total,TOT,70,2014" + std::string(21, ',') + "\n";
+  }
+  std::string sea;
+  if (long_sea) {
+    sea = "country,variable,description,code,year,value\n";
+  } else {
+    sea = "country,variable,description,code,2013,2014\n";
+  }
+  for (std::size_t r = 0; r < 2; ++r) {  // no SEA rows for ROW, as in the release
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      const double labour = 30.0 + 10.0 * static_cast<double>(i + r);
+      const double capital = 40.0 - 5.0 * static_cast<double>(i);
+      for (const auto& [variable, value] :
+           {std::pair<const char*, double>{"LAB", labour}, {"CAP", capital}, {"EMP", 7.0}}) {
+        if (long_sea) {
+          sea += fmt::format("{},{},\"x, y\",{},2013,1\n", countries[r], variable, codes[i]);
+          sea += fmt::format("{},{},\"x, y\",{},2014,{}\n", countries[r], variable, codes[i],
+                             value);
+        } else {
+          sea += fmt::format("{},{},\"x, y\",{},1,{}\n", countries[r], variable, codes[i], value);
+        }
+      }
+    }
+  }
+  WiodFiles files{(dir / "wiot.csv").string(), (dir / "sea.csv").string()};
+  std::ofstream(files.wiot) << wiot;
+  std::ofstream(files.sea) << sea;
+  return files;
+}
+
+TEST_CASE("WIOD tables import into a balanced benchmark that replicates", "[import]") {
+  const fs::path temp = testing::MakeTempDir("wiod");
+  for (const bool long_sea : {false, true}) {
+    const WiodFiles files = WriteWiod(temp / (long_sea ? "long" : "wide"), long_sea);
+    WiodImportOptions options;
+    options.year = 2014;
+    WiodImportReport report;
+    const Benchmark data = ImportWiod(files.wiot, files.sea, options, &report);
+    REQUIRE(data.regions == std::vector<std::string>{"AAA", "BBB", "ROW"});
+    REQUIRE(data.sectors == std::vector<std::string>{"A01", "C10-C12"});
+    REQUIRE(data.num_factors() == 2);
+    CHECK(data.factors[0].name == "LAB");
+    CheckBalancedAndReplicates(data);
+    // LAB and CAP shares from the SEA, scaled to value added (before balancing, which moves
+    // values by less than its tolerance).
+    const double labour = data.factor_payments(0, 1, 1), capital = data.factor_payments(1, 1, 1);
+    CHECK(labour / (labour + capital) == Approx(50.0 / 85.0).epsilon(0.1));
+    // Intermediate sales: AAA's A01 to BBB = 2 intermediate cells + final uses.
+    CHECK(data.trade(0, 0, 1) > 0.0);
+    CHECK(data.tariffs(0, 0, 1) == 0.0);
+    CHECK(report.balance.largest_adjustment <= options.balance.tolerance);
+  }
+}
+
+TEST_CASE("WIOD import names the file and line of a bad number", "[import]") {
+  const fs::path dir = testing::MakeTempDir("wiod_bad");
+  const WiodFiles files = WriteWiod(dir, false);
+  std::ofstream(files.sea, std::ios::app) << "AAA,LAB,x,A01,1,abc\n";
+  CHECK_THROWS_WITH(ImportWiod(files.wiot, files.sea, WiodImportOptions{}, nullptr),
+                    Catch::Contains("sea.csv:") && Catch::Contains("abc"));
 }
 
 }  // namespace
