@@ -244,8 +244,9 @@ void RemoveIfPresent(const std::filesystem::path& path) {
 }  // namespace
 
 const std::vector<std::string>& ResultFileNames() {
-  static const std::vector<std::string> names = {"summary.json", "welfare.csv", "factors.csv",
-                                                 "sectors.csv",  "trade.csv",   "distribution.csv"};
+  static const std::vector<std::string> names = {
+      "summary.json", "welfare.csv",      "factors.csv",       "sectors.csv",
+      "trade.csv",    "distribution.csv", "income_sources.csv"};
   return names;
 }
 
@@ -305,6 +306,17 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
       {"trade.csv", TradeCsv(data, outcome)},
       {"distribution.csv", DistributionCsv(data, outcome)},
   };
+  {
+    // income_sources.csv: where each household's income comes from (MODEL.md section 4).
+    std::string csv = "region,household,source,base,new\n";
+    for (const HouseholdOutcome& h : outcome.households) {
+      for (const IncomeSource& source : h.sources) {
+        csv += fmt::format("{},{},{},{:.12g},{:.12g}\n", data.regions[h.region], h.household,
+                           source.source, source.base, source.value_new);
+      }
+    }
+    tables.emplace_back("income_sources.csv", std::move(csv));
+  }
   if (context.state != nullptr) {
     std::string csv = "variable,value\n";
     for (const auto& [name, value] : *context.state) {

@@ -48,6 +48,7 @@ const std::vector<ShockTypeInfo>& ShockTypes() {
       {ShockType::kEndowment, "endowment", {"region", "factor"}},
       {ShockType::kDeficit, "deficit", {"region"}},
       {ShockType::kFactorTax, "factor_tax", {"region", "factor", "sectors"}},
+      {ShockType::kIncomeTax, "income_tax", {"region"}},
   };
   return types;
 }
@@ -180,9 +181,6 @@ Shock ScenarioLoader::ReadShock(const YAML::Node& node, std::size_t number) cons
                                           type_name, JoinNames(valid)));
   }
   context = fmt::format("shock {} ({})", number, type_name);
-  if (shock.type == ShockType::kFactorTax) {
-    document_.Fail(node, context + ": factor_tax is not supported yet: it comes with households");
-  }
   const ShockTypeInfo& info = InfoOf(shock.type);
   std::vector<std::string> allowed = {"type"};
   allowed.insert(allowed.end(), kChangeKeys.begin(), kChangeKeys.end());
@@ -407,7 +405,7 @@ double Apply(ChangeMode mode, double current, double value) {
 // The last shock that changed each entry, to name it when the result is invalid.
 struct Touched {
   std::vector<int> tariffs, export_taxes, ntb, factor_productivity, productivity, endowment,
-      deficit;
+      deficit, factor_tax, income_tax;
 };
 
 const std::string& WhereOf(const std::vector<Shock>& shocks, int index) {
@@ -476,6 +474,8 @@ Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks) {
   touched.productivity.assign(policy.productivity.size(), -1);
   touched.endowment.assign(policy.endowment.size(), -1);
   touched.deficit.assign(policy.deficit.size(), -1);
+  touched.factor_tax.assign(policy.factor_tax.data().size(), -1);
+  touched.income_tax.assign(policy.income_tax.size(), -1);
 
   auto u = [](int index) { return static_cast<std::size_t>(index); };
   for (std::size_t k = 0; k < shocks.size(); ++k) {
@@ -538,9 +538,23 @@ Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks) {
           touched.deficit[u(r)] = shock_index;
         }
         break;
-      case ShockType::kFactorTax:
-        throw InputError(shock.where +
-                         ": factor_tax is not supported yet: it comes with households");
+      case ShockType::kFactorTax:  // on the payments of factor f by sector i of r
+        for (int f : shock.factors) {
+          for (int i : shock.sectors) {
+            for (int r : shock.regions) {
+              double& rate = policy.factor_tax(u(f), u(i), u(r));
+              rate = Apply(shock.mode, rate, shock.value);
+              touched.factor_tax[(u(f) * num_i + u(i)) * num_r + u(r)] = shock_index;
+            }
+          }
+        }
+        break;
+      case ShockType::kIncomeTax:  // on household factor income of r
+        for (int r : shock.regions) {
+          policy.income_tax[u(r)] = Apply(shock.mode, policy.income_tax[u(r)], shock.value);
+          touched.income_tax[u(r)] = shock_index;
+        }
+        break;
     }
   }
 
@@ -565,6 +579,24 @@ Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks) {
         }
       }
     }
+  }
+  // Factor taxes: 1 + rate > 0; income taxes: below 1 (households keep something) and
+  // above -1.
+  for (std::size_t k = 0; k < policy.factor_tax.data().size(); ++k) {
+    const double rate = policy.factor_tax.data()[k];
+    if (std::isfinite(rate) && 1.0 + rate > 0.0) continue;
+    const std::size_t r = k % num_r, i = (k / num_r) % num_i, f = k / (num_r * num_i);
+    throw InputError(fmt::format(
+        "{}: after the shocks, the factor tax on {} in {}/{} is {}: 1 + rate must be > 0",
+        WhereOf(shocks, touched.factor_tax[k]), data.factors[f].name, data.regions[r],
+        data.sectors[i], rate));
+  }
+  for (std::size_t r = 0; r < num_r; ++r) {
+    const double rate = policy.income_tax[r];
+    if (std::isfinite(rate) && rate < 1.0 && rate > -1.0) continue;
+    throw InputError(fmt::format(
+        "{}: after the shocks, the income tax of {} is {}: it must be between -1 and 1",
+        WhereOf(shocks, touched.income_tax[r]), data.regions[r], rate));
   }
   // Levels: positive and finite.
   auto check_level = [&](double level, int last, const std::string& what) {

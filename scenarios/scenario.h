@@ -12,7 +12,8 @@
 namespace ohlin {
 
 enum class ShockType {
-  kTariff, kExportTax, kNtb, kProductivity, kFactorProductivity, kEndowment, kDeficit, kFactorTax
+  kTariff, kExportTax, kNtb, kProductivity, kFactorProductivity, kEndowment, kDeficit, kFactorTax,
+  kIncomeTax
 };
 const char* ShockTypeToString(ShockType type);
 bool StringToShockType(const std::string& name, ShockType* type);

@@ -50,9 +50,9 @@ std::vector<std::string> FilesIn(const fs::path& dir) {
 
 // What a converged `ohlin solve` writes: the files of FORMATS.md and state.csv (the solved
 // unknowns, a start for `--start`).
-const std::vector<std::string> kResultFiles = {"distribution.csv", "factors.csv", "sectors.csv",
-                                               "state.csv",        "summary.json", "trade.csv",
-                                               "welfare.csv"};
+const std::vector<std::string> kResultFiles = {
+    "distribution.csv", "factors.csv", "income_sources.csv", "sectors.csv",
+    "state.csv",        "summary.json", "trade.csv",         "welfare.csv"};
 
 // A small generated world in `dir`/world plus scenario files beside it.
 fs::path MakeWorld(const fs::path& dir) {
@@ -249,7 +249,7 @@ std::vector<BadInput> BadInputs() {
   scenario("unknown shock type", Edit(sc, "type: tariff", "type: quota"),
            {"scenario.yaml:5:12: shock 1: unknown shock type 'quota' (types: tariff, "
             "export_tax, ntb, productivity, factor_productivity, endowment, deficit, "
-            "factor_tax)"});
+            "factor_tax, income_tax)"});
   scenario("unknown redistribution rule", sc + "redistribution: {rule: fair}\n",
            {"scenario.yaml:6:24: redistribution: unknown rule 'fair' (rules: lump_sum, "
             "proportional, none, compensate, shares)"});

@@ -153,7 +153,8 @@ TEST_CASE("WriteResults writes every file with the FORMATS.md headers", "[result
   const fs::path dir = fs::path(testing::MakeTempDir("results")) / "nested" / "folder";
   WriteResults(dir.string(), fixture.Context());
 
-  CHECK(FilesIn(dir) == std::vector<std::string>{"distribution.csv", "factors.csv", "sectors.csv",
+  CHECK(FilesIn(dir) == std::vector<std::string>{"distribution.csv", "factors.csv",
+                                                 "income_sources.csv", "sectors.csv",
                                                  "summary.json", "trade.csv", "welfare.csv"});
   const auto welfare = Lines(ReadFile(dir / "welfare.csv"));
   const auto factors = Lines(ReadFile(dir / "factors.csv"));
@@ -273,6 +274,9 @@ TEST_CASE("a write interrupted at any file leaves whole files and no false summa
   for (FlowOutcome& flow : later.outcome.flows) flow.value_new += 1.0;
   for (RegionOutcome& region : later.outcome.regions) region.ev += 1.0;
   later.outcome.households[0].utility_hat = 0.5;  // changes distribution.csv
+  for (HouseholdOutcome& household : later.outcome.households) {
+    household.sources = {{"transfers", 1.0, 2.0}};  // changes income_sources.csv
+  }
 
   const fs::path reference = testing::MakeTempDir("results-interrupt-reference");
   WriteResults((reference / "earlier").string(), earlier.Context());

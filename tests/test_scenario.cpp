@@ -305,7 +305,8 @@ TEST_CASE("redistribution, numeraire and solver settings are read", "[scenario]"
 TEST_CASE("string conversions round-trip", "[scenario]") {
   for (ShockType type : {ShockType::kTariff, ShockType::kExportTax, ShockType::kNtb,
                          ShockType::kProductivity, ShockType::kFactorProductivity,
-                         ShockType::kEndowment, ShockType::kDeficit, ShockType::kFactorTax}) {
+                         ShockType::kEndowment, ShockType::kDeficit, ShockType::kFactorTax,
+                         ShockType::kIncomeTax}) {
     ShockType back = ShockType::kTariff;
     REQUIRE(StringToShockType(ShockTypeToString(type), &back));
     CHECK(back == type);
@@ -323,7 +324,7 @@ TEST_CASE("unknown shock type lists the valid types", "[scenario][errors]") {
       ScenarioError("shocks:\n  - {type: tariff, set: 0}\n  - {type: quota, set: 1}\n");
   CHECK_THAT(message, Contains("test.yaml:5:12: shock 2: unknown shock type 'quota' (types: "
                                "tariff, export_tax, ntb, productivity, factor_productivity, "
-                               "endowment, deficit, factor_tax)"));
+                               "endowment, deficit, factor_tax, income_tax)"));
 }
 
 TEST_CASE("unknown names in selectors list the valid names", "[scenario][errors]") {
@@ -389,11 +390,26 @@ TEST_CASE("ntb rents other than none are not supported yet", "[scenario][errors]
              Contains("unknown rents 'nobody' (rents: none, importer, exporter)"));
 }
 
-TEST_CASE("factor_tax is not supported yet", "[scenario][errors]") {
-  CHECK_THAT(ScenarioError("shocks:\n  - {type: factor_tax, region: USA, factor: capital, "
-                           "sectors: [MAN], set: 0.1}\n"),
-             Contains("test.yaml:4:5: shock 1 (factor_tax): factor_tax is not supported yet: it "
-                      "comes with households"));
+TEST_CASE("factor and income tax shocks", "[scenario][shocks]") {
+  const Policy policy = LoadAndApply(
+      "shocks:\n"
+      "  - {type: factor_tax, region: USA, factor: capital, sectors: [MAN], set: 0.1}\n"
+      "  - {type: factor_tax, factor: labour, add: 0.02}\n"
+      "  - {type: income_tax, region: CHN, set: 0.2}\n")
+      .policy;
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (std::size_t r = 0; r < 3; ++r) {
+      CHECK(policy.factor_tax(kLabour, i, r) == Approx(0.02));
+      CHECK(policy.factor_tax(kCapital, i, r) == (i == kMan && r == kUsa ? 0.1 : 0.0));
+    }
+    CHECK(policy.income_tax[i] == (i == kChn ? 0.2 : 0.0));
+  }
+  CHECK_THAT(ScenarioError("shocks:\n  - {type: factor_tax, factor: labour, set: -1}\n"),
+             Contains("test.yaml:4:5: after the shocks, the factor tax on labour in USA/AGR"));
+  CHECK_THAT(ScenarioError("shocks:\n  - {type: factor_tax, factor: labour, set: -1}\n"),
+             Contains("1 + rate must be > 0"));
+  CHECK_THAT(ScenarioError("shocks:\n  - {type: income_tax, region: USA, set: 1}\n"),
+             Contains("the income tax of USA is 1: it must be between -1 and 1"));
 }
 
 TEST_CASE("bad scenario files: not a map, empty, binary, version, data", "[scenario][errors]") {
