@@ -22,6 +22,7 @@ struct SolveArguments {
   int threads = 1;
   bool verbose = false;
   std::string start_dir;  // non-empty: start from DIR/state.csv of an earlier solve
+  std::string har_path;   // non-empty: also write the result tables as a HAR file
 };
 
 struct CheckArguments {

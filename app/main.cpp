@@ -41,6 +41,8 @@ int Run(int argc, char** argv) {
   solve->add_flag("--verbose", solve_arguments.verbose, "Print the solver's progress");
   solve->add_option("--start", solve_arguments.start_dir,
                     "Start from the solution in DIR/state.csv (an earlier solve's results)");
+  solve->add_option("--har", solve_arguments.har_path,
+                    "Also write the result tables as a GEMPACK header-array file (ViewHAR)");
 
   ohlin::app::CheckArguments check_arguments;
   CLI::App* check = app.add_subcommand(
