@@ -30,17 +30,55 @@ Numeraire ToModelNumeraire(const NumeraireChoice& choice, const Benchmark& data)
   return numeraire;
 }
 
+// The scenario's redistribution rule as the model's (MODEL.md section 6). `shares` names
+// households; in every region the shares of its households must sum to one.
+Redistribution ToModelRedistribution(const Scenario& scenario, const Benchmark& data) {
+  Redistribution redistribution;
+  redistribution.description = RedistributionRuleToString(scenario.redistribution);
+  switch (scenario.redistribution) {
+    case RedistributionRule::kLumpSum:
+      redistribution.rule = Redistribution::Rule::kLumpSum;
+      return redistribution;
+    case RedistributionRule::kProportional:
+      redistribution.rule = Redistribution::Rule::kProportional;
+      return redistribution;
+    case RedistributionRule::kShares:
+      break;
+    case RedistributionRule::kNone:
+    case RedistributionRule::kCompensate:
+      throw InputError(fmt::format(
+          "{}: redistribution: rule '{}' is not supported yet (supported: lump_sum, "
+          "proportional, shares)",
+          scenario.path, redistribution.description));
+  }
+  redistribution.rule = Redistribution::Rule::kShares;
+  for (std::size_t r = 0; r < data.num_regions(); ++r) {
+    std::vector<double> shares;
+    double total = 0.0;
+    for (const Household& household : data.households[r]) {
+      double share = 0.0;
+      for (const auto& [name, value] : scenario.redistribution_shares) {
+        if (name == household.name) share = value;
+      }
+      shares.push_back(share);
+      total += share;
+    }
+    if (std::abs(total - 1.0) > 1e-9) {
+      throw InputError(fmt::format(
+          "{}: redistribution: the shares of the households of {} sum to {}, not 1",
+          scenario.path, data.regions[r], total));
+    }
+    redistribution.shares.push_back(shares);
+  }
+  return redistribution;
+}
+
 PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, bool verbose) {
   PreparedScenario prepared;
   prepared.scenario = LoadScenario(scenario_path, &prepared.data);
-  if (prepared.scenario.redistribution != RedistributionRule::kLumpSum) {
-    throw InputError(fmt::format(
-        "{}: redistribution: rule '{}' is not supported yet; this version returns all "
-        "government revenue to households lump sum, per capita (rule: lump_sum)",
-        scenario_path, RedistributionRuleToString(prepared.scenario.redistribution)));
-  }
   prepared.model =
-      Model::Calibrate(prepared.data, ToModelNumeraire(prepared.scenario.numeraire, prepared.data));
+      Model::Calibrate(prepared.data, ToModelNumeraire(prepared.scenario.numeraire, prepared.data),
+                       ToModelRedistribution(prepared.scenario, prepared.data));
   prepared.policy = ApplyShocks(prepared.data, prepared.scenario.shocks);
   prepared.options.tolerance = prepared.scenario.solver.tolerance;
   prepared.options.max_iterations = prepared.scenario.solver.max_iterations;
