@@ -19,6 +19,9 @@ bool StringToFactorMobility(const std::string& name, FactorMobility* mobility);
 struct Factor {
   std::string name;
   FactorMobility mobility = FactorMobility::kMobile;
+  // eta >= 0: supply moves with the real after-tax return as (w (1 - income tax) / P_C)^eta,
+  // labour–leisure style; 0 is a fixed supply.
+  double supply_elasticity = 0.0;
 };
 
 struct Household {

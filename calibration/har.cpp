@@ -322,7 +322,7 @@ void ReadReal(RecordReader* reader, const std::string& what, const std::string& 
         index = data.Count("index");
         if (index < 1 || index > size) data.Fail("sparse index outside the array");
       }
-      for (const std::size_t index : indices) array->reals[index - 1] = data.Real();
+      for (const std::size_t index : indices) array->reals[index - 1] = static_cast<double>(data.Real());
       read += here;
       if (records_left <= 1 || read >= nonzeros) break;
     }

@@ -232,7 +232,14 @@ void BenchmarkLoader::ReadSets() {
     // Note: never reassign a YAML::Node (operator= writes through to the document).
     const YAML::Node name_node = item.IsMap() ? document_.Require(item, "name", context) : item;
     if (item.IsMap()) {
-      document_.CheckMap(item, {"name", "mobility"}, context);
+      document_.CheckMap(item, {"name", "mobility", "supply_elasticity"}, context);
+      if (auto eta = document_.Find(item, "supply_elasticity")) {
+        factor.supply_elasticity = document_.ReadNumber(*eta, context + ".supply_elasticity");
+        if (!(factor.supply_elasticity >= 0.0) || factor.supply_elasticity > 100.0) {
+          document_.Fail(*eta, fmt::format("{}.supply_elasticity must be between 0 and 100, got {}",
+                                           context, factor.supply_elasticity));
+        }
+      }
       if (auto mobility = document_.Find(item, "mobility")) {
         const std::string text = document_.ReadString(*mobility, context + ".mobility");
         if (!StringToFactorMobility(text, &factor.mobility)) {

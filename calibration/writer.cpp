@@ -217,7 +217,11 @@ std::string WriteBenchmark(const Benchmark& data, const std::string& dir,
        << "factors:\n";
   for (const Factor& factor : data.factors) {
     yaml << "  - {name: " << YamlScalar(factor.name)
-         << ", mobility: " << FactorMobilityToString(factor.mobility) << "}\n";
+         << ", mobility: " << FactorMobilityToString(factor.mobility);
+    if (factor.supply_elasticity != 0.0) {
+      yaml << ", supply_elasticity: " << fmt::format("{:.17g}", factor.supply_elasticity);
+    }
+    yaml << "}\n";
   }
   if (!HasDefaultHouseholds(data)) yaml << HouseholdsSection(data);
   const Elasticities& elasticities = data.elasticities;

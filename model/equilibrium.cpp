@@ -244,19 +244,26 @@ void EquilibriumSystem::CollectIncome(int r, int h, const double* x, bool deriva
   LinearForm& revenue = terms->revenue;
   // Factor income, at factor prices (the factor tax is paid on top by the user).
   for (int f = 0; f < nf_; ++f) {
-    const double endowment_hat = std::exp(log_endowment_[f * nr_ + r]);
     const bool mobile = data.factors[f].mobility == FactorMobility::kMobile;
     for (int i = 0; i < (mobile ? 1 : ns_); ++i) {
       const int w = model_.factor_price_index(f, mobile ? -1 : i, r);
       if (w < 0) continue;
       const double base = mobile ? model_.factor_endowment(f, r) : data.factor_payments(f, i, r);
-      const double value = endowment_hat * base * std::exp(x[w]);
+      // w times the supply (the endowment, unless the supply is elastic).
+      const double value =
+          base * std::exp(x[w] + LogFactorSupply(f, mobile ? -1 : i, r, x, 0.0, [](int, double) {}));
       region.value += value;
       own.value += hh.owns[f] * value;
       terms->by_factor[f] += hh.owns[f] * value;
       if (derivatives) {
         region.Add(w, value);
-        if (hh.owns[f] != 0.0) own.Add(w, hh.owns[f] * value);
+        LogFactorSupply(f, mobile ? -1 : i, r, x, value,
+                        [&region](int col, double d) { region.Add(col, d); });
+        if (hh.owns[f] != 0.0) {
+          own.Add(w, hh.owns[f] * value);
+          LogFactorSupply(f, mobile ? -1 : i, r, x, hh.owns[f] * value,
+                          [&own](int col, double d) { own.Add(col, d); });
+        }
       }
     }
   }
@@ -419,6 +426,48 @@ double EquilibriumSystem::LogFactorDemand(int f, int i, int r, const double* x, 
   return log_demand;
 }
 
+// Log of region r's consumer price index hat: the benchmark-spending-weighted mean of its
+// households' price index hats; `weight` times its derivatives go to sink.
+template <typename Sink>
+double EquilibriumSystem::LogRegionPrice(int r, const double* x, double weight,
+                                         Sink&& sink) const {
+  RowScratch& scratch = LocalScratch();
+  const double spending = model_.benchmark_spending(r);
+  double sum = 0.0;
+  for (int h = 0; h < model_.num_households(r); ++h) {
+    sum += model_.household(r, h).spending / spending * std::exp(LogConsumerPrice(x, r, h));
+  }
+  if (weight != 0.0) {
+    for (int h = 0; h < model_.num_households(r); ++h) {
+      const Model::HouseholdParams& hh = model_.household(r, h);
+      double* budget = Sized(&scratch.budget, hh.good_ids.size());
+      const double log_price = LogCesIndex(
+          1.0 - hh.sigma_c, hh.good_ids.size(), hh.budget_shares.data(),
+          [&](std::size_t g) { return x[model_.composite_price_index(hh.good_ids[g], r)]; },
+          budget);
+      const double share = hh.spending / spending * std::exp(log_price) / sum;
+      for (std::size_t g = 0; g < hh.good_ids.size(); ++g) {
+        sink(model_.composite_price_index(hh.good_ids[g], r), weight * share * budget[g]);
+      }
+    }
+  }
+  return std::log(sum);
+}
+
+// Log supply hat of factor f in r (of its stock in sector i when specific): the endowment
+// shock times (w (1 - income tax) / CPI)^eta, MODEL.md section 4 with elastic supply.
+template <typename Sink>
+double EquilibriumSystem::LogFactorSupply(int f, int i, int r, const double* x, double weight,
+                                          Sink&& sink) const {
+  const double eta = model_.data().factors[f].supply_elasticity;
+  const double log_endowment = log_endowment_[f * nr_ + r];
+  if (eta == 0.0) return log_endowment;
+  const int w = model_.factor_price_index(f, i, r);
+  const double log_price = LogRegionPrice(r, x, -eta * weight, sink);
+  sink(w, eta * weight);
+  return log_endowment + eta * (x[w] + std::log1p(-policy_.income_tax[r]) - log_price);
+}
+
 void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
                                     RowWriter* writer) const {
   const Benchmark& data = model_.data();
@@ -437,7 +486,7 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
   switch (v.kind) {
     case VariableKind::kFactorPrice: {  // factor market (f, r) or (f, i, r) if specific
       const int f = v.a, r = v.c;
-      const double log_supply = log_endowment_[f * nr_ + r];
+      const double log_supply = LogFactorSupply(f, v.b, r, x, -1.0, add);
       if (v.b >= 0) {
         *residual = factor_demand(f, v.b, r, 1.0) - log_supply;
         return;

@@ -71,6 +71,11 @@ class EquilibriumSystem {
   template <typename Sink>
   double LogFactorDemand(int f, int i, int r, const double* x, double weight,
                          Sink&& sink) const;
+  template <typename Sink>
+  double LogFactorSupply(int f, int i, int r, const double* x, double weight,
+                         Sink&& sink) const;
+  template <typename Sink>
+  double LogRegionPrice(int r, const double* x, double weight, Sink&& sink) const;
   double IncomeBalance(int r, int h, const double* x, RowWriter* writer) const;
   struct IncomeTerms;
   void CollectIncome(int r, int h, const double* x, bool derivatives, IncomeTerms* terms) const;
