@@ -76,31 +76,11 @@ TEST_CASE("the analytic Jacobian holds with households, factor and income taxes 
   for (auto rule : {Redistribution::Rule::kLumpSum, Redistribution::Rule::kProportional,
                     Redistribution::Rule::kShares}) {
     const Model model = Model::Calibrate(data, {}, Rule(rule, data));
-    const EquilibriumSystem system(model, policy);
-    const int n = model.num_variables();
     std::mt19937_64 rng(3);
     std::uniform_real_distribution<double> u(-0.2, 0.2);
     State x = model.BenchmarkState();
     for (double& v : x) v += u(rng);
-    std::vector<double> r(n), jac(static_cast<std::size_t>(system.num_nonzeros()));
-    REQUIRE(system.Evaluate(x.data(), r.data(), jac.data()));
-    std::vector<double> dense(static_cast<std::size_t>(n) * n, 0.0);
-    for (int row = 0; row < n; ++row)
-      for (int k = system.row_start()[row]; k < system.row_start()[row + 1]; ++k)
-        dense[static_cast<std::size_t>(row) * n + system.columns()[k]] = jac[k];
-    std::vector<double> plus(n), minus(n);
-    for (int col = 0; col < n; ++col) {
-      State xp = x, xm = x;
-      xp[col] += 1e-6;
-      xm[col] -= 1e-6;
-      REQUIRE(system.Evaluate(xp.data(), plus.data(), nullptr));
-      REQUIRE(system.Evaluate(xm.data(), minus.data(), nullptr));
-      for (int row = 0; row < n; ++row) {
-        INFO(model.EquationName(row) << " by " << model.VariableName(col));
-        CHECK(dense[static_cast<std::size_t>(row) * n + col] ==
-              Approx((plus[row] - minus[row]) / 2e-6).margin(1e-7).epsilon(1e-6));
-      }
-    }
+    testing::CheckJacobianAgainstFiniteDifferences(model, policy, x);
   }
 }
 
@@ -236,28 +216,9 @@ TEST_CASE("elastic factor supply: derivatives hold, and a distorting tax costs e
   policy.factor_tax(1, 1, 0) = 0.1;  // ...and capital in CAP
   {
     const Model model = Model::Calibrate(data, {}, Rule(Redistribution::Rule::kProportional, data));
-    const EquilibriumSystem system(model, policy);
-    const int n = model.num_variables();
     State x = model.BenchmarkState();
-    for (int k = 0; k < n; ++k) x[k] += 0.05 * std::sin(3.0 * k + 1.0);
-    std::vector<double> r(n), jac(static_cast<std::size_t>(system.num_nonzeros())), plus(n),
-        minus(n);
-    REQUIRE(system.Evaluate(x.data(), r.data(), jac.data()));
-    for (int row = 0; row < n; ++row) {
-      for (int col = 0; col < n; ++col) {
-        double analytic = 0.0;
-        for (int k = system.row_start()[row]; k < system.row_start()[row + 1]; ++k) {
-          if (system.columns()[k] == col) analytic = jac[k];
-        }
-        State xp = x, xm = x;
-        xp[col] += 1e-6;
-        xm[col] -= 1e-6;
-        REQUIRE(system.Evaluate(xp.data(), plus.data(), nullptr));
-        REQUIRE(system.Evaluate(xm.data(), minus.data(), nullptr));
-        INFO(model.EquationName(row) << " by " << model.VariableName(col));
-        CHECK(analytic == Approx((plus[row] - minus[row]) / 2e-6).margin(1e-7).epsilon(1e-6));
-      }
-    }
+    for (std::size_t k = 0; k < x.size(); ++k) x[k] += 0.05 * std::sin(3.0 * static_cast<double>(k) + 1.0);
+    testing::CheckJacobianAgainstFiniteDifferences(model, policy, x);
   }
   // Only the income tax, returned lump sum: neutral with a fixed supply, a loss when labour
   // supply responds (the deadweight loss of a distorting tax).

@@ -122,36 +122,11 @@ TEST_CASE("analytic Jacobian matches finite differences", "[model][derivatives]"
   const Benchmark data = MakeRichUnbalanced();
   const Model model = Model::Calibrate(data);
   const Policy policy = ShockedPolicy(data);
-  const EquilibriumSystem system(model, policy);
-  const int n = model.num_variables();
   std::mt19937_64 rng(7);
   std::uniform_real_distribution<double> u(-0.2, 0.2);
-  State x(static_cast<std::size_t>(n));
-  for (double& v : x) v = u(rng);
-  std::vector<double> r(n), jac(static_cast<std::size_t>(system.num_nonzeros()));
-  REQUIRE(system.Evaluate(x.data(), r.data(), jac.data()));
-  // Dense analytic Jacobian from the pattern.
-  std::vector<double> dense(static_cast<std::size_t>(n) * n, 0.0);
-  for (int row = 0; row < n; ++row) {
-    for (int k = system.row_start()[row]; k < system.row_start()[row + 1]; ++k) {
-      dense[static_cast<std::size_t>(row) * n + system.columns()[k]] = jac[k];
-    }
-  }
-  std::vector<double> plus(n), minus(n);
-  const double h = 1e-6;
-  for (int col = 0; col < n; ++col) {
-    State xp = x, xm = x;
-    xp[col] += h;
-    xm[col] -= h;
-    REQUIRE(system.Evaluate(xp.data(), plus.data(), nullptr));
-    REQUIRE(system.Evaluate(xm.data(), minus.data(), nullptr));
-    for (int row = 0; row < n; ++row) {
-      const double numeric = (plus[row] - minus[row]) / (2 * h);
-      INFO(model.EquationName(row) << " by variable " << col);
-      CHECK(dense[static_cast<std::size_t>(row) * n + col] ==
-            Approx(numeric).margin(1e-7).epsilon(1e-6));
-    }
-  }
+  State x = model.BenchmarkState();
+  for (double& v : x) v += u(rng);
+  testing::CheckJacobianAgainstFiniteDifferences(model, policy, x);
 }
 
 TEST_CASE("benchmark replication: zero iterations, every residual below 1e-10",

@@ -6,6 +6,10 @@
 
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
+
+#include "model/equilibrium.h"
+
 namespace ohlin::testing {
 
 std::string MakeTempDir(const std::string& tag) {
@@ -52,6 +56,34 @@ Benchmark MakeTwoByTwo(double armington) {
     b.final_demand[r][0][kCapSector] = 100;
   }
   return b;
+}
+
+void CheckJacobianAgainstFiniteDifferences(const Model& model, const Policy& policy,
+                                           const State& x) {
+  const EquilibriumSystem system(model, policy);
+  const int n = model.num_variables();
+  std::vector<double> residuals(n), jacobian(static_cast<std::size_t>(system.num_nonzeros()));
+  REQUIRE(system.Evaluate(x.data(), residuals.data(), jacobian.data()));
+  std::vector<double> dense(static_cast<std::size_t>(n) * n, 0.0);
+  for (int row = 0; row < n; ++row) {
+    for (int k = system.row_start()[row]; k < system.row_start()[row + 1]; ++k) {
+      dense[static_cast<std::size_t>(row) * n + system.columns()[k]] = jacobian[k];
+    }
+  }
+  const double step = 1e-6;
+  std::vector<double> plus(n), minus(n);
+  for (int col = 0; col < n; ++col) {
+    State forward = x, backward = x;
+    forward[col] += step;
+    backward[col] -= step;
+    REQUIRE(system.Evaluate(forward.data(), plus.data(), nullptr));
+    REQUIRE(system.Evaluate(backward.data(), minus.data(), nullptr));
+    for (int row = 0; row < n; ++row) {
+      INFO(model.EquationName(row) << " by " << model.VariableName(col));
+      CHECK(dense[static_cast<std::size_t>(row) * n + col] ==
+            Approx((plus[row] - minus[row]) / (2 * step)).margin(1e-7).epsilon(1e-6));
+    }
+  }
 }
 
 }  // namespace ohlin::testing

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "calibration/benchmark.h"
+#include "model/model.h"
+#include "model/policy.h"
 
 namespace ohlin::testing {
 
@@ -14,5 +16,11 @@ std::string MakeTempDir(const std::string& tag);
 // 2-factor (labour, capital) world without intermediates, deficits or taxes. HOME is capital
 // abundant: it exports CAP and imports LAB. Armington elasticity `armington` in both sectors.
 Benchmark MakeTwoByTwo(double armington = 8.0);
+
+// Checks every entry of the analytic Jacobian of model(policy) at x against central finite
+// differences (step 1e-6; relative 1e-6 or absolute 1e-7), with Catch CHECKs that name the
+// equation and the variable.
+void CheckJacobianAgainstFiniteDifferences(const Model& model, const Policy& policy,
+                                           const State& x);
 
 }  // namespace ohlin::testing
