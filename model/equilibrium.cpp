@@ -84,7 +84,8 @@ double* Sized(std::vector<double>* v, std::size_t n) {
 
 }  // namespace
 
-EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, int num_threads)
+EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, int num_threads,
+                                     bool with_jacobian)
     : model_(model),
       policy_(policy),
       nr_(static_cast<int>(model.data().num_regions())),
@@ -129,6 +130,8 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
   std::transform(policy.factor_tax.data().begin(), policy.factor_tax.data().end(),
                  log_factor_tax_.begin(), [](double t) { return std::log1p(t); });
 
+  row_start_.assign(static_cast<std::size_t>(num_rows_) + 1, 0);
+  if (!with_jacobian) return;
   // The Jacobian pattern: run every row once in recording mode at a generic point near the
   // benchmark, where no derivative is zero by coincidence.
   std::vector<double> x = model.BenchmarkState();
@@ -146,6 +149,7 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
     }
   }
   row_start_.assign(1, 0);
+  columns_.clear();
   for (const std::vector<int>& cols : row_columns) {
     columns_.insert(columns_.end(), cols.begin(), cols.end());
     row_start_.push_back(static_cast<int>(columns_.size()));
@@ -704,7 +708,7 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
 
 double BenchmarkReplicationResidual(const Model& model) {
   const Policy policy = Policy::Benchmark(model.data());
-  const EquilibriumSystem system(model, policy);
+  const EquilibriumSystem system(model, policy, 1, false);  // residuals only
   const State x = model.BenchmarkState();
   std::vector<double> residuals(static_cast<std::size_t>(system.num_rows()));
   if (!system.Evaluate(x.data(), residuals.data(), nullptr)) {

@@ -12,9 +12,11 @@ namespace ohlin {
 
 class EquilibriumSystem {
  public:
-  // Precomputes the policy wedges and the Jacobian pattern (with `num_threads` threads).
-  // `model` must outlive this.
-  EquilibriumSystem(const Model& model, const Policy& policy, int num_threads = 1);
+  // Precomputes the policy wedges and, unless `with_jacobian` is false (residuals and incomes
+  // only: Evaluate must then be given no Jacobian), the Jacobian pattern, with `num_threads`
+  // threads. `model` must outlive this.
+  EquilibriumSystem(const Model& model, const Policy& policy, int num_threads = 1,
+                    bool with_jacobian = true);
 
   int num_rows() const { return num_rows_; }
   const std::vector<int>& row_start() const { return row_start_; }  // CSR, size rows + 1

@@ -378,8 +378,9 @@ std::string Model::VariableName(int k) const {
 }
 
 Outcome Model::ComputeOutcome(const Policy& policy, const State& state) const {
-  const EquilibriumSystem system(*this, policy);
-  const EquilibriumSystem benchmark(*this, Policy::Benchmark(data_));
+  // Residuals and incomes only: no Jacobian pattern to build.
+  const EquilibriumSystem system(*this, policy, 1, false);
+  const EquilibriumSystem benchmark(*this, Policy::Benchmark(data_), 1, false);
   const State benchmark_state = BenchmarkState();
   const double* x = state.data();
   const Benchmark& d = data_;
