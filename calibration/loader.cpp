@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,11 +51,27 @@ struct NameSet {
   std::vector<std::string> names;
 
   std::optional<std::size_t> Find(const std::string& name) const {
-    for (std::size_t k = 0; k < names.size(); ++k) {
-      if (names[k] == name) return k;
+    if (names.size() < 16) {
+      for (std::size_t k = 0; k < names.size(); ++k) {
+        if (names[k] == name) return k;
+      }
+      return std::nullopt;
     }
-    return std::nullopt;
+    // Large sets (GTAP-size tables look up millions of names): a hash index, rebuilt whenever
+    // names were added since. Duplicates keep their first position, as the scan above does.
+    if (index_size != names.size()) {
+      index.clear();
+      for (std::size_t k = 0; k < names.size(); ++k) index.emplace(names[k], k);
+      index_size = names.size();
+    }
+    const auto found = index.find(name);
+    if (found == index.end()) return std::nullopt;
+    return found->second;
   }
+
+  // Lookup cache for Find (not part of the set's value).
+  mutable std::unordered_map<std::string, std::size_t> index = {};
+  mutable std::size_t index_size = 0;
 };
 
 // One table row, inline or from CSV, with its fields in the table's column order.
@@ -162,7 +179,7 @@ class BenchmarkLoader {
   double RowRate(const Table& table, const TableRow& row) const;
   // Errors when the row's key columns repeat an earlier row's.
   void CheckUnique(const Table& table, const TableRow& row,
-                   std::map<std::string, std::string>* seen) const;
+                   std::unordered_map<std::string, std::string>* seen) const;
 
   YamlDocument document_;
   Benchmark data_;
@@ -625,7 +642,7 @@ double BenchmarkLoader::RowRate(const Table& table, const TableRow& row) const {
 }
 
 void BenchmarkLoader::CheckUnique(const Table& table, const TableRow& row,
-                                  std::map<std::string, std::string>* seen) const {
+                                  std::unordered_map<std::string, std::string>* seen) const {
   std::string key;
   for (std::size_t k = 0; k + 1 < row.fields.size(); ++k) key += row.fields[k] + '\x1f';
   const auto [it, inserted] = seen->emplace(key, row.where.front());
@@ -636,7 +653,7 @@ void BenchmarkLoader::CheckUnique(const Table& table, const TableRow& row,
 
 void BenchmarkLoader::ReadFactorPayments() {
   const Table table = ReadTable("factor_payments", {kFactorPaymentColumns});
-  std::map<std::string, std::string> seen;
+  std::unordered_map<std::string, std::string> seen;
   for (const TableRow& row : table.rows) {
     const std::size_t r = RowIndex(table, row, 0, regions_);
     const std::size_t i = RowIndex(table, row, 1, sectors_);
@@ -648,7 +665,7 @@ void BenchmarkLoader::ReadFactorPayments() {
 
 void BenchmarkLoader::ReadIntermediates() {
   const Table table = ReadTable("intermediates", {kIntermediateColumns});
-  std::map<std::string, std::string> seen;
+  std::unordered_map<std::string, std::string> seen;
   for (const TableRow& row : table.rows) {
     const std::size_t r = RowIndex(table, row, 0, regions_);
     const std::size_t j = RowIndex(table, row, 1, sectors_);
@@ -660,7 +677,7 @@ void BenchmarkLoader::ReadIntermediates() {
 
 void BenchmarkLoader::ReadTrade() {
   const Table table = ReadTable("trade", {kTradeColumns});
-  std::map<std::string, std::string> seen;
+  std::unordered_map<std::string, std::string> seen;
   for (const TableRow& row : table.rows) {
     const std::size_t r = RowIndex(table, row, 0, regions_);
     const std::size_t s = RowIndex(table, row, 1, regions_);
@@ -672,7 +689,7 @@ void BenchmarkLoader::ReadTrade() {
 
 void BenchmarkLoader::ReadRates(const std::string& key, Tensor3* rates) {
   const Table table = ReadTable(key, {kRateColumns});
-  std::map<std::string, std::string> seen;
+  std::unordered_map<std::string, std::string> seen;
   for (const TableRow& row : table.rows) {
     const std::size_t r = RowIndex(table, row, 0, regions_);
     const std::size_t s = RowIndex(table, row, 1, regions_);
@@ -692,7 +709,7 @@ void BenchmarkLoader::ReadFinalDemand() {
   const YAML::Node node = *document_.Find(root(), "final_demand");
   const std::size_t num_r = regions_.names.size();
   const std::size_t num_i = sectors_.names.size();
-  std::map<std::string, std::string> seen;
+  std::unordered_map<std::string, std::string> seen;
   const bool by_household = table.columns.size() == kHouseholdDemandColumns.size();
   std::vector<std::vector<double>> region_demand(num_r, std::vector<double>(num_i, 0.0));
   for (const TableRow& row : table.rows) {
