@@ -264,6 +264,23 @@ struct Levels {
 // for GTAP size). Every dollar spent ends up as someone's income, so the map has spectral radius
 // 1 with the sum of E and intermediate costs conserved; the other modes decay at the rate at
 // which income leaks abroad or through intermediates, a few hundred sweeps at most.
+// Purchaser-price absorption of each composite (i, s) at these levels: final demand plus
+// intermediate use, at [i * N + s].
+void Absorption(const Design& design, const Levels& levels, std::vector<double>* absorption) {
+  const std::size_t num_regions = levels.spending.size();
+  const std::size_t num_sectors = absorption->size() / num_regions;
+  for (std::size_t i = 0; i < num_sectors; ++i) {
+    for (std::size_t s = 0; s < num_regions; ++s) {
+      double intermediate_use = 0.0;
+      for (std::size_t j = 0; j < num_sectors; ++j) {
+        intermediate_use += design.input_share(i, j, s) * levels.output[j * num_regions + s];
+      }
+      (*absorption)[i * num_regions + s] =
+          design.budget_share[i * num_regions + s] * levels.spending[s] + intermediate_use;
+    }
+  }
+}
+
 Levels SolveLevels(const Design& design, const std::vector<double>& initial_spending) {
   const std::size_t num_regions = design.num_regions;
   const std::size_t num_sectors = design.num_sectors;
@@ -291,16 +308,7 @@ Levels SolveLevels(const Design& design, const std::vector<double>& initial_spen
   constexpr int kMaxSweeps = 100000;
   constexpr double kTolerance = 1e-14;
   for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
-    for (std::size_t i = 0; i < num_sectors; ++i) {
-      for (std::size_t s = 0; s < num_regions; ++s) {
-        double intermediate_use = 0.0;
-        for (std::size_t j = 0; j < num_sectors; ++j) {
-          intermediate_use += design.input_share(i, j, s) * levels.output[j * num_regions + s];
-        }
-        absorption[i * num_regions + s] =
-            design.budget_share[i * num_regions + s] * levels.spending[s] + intermediate_use;
-      }
-    }
+    Absorption(design, levels, &absorption);
     std::fill(income.begin(), income.end(), 0.0);
     for (std::size_t i = 0; i < num_sectors; ++i) {
       const double* absorbed = &absorption[i * num_regions];
@@ -432,16 +440,7 @@ Benchmark Synthesize(const SynthOptions& options) {
   data.ntb = design.ntb;
   data.export_taxes = design.export_taxes;
   std::vector<double> absorption(num_sectors * num_regions);
-  for (std::size_t i = 0; i < num_sectors; ++i) {
-    for (std::size_t s = 0; s < num_regions; ++s) {
-      double intermediate_use = 0.0;
-      for (std::size_t j = 0; j < num_sectors; ++j) {
-        intermediate_use += design.input_share(i, j, s) * levels.output[j * num_regions + s];
-      }
-      absorption[i * num_regions + s] =
-          design.budget_share[i * num_regions + s] * levels.spending[s] + intermediate_use;
-    }
-  }
+  Absorption(design, levels, &absorption);
   data.trade = Tensor3(num_sectors, num_regions, num_regions);
   std::vector<double> output(num_sectors * num_regions, 0.0);  // Y := sum_s X, exactly
   for (std::size_t i = 0; i < num_sectors; ++i) {

@@ -260,13 +260,14 @@ void EquilibriumSystem::CollectIncome(int r, int h, const double* x, bool deriva
       own.value += hh.owns[f] * value;
       terms->by_factor[f] += hh.owns[f] * value;
       if (derivatives) {
-        region.Add(w, value);
-        LogFactorSupply(f, mobile ? -1 : i, r, x, value,
-                        [&region](int col, double d) { region.Add(col, d); });
-        if (hh.owns[f] != 0.0) {
-          own.Add(w, hh.owns[f] * value);
-          LogFactorSupply(f, mobile ? -1 : i, r, x, hh.owns[f] * value,
-                          [&own](int col, double d) { own.Add(col, d); });
+        // d value = value (d log w + d log supply), for the region and the household's share.
+        LinearForm supply;
+        supply.Add(w, 1.0);
+        LogFactorSupply(f, mobile ? -1 : i, r, x, 1.0,
+                        [&supply](int col, double d) { supply.Add(col, d); });
+        for (const auto& [col, d] : supply.terms) {
+          region.Add(col, value * d);
+          if (hh.owns[f] != 0.0) own.Add(col, hh.owns[f] * value * d);
         }
       }
     }

@@ -86,22 +86,12 @@ int LineOf(const std::string& text, const std::string& needle) {
   return line;
 }
 
-// The message of the InputError that `action` throws (the test fails if none is thrown).
-std::string ErrorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  FAIL("expected an InputError");
-  return "";
-}
 
 // Writes `text` as a benchmark and returns the error of loading it.
 std::string LoadError(const std::string& text, const std::string& tag = "bad") {
   const std::string dir = testing::MakeTempDir("loader-" + tag);
   const std::string path = WriteFile(dir, "world.yaml", text);
-  return ErrorOf([&] { LoadBenchmark(path); });
+  return testing::ErrorOf([&] { LoadBenchmark(path); });
 }
 
 void CheckSameBenchmark(const Benchmark& a, const Benchmark& b) {
@@ -289,7 +279,7 @@ TEST_CASE("households with household final demand rows keep their own values",
   const Benchmark csv_data = LoadBenchmark(WriteFile(dir, "csv.yaml", csv_text));
   CHECK(csv_data.final_demand == data.final_demand);
   WriteFile(dir, "fd.csv", "region,household,sector,value\nUSA,workers,AGR,15\nUSA,bosses,MAN,3\n");
-  const std::string message = ErrorOf([&] { LoadBenchmark(dir + "/csv.yaml"); });
+  const std::string message = testing::ErrorOf([&] { LoadBenchmark(dir + "/csv.yaml"); });
   CHECK_THAT(message, Contains("fd.csv:3: final_demand row {region: USA, household: bosses"));
   CHECK_THAT(message, Contains("unknown household of USA 'bosses' (households of USA: workers, "
                                "owners)"));
@@ -419,7 +409,7 @@ TEST_CASE("repeated rows are refused", "[loader][errors]") {
   const std::size_t at = kBaseYaml.find("final_demand:\n");
   const std::string path =
       WriteFile(dir, "world.yaml", kBaseYaml.substr(0, at) + "final_demand: {csv: fd.csv}\n");
-  const std::string csv_message = ErrorOf([&] { LoadBenchmark(path); });
+  const std::string csv_message = testing::ErrorOf([&] { LoadBenchmark(path); });
   CHECK_THAT(csv_message, Contains("fd.csv:4: final_demand row {region: USA, sector: AGR}: "
                                    "repeated row (first given at "));
 }
@@ -447,7 +437,7 @@ TEST_CASE("values must be non-negative finite numbers, parsed strictly", "[loade
   const std::size_t at = kBaseYaml.find("final_demand:\n");
   const std::string path =
       WriteFile(dir, "world.yaml", kBaseYaml.substr(0, at) + "final_demand: {csv: fd.csv}\n");
-  CHECK_THAT(ErrorOf([&] { LoadBenchmark(path); }),
+  CHECK_THAT(testing::ErrorOf([&] { LoadBenchmark(path); }),
              Contains("fd.csv:4: final_demand row {region: CHN, sector: MAN}: value: expected a "
                       "number, got '1.5.2'"));
 }
@@ -458,7 +448,7 @@ TEST_CASE("missing or unreadable CSV files are reported where they are named",
   const std::size_t at = kBaseYaml.find("final_demand:\n");
   const std::string text = kBaseYaml.substr(0, at) + "final_demand: {csv: nowhere.csv}\n";
   const std::string path = WriteFile(dir, "world.yaml", text);
-  const std::string message = ErrorOf([&] { LoadBenchmark(path); });
+  const std::string message = testing::ErrorOf([&] { LoadBenchmark(path); });
   CHECK_THAT(message, Contains(fmt::format("world.yaml:{}:21: final_demand: CSV file "
                                            "'nowhere.csv'",
                                            LineOf(text, "final_demand:"))));
@@ -467,12 +457,12 @@ TEST_CASE("missing or unreadable CSV files are reported where they are named",
   std::filesystem::create_directory(std::filesystem::path(dir) / "folder.csv");
   const std::string folder_path = WriteFile(
       dir, "folder.yaml", kBaseYaml.substr(0, at) + "final_demand: {csv: folder.csv}\n");
-  CHECK_THAT(ErrorOf([&] { LoadBenchmark(folder_path); }), Contains("cannot read file"));
+  CHECK_THAT(testing::ErrorOf([&] { LoadBenchmark(folder_path); }), Contains("cannot read file"));
 
   WriteFile(dir, "binary.csv", std::string("region,sector,value\n\0\0", 22));
   const std::string binary_path = WriteFile(
       dir, "binary.yaml", kBaseYaml.substr(0, at) + "final_demand: {csv: binary.csv}\n");
-  CHECK_THAT(ErrorOf([&] { LoadBenchmark(binary_path); }), Contains("not a text file"));
+  CHECK_THAT(testing::ErrorOf([&] { LoadBenchmark(binary_path); }), Contains("not a text file"));
 }
 
 TEST_CASE("CSV headers must have exactly the table's columns", "[loader][errors][csv]") {
@@ -484,15 +474,15 @@ TEST_CASE("CSV headers must have exactly the table's columns", "[loader][errors]
        {"region,sector\n", "region,sector,value,extra\n", "region,sektor,value\n",
         "USA,AGR,20\n"}) {
     WriteFile(dir, "fd.csv", "\n" + header + "USA,AGR,20\n");
-    const std::string message = ErrorOf([&] { LoadBenchmark(path); });
+    const std::string message = testing::ErrorOf([&] { LoadBenchmark(path); });
     CHECK_THAT(message, Contains("fd.csv:2: final_demand: CSV header must have exactly the "
                                  "columns region, sector, value or region, household, sector, "
                                  "value"));
   }
   WriteFile(dir, "fd.csv", "");
-  CHECK_THAT(ErrorOf([&] { LoadBenchmark(path); }), Contains("is empty: a header line"));
+  CHECK_THAT(testing::ErrorOf([&] { LoadBenchmark(path); }), Contains("is empty: a header line"));
   WriteFile(dir, "fd.csv", "region,sector,value\nUSA,AGR\n");
-  CHECK_THAT(ErrorOf([&] { LoadBenchmark(path); }), Contains("fd.csv:2: final_demand row: "
+  CHECK_THAT(testing::ErrorOf([&] { LoadBenchmark(path); }), Contains("fd.csv:2: final_demand row: "
                                                             "expected 3 fields"));
 }
 

@@ -93,19 +93,10 @@ Loaded LoadAndApply(const std::string& body) {
   return loaded;
 }
 
-std::string ErrorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  FAIL("expected an InputError");
-  return "";
-}
 
 // The error of loading the scenario and applying its shocks.
 std::string ScenarioError(const std::string& body) {
-  return ErrorOf([&] { LoadAndApply(body); });
+  return testing::ErrorOf([&] { LoadAndApply(body); });
 }
 
 // Every rate of `after` equals `before` except where `changed(i, r, s)` says so.
@@ -417,7 +408,7 @@ TEST_CASE("bad scenario files: not a map, empty, binary, version, data", "[scena
   auto error_of_file = [&](const std::string& text) {
     const std::string path = WriteFile(dir, "bad.yaml", text);
     Benchmark data;
-    return ErrorOf([&] { LoadScenario(path, &data); });
+    return testing::ErrorOf([&] { LoadScenario(path, &data); });
   };
   CHECK_THAT(error_of_file("- type: tariff\n"),
              Contains("bad.yaml:1:1: the top level of a scenario file must be a map"));
@@ -452,7 +443,7 @@ TEST_CASE("a scenario on a benchmark that does not balance is refused", "[scenar
   const std::string path =
       WriteFile(dir, "scenarios/test.yaml", "ohlin: 1\ndata: ../data/world.yaml\n");
   Benchmark data;
-  const std::string message = ErrorOf([&] { LoadScenario(path, &data); });
+  const std::string message = testing::ErrorOf([&] { LoadScenario(path, &data); });
   CHECK_THAT(message, Contains("test.yaml:2:7: data: benchmark '../data/world.yaml' does not "
                                "balance (relative tolerance 1e-06): "));
   CHECK_THAT(message, Contains("zero profit USA/MAN (30 vs 31, gap 1, relative 0.0323)"));

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "calibration/errors.h"
 #include "model/equilibrium.h"
 
 namespace ohlin::testing {
@@ -56,6 +57,16 @@ Benchmark MakeTwoByTwo(double armington) {
     b.final_demand[r][0][kCapSector] = 100;
   }
   return b;
+}
+
+std::string ErrorOf(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  FAIL("expected an InputError");
+  return "";
 }
 
 void CheckJacobianAgainstFiniteDifferences(const Model& model, const Policy& policy,

@@ -1,6 +1,7 @@
 // Helpers shared by the test files: small benchmarks built in memory and scratch folders.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "calibration/benchmark.h"
@@ -16,6 +17,9 @@ std::string MakeTempDir(const std::string& tag);
 // 2-factor (labour, capital) world without intermediates, deficits or taxes. HOME is capital
 // abundant: it exports CAP and imports LAB. Armington elasticity `armington` in both sectors.
 Benchmark MakeTwoByTwo(double armington = 8.0);
+
+// The message of the InputError that `action` throws (the test fails if none is thrown).
+std::string ErrorOf(const std::function<void()>& action);
 
 // Checks every entry of the analytic Jacobian of model(policy) at x against central finite
 // differences (step 1e-6; relative 1e-6 or absolute 1e-7), with Catch CHECKs that name the
