@@ -19,7 +19,6 @@ const char* ShockTypeToString(ShockType type);
 bool StringToShockType(const std::string& name, ShockType* type);
 
 enum class ChangeMode { kSet, kAdd, kScale };
-enum class RentOwner { kNone, kImporter, kExporter };
 
 struct Shock {
   ShockType type = ShockType::kTariff;
