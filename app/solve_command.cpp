@@ -76,10 +76,12 @@ Redistribution ToModelRedistribution(const Scenario& scenario, const Benchmark& 
 PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, bool verbose) {
   PreparedScenario prepared;
   prepared.scenario = LoadScenario(scenario_path, &prepared.data);
+  prepared.policy = ApplyShocks(prepared.data, prepared.scenario.shocks);
+  // Quota flows get rent variables (MODEL.md section 4), so the model depends on them.
   prepared.model =
       Model::Calibrate(prepared.data, ToModelNumeraire(prepared.scenario.numeraire, prepared.data),
-                       ToModelRedistribution(prepared.scenario, prepared.data));
-  prepared.policy = ApplyShocks(prepared.data, prepared.scenario.shocks);
+                       ToModelRedistribution(prepared.scenario, prepared.data),
+                       prepared.policy.quotas);
   prepared.options.tolerance = prepared.scenario.solver.tolerance;
   prepared.options.max_iterations = prepared.scenario.solver.max_iterations;
   StringToSolverMethod(prepared.scenario.solver.method, &prepared.options.method);

@@ -96,21 +96,66 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
   const std::size_t flows = static_cast<std::size_t>(ns_) * nr_ * nr_;
   log_wedge_.assign(flows, 0.0);
   log_iceberg_.assign(flows, 0.0);
+  access_ = policy.access.data();
+  if (access_.size() != flows) access_.assign(flows, 1.0);
+  // Quotas: the model's quota flows, each matched with the policy's quota on it (if any).
+  const std::vector<Quota>& quotas = model.quotas();
+  policy_quota_.assign(quotas.size(), -1);
+  if (!quotas.empty()) quota_of_flow_.assign(flows, -1);
+  for (std::size_t k = 0; k < quotas.size(); ++k) {
+    const Quota& q = quotas[k];
+    quota_of_flow_[FlowIndex(q.sector, q.exporter, q.importer)] = static_cast<int>(k);
+    for (std::size_t m = 0; m < policy.quotas.size(); ++m) {
+      const Quota& p = policy.quotas[m];
+      if (p.sector == q.sector && p.exporter == q.exporter && p.importer == q.importer) {
+        policy_quota_[k] = static_cast<int>(m);
+      }
+    }
+  }
+  restricted_sector_.assign(static_cast<std::size_t>(ns_) * nr_, 0);
+  restricted_composite_.assign(static_cast<std::size_t>(ns_) * nr_, 0);
   tariff_terms_.assign(static_cast<std::size_t>(ns_) * nr_, {});
   export_tax_terms_.assign(static_cast<std::size_t>(ns_) * nr_, {});
+  auto rate = [](const Tensor3& t, int i, int r, int s) {
+    return t.data().empty() ? 0.0 : t(i, r, s);
+  };
   for (int i = 0; i < ns_; ++i) {
     for (int r = 0; r < nr_; ++r) {
       for (int s = 0; s < nr_; ++s) {
+        const std::size_t k = FlowIndex(i, r, s);
         const double tx0 = data.export_taxes(i, r, s), tx1 = policy.export_taxes(i, r, s);
         const double tm0 = data.tariffs(i, r, s), tm1 = policy.tariffs(i, r, s);
         const double nt0 = data.ntb(i, r, s), nt1 = policy.ntb(i, r, s);
+        const double rx = rate(policy.exporter_rent, i, r, s);
+        const double rm = rate(policy.importer_rent, i, r, s);
         const double iceberg = std::log1p(nt1) - std::log1p(nt0);
-        log_iceberg_[FlowIndex(i, r, s)] = iceberg;
-        log_wedge_[FlowIndex(i, r, s)] =
-            std::log1p(tx1) - std::log1p(tx0) + iceberg + std::log1p(tm1) - std::log1p(tm0);
-        if (data.trade(i, r, s) > 0.0 && r != s) {
-          if (tm1 != 0.0) tariff_terms_[i * nr_ + s].push_back({r, s, tm1 * (1.0 + tx1)});
-          if (tx1 != 0.0) export_tax_terms_[i * nr_ + r].push_back({r, s, tx1});
+        log_iceberg_[k] = iceberg;
+        log_wedge_[k] = std::log1p(tx1) - std::log1p(tx0) + std::log1p(rx) + iceberg +
+                        std::log1p(tm1) - std::log1p(tm0) + std::log1p(rm);
+        if (data.trade(i, r, s) <= 0.0 || r == s) continue;
+        if (access_[k] != 1.0) {
+          restricted_sector_[i * nr_ + r] = 1;
+          restricted_composite_[i * nr_ + s] = 1;
+        }
+        if (access_[k] <= 0.0) continue;  // banned: no flow, no revenue
+        // Revenue per unit of p X' (MODEL.md section 4): the exporter collects tx' and
+        // (1+tx') rx on the fob value; the importer tm' on the cif value and rm on the
+        // duty-paid value. A quota's rent e^z - 1 sits with its owner's rents.
+        const int quota = quota_of_flow_.empty() ? -1 : quota_of_flow_[k];
+        const RentOwner owner = quota < 0 ? RentOwner::kNone : model.quotas()[quota].owner;
+        const int z = quota < 0 ? -1 : model.quota_rent_index(quota);
+        const double g1 = 1.0 + tx1;
+        RevenueTerm exporter{r, s, tx1 + g1 * rx, 0.0, -1};
+        RevenueTerm importer{r, s, g1 * (1.0 + rx) * (tm1 + (1.0 + tm1) * rm), 0.0, -1};
+        if (owner == RentOwner::kExporter) {
+          exporter = {r, s, tx1 - g1, g1 * (1.0 + rx), z};
+          importer = {r, s, 0.0, importer.a, z};
+        } else if (owner == RentOwner::kImporter) {
+          importer = {r, s, -g1 * (1.0 + rx), g1 * (1.0 + rx) * (1.0 + tm1) * (1.0 + rm), z};
+        }
+        if (importer.a != 0.0 || importer.b != 0.0) tariff_terms_[i * nr_ + s].push_back(importer);
+        if (exporter.a != 0.0 || exporter.b != 0.0) {
+          export_tax_terms_[i * nr_ + r].push_back(exporter);
         }
       }
     }
@@ -202,11 +247,23 @@ double EquilibriumSystem::LogConsumerPrice(const double* x, int r, int h) const 
       nullptr);
 }
 
-double EquilibriumSystem::LogShipmentHat(const double* x, int i, int r, int s) const {
+double EquilibriumSystem::LogOpenLandedQuantityHat(const double* x, int i, int r, int s) const {
   const double sigma = model_.composite(i, s)->sigma;
-  const double p = x[model_.producer_price_index(i, r)];
-  const double landed = p + log_wedge(i, r, s) - x[model_.composite_price_index(i, s)];
-  return p + log_iceberg(i, r, s) + x[model_.composite_quantity_index(i, s)] - sigma * landed;
+  const double landed =
+      x[model_.producer_price_index(i, r)] + LogWedge(x, i, r, s) - x[model_.composite_price_index(i, s)];
+  return x[model_.composite_quantity_index(i, s)] - sigma * landed;
+}
+
+// Shipped value hat without market access: p q (1+ntb')/(1+ntb).
+double EquilibriumSystem::LogOpenShipmentHat(const double* x, int i, int r, int s) const {
+  return x[model_.producer_price_index(i, r)] + log_iceberg(i, r, s) +
+         LogOpenLandedQuantityHat(x, i, r, s);
+}
+
+double EquilibriumSystem::LogShipmentHat(const double* x, int i, int r, int s) const {
+  const double kappa = access(i, r, s);
+  if (kappa <= 0.0) return -std::numeric_limits<double>::infinity();
+  return LogOpenShipmentHat(x, i, r, s) + (kappa == 1.0 ? 0.0 : std::log(kappa));
 }
 
 double EquilibriumSystem::WalrasResidual(const double* x) const {
@@ -375,16 +432,96 @@ double EquilibriumSystem::Revenue(const std::vector<RevenueTerm>& terms, int i, 
   if (writer != nullptr) writer->Add(index, 1.0);
   for (const RevenueTerm& term : terms) {
     const int o = term.exporter, d = term.importer;
-    const double value = term.rate * data.trade(i, o, d) * std::exp(LogShipmentHat(x, i, o, d)) / scale;
+    const double base = data.trade(i, o, d) * std::exp(LogShipmentHat(x, i, o, d)) / scale;
+    const double quota_part = term.quota < 0 ? term.b : term.b * std::exp(x[term.quota]);
+    const double value = (term.a + quota_part) * base;
     collected += value;
     if (writer != nullptr) {
       const double sigma = model_.composite(i, d)->sigma;
       writer->Add(model_.producer_price_index(i, o), -(1.0 - sigma) * value);
       writer->Add(model_.composite_quantity_index(i, d), -value);
       writer->Add(model_.composite_price_index(i, d), -sigma * value);
+      // The quota rent raises the landed price (less volume) and the rate.
+      if (term.quota >= 0) writer->Add(term.quota, sigma * value - quota_part * base);
     }
   }
   return x[index] - collected;
+}
+
+EquilibriumSystem::FlowRevenue EquilibriumSystem::FlowRevenueRates(const double* x, int i, int r,
+                                                                   int s) const {
+  FlowRevenue out;
+  if (r == s) return out;
+  const double tx = policy_.export_taxes(i, r, s), tm = policy_.tariffs(i, r, s);
+  const double rx = policy_.exporter_rent.data().empty() ? 0.0 : policy_.exporter_rent(i, r, s);
+  const double rm = policy_.importer_rent.data().empty() ? 0.0 : policy_.importer_rent(i, r, s);
+  const std::size_t k = FlowIndex(i, r, s);
+  const int quota = quota_of_flow_.empty() ? -1 : quota_of_flow_[k];
+  const double wedge = quota < 0 ? 1.0 : std::exp(x[model_.quota_rent_index(quota)]);
+  const RentOwner owner = quota < 0 ? RentOwner::kNone : model_.quotas()[quota].owner;
+  const double qx = owner == RentOwner::kExporter ? wedge : 1.0;  // exporter's quota factor
+  const double qm = owner == RentOwner::kImporter ? wedge : 1.0;
+  const double g1 = 1.0 + tx;
+  out.export_tax = tx;
+  out.exporter_rent = g1 * ((1.0 + rx) * qx - 1.0);
+  const double fob = g1 * (1.0 + rx) * qx;
+  out.tariff = fob * tm;
+  out.importer_rent = fob * (1.0 + tm) * ((1.0 + rm) * qm - 1.0);
+  if (owner == RentOwner::kExporter) out.quota_rent = g1 * (1.0 + rx) * (qx - 1.0);
+  if (owner == RentOwner::kImporter) out.quota_rent = fob * (1.0 + tm) * (1.0 + rm) * (qm - 1.0);
+  return out;
+}
+
+// Fischer–Burmeister, smoothed: phi(a, b) = a + b - sqrt(a^2 + b^2 + 2 mu^2) is zero exactly
+// when a, b >= 0 and a b = mu^2. Newton's method handles it where one of them is clearly
+// positive; mu keeps it differentiable where both vanish (a quota at exactly the free-trade
+// quantity), and the error it leaves (a b = 1e-20) is far below any tolerance.
+constexpr double kComplementaritySmoothing = 1e-10;
+
+// Quota k (MODEL.md section 4): rent wedge z = log(1 + rent) >= 0 complementary to
+// log(cap) - log(landed quantity hat) >= 0. Without a quota in this policy, z = 0.
+double EquilibriumSystem::QuotaRow(int k, const double* x, RowWriter* writer) const {
+  const int z = model_.quota_rent_index(k);
+  const int m = policy_quota_[k];
+  const Quota& q = model_.quotas()[k];
+  if (m < 0 || access(q.sector, q.exporter, q.importer) <= 0.0) {
+    if (writer != nullptr) writer->Add(z, 1.0);
+    return x[z];
+  }
+  const int i = q.sector, r = q.exporter, s = q.importer;
+  const double a = x[z];
+  const double b = std::log(policy_.quotas[m].level) - std::log(access(i, r, s)) -
+                   LogOpenLandedQuantityHat(x, i, r, s);
+  const double mu = kComplementaritySmoothing;
+  const double root = std::sqrt(a * a + b * b + 2.0 * mu * mu);
+  if (writer != nullptr) {
+    const double da = 1.0 - a / root, db = 1.0 - b / root;
+    const double sigma = model_.composite(i, s)->sigma;
+    // d log q = dA - sigma (dp + dz - dP).
+    writer->Add(z, da + db * sigma);
+    writer->Add(model_.composite_quantity_index(i, s), -db);
+    writer->Add(model_.producer_price_index(i, r), db * sigma);
+    writer->Add(model_.composite_price_index(i, s), -db * sigma);
+  }
+  return a + b - root;
+}
+
+double EquilibriumSystem::QuotaComplementarityGap(const double* x) const {
+  double gap = 0.0;
+  for (std::size_t k = 0; k < model_.quotas().size(); ++k) {
+    const int m = policy_quota_[k];
+    const Quota& q = model_.quotas()[k];
+    const double z = x[model_.quota_rent_index(static_cast<int>(k))];
+    if (m < 0 || access(q.sector, q.exporter, q.importer) <= 0.0) {
+      gap = std::max(gap, std::abs(z));
+      continue;
+    }
+    const double slack = std::log(policy_.quotas[m].level) -
+                         std::log(access(q.sector, q.exporter, q.importer)) -
+                         LogOpenLandedQuantityHat(x, q.sector, q.exporter, q.importer);
+    gap = std::max(gap, std::abs(std::min(z, slack)));
+  }
+  return gap;
 }
 
 // Log unit cost of value added of sector (i,r), with its factor cost shares. A factor's price
@@ -524,9 +661,16 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
       const std::size_t n = sec.dest_ids.size();
       double* omega = Sized(&scratch.omega, n);
       const double log_price = x[model_.producer_price_index(i, r)];
+      // Market access scales each destination's demand (0: banned).
+      const double* weights = sec.dest_shares.data();
+      if (restricted_sector_[i * nr_ + r]) {
+        double* scaled = Sized(&scratch.weights, n);
+        for (std::size_t k = 0; k < n; ++k) scaled[k] = weights[k] * access(i, r, sec.dest_ids[k]);
+        weights = scaled;
+      }
       const double log_shipments = LogSumExp(
-          n, sec.dest_shares.data(),
-          [&](std::size_t k) { return LogShipmentHat(x, i, r, sec.dest_ids[k]) - log_price; },
+          n, weights,
+          [&](std::size_t k) { return LogOpenShipmentHat(x, i, r, sec.dest_ids[k]) - log_price; },
           omega);
       const int p = model_.producer_price_index(i, r);
       *residual = log_shipments - x[model_.output_index(i, r)];
@@ -537,6 +681,11 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
         add(model_.composite_quantity_index(i, s), omega[k]);
         add(model_.composite_price_index(i, s), sigma * omega[k]);
         add(p, -sigma * omega[k]);
+        if (!quota_of_flow_.empty()) {
+          if (const int q = quota_of_flow_[FlowIndex(i, r, s)]; q >= 0) {
+            add(model_.quota_rent_index(q), -sigma * omega[k]);
+          }
+        }
       }
       return;
     }
@@ -579,18 +728,35 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
       const Model::Composite& comp = *model_.composite(i, s);
       const std::size_t n = comp.origin_ids.size();
       double* shares = Sized(&scratch.origin_shares, n);
-      const double log_cost = LogCesIndex(
-          1.0 - comp.sigma, n, comp.origin_shares.data(),
-          [&](std::size_t k) {
-            const int r = comp.origin_ids[k];
-            return x[model_.producer_price_index(i, r)] + log_wedge(i, r, s);
-          },
-          shares);
+      auto landed_price = [&](std::size_t k) {
+        const int r = comp.origin_ids[k];
+        return x[model_.producer_price_index(i, r)] + LogWedge(x, i, r, s);
+      };
+      double log_cost = 0.0;
+      if (restricted_composite_[i * nr_ + s]) {
+        // Market access scales each origin's weight (a demand shifter; 0 removes the variety):
+        // log P = log(sum alpha kappa pi^(1-sigma)) / (1-sigma), and its shares. Bans need
+        // sigma > 1 (scenarios/ refuses others).
+        const double rho = 1.0 - comp.sigma;
+        double* weights = Sized(&scratch.weights, n);
+        for (std::size_t k = 0; k < n; ++k) {
+          weights[k] = comp.origin_shares[k] * access(i, comp.origin_ids[k], s);
+        }
+        log_cost = LogSumExp(n, weights, [&](std::size_t k) { return rho * landed_price(k); },
+                             shares) / rho;
+      } else {
+        log_cost = LogCesIndex(1.0 - comp.sigma, n, comp.origin_shares.data(), landed_price, shares);
+      }
       const int price = model_.composite_price_index(i, s);
       *residual = x[price] - log_cost;
       add(price, 1.0);
       for (std::size_t k = 0; k < n; ++k) {
         add(model_.producer_price_index(i, comp.origin_ids[k]), -shares[k]);
+        if (!quota_of_flow_.empty()) {
+          if (const int q = quota_of_flow_[FlowIndex(i, comp.origin_ids[k], s)]; q >= 0) {
+            add(model_.quota_rent_index(q), -shares[k]);
+          }
+        }
       }
       return;
     }
@@ -660,6 +826,10 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
       *residual = Revenue(export_tax_terms_[v.a * nr_ + v.b], v.a, row,
                           model_.sector(v.a, v.b)->output, x, writer);
       return;
+    case VariableKind::kQuotaRent: {
+      *residual = QuotaRow(quota_of_flow_[FlowIndex(v.a, v.b, v.c)], x, writer);
+      return;
+    }
     case VariableKind::kSpending: {
       if (row != model_.walras_row()) {
         *residual = IncomeBalance(v.a, v.b, x, writer);
@@ -705,6 +875,14 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
       return;
     }
   }
+}
+
+double EquilibriumSystem::LogFactorDemandAt(const double* x, int f, int i, int r) const {
+  return LogFactorDemand(f, i, r, x, 0.0, [](int, double) {});
+}
+
+double EquilibriumSystem::LogFactorSupplyAt(const double* x, int f, int i, int r) const {
+  return LogFactorSupply(f, i, r, x, 0.0, [](int, double) {});
 }
 
 double BenchmarkReplicationResidual(const Model& model) {

@@ -49,20 +49,54 @@ class EquilibriumSystem {
   const Model& model() const { return model_; }
   const Policy& policy() const { return policy_; }
 
-  // Log of the landed-price wedge (1+tx')(1+ntb')(1+tm') / benchmark, and of the iceberg
-  // ratio (1+ntb')/(1+ntb), of flow (i, r, s).
-  double log_wedge(int i, int r, int s) const { return log_wedge_[FlowIndex(i, r, s)]; }
+  // Log of the landed-price wedge of flow (i, r, s) at x, relative to the benchmark:
+  // (1+tx')(1+rent_x')(1+ntb')(1+tm')(1+rent_m')(1+quota rent) / ((1+tx)(1+ntb)(1+tm)).
+  double LogWedge(const double* x, int i, int r, int s) const {
+    const std::size_t k = FlowIndex(i, r, s);
+    return log_wedge_[k] + (quota_of_flow_.empty() || quota_of_flow_[k] < 0
+                                ? 0.0
+                                : x[model_.quota_rent_index(quota_of_flow_[k])]);
+  }
+  // Log of the iceberg ratio (1+ntb')/(1+ntb) and the market access (1 open, 0 banned) of
+  // flow (i, r, s).
   double log_iceberg(int i, int r, int s) const { return log_iceberg_[FlowIndex(i, r, s)]; }
-  // Log of the shipped value hat X'(i,r,s)/X(i,r,s) at x (producer prices).
+  double access(int i, int r, int s) const { return access_[FlowIndex(i, r, s)]; }
+  // Log of the shipped value hat X'(i,r,s)/X(i,r,s) at x (producer prices); -infinity for a
+  // banned flow.
   double LogShipmentHat(const double* x, int i, int r, int s) const;
+  // Log of the landed quantity hat of flow (i, r, s) at x, without its market access.
+  double LogOpenLandedQuantityHat(const double* x, int i, int r, int s) const;
+  // Log demand hat of factor f by sector (i, r), in physical units, and log supply hat of
+  // factor f of r (of its stock in sector i when specific), at x.
+  double LogFactorDemandAt(const double* x, int f, int i, int r) const;
+  double LogFactorSupplyAt(const double* x, int f, int i, int r) const;
+  // Revenue per unit of producer value p X' of flow (i, r, s) at x, by who collects it
+  // (MODEL.md section 4): export tax and exporter rents (exporter), tariff and importer
+  // rents (importer); quota rents are in the rents of the quota's owner.
+  struct FlowRevenue {
+    double export_tax = 0.0, exporter_rent = 0.0, tariff = 0.0, importer_rent = 0.0;
+    double quota_rent = 0.0;  // the quota's part of exporter_rent or importer_rent
+  };
+  FlowRevenue FlowRevenueRates(const double* x, int i, int r, int s) const;
+  // Largest distance from exact complementarity over the quotas at x: max over quotas of
+  // |min(rent wedge, log(cap / quantity))| (0 when none).
+  double QuotaComplementarityGap(const double* x) const;
+  // Index into Policy::quotas of the quota on model quota k, or -1 when this policy does not
+  // constrain that flow (its rent is then 0).
+  int policy_quota(int k) const { return policy_quota_[k]; }
 
  private:
   class RowWriter;
+  // Revenue per unit of producer value X' of one flow: a + b exp(z), z the flow's quota rent
+  // variable (b = 0 and quota = -1 without a quota).
   struct RevenueTerm {
     int exporter, importer;
-    double rate;  // revenue per unit of producer value X': tm'(1+tx') or tx'
+    double a, b;
+    int quota;  // variable index of z, or -1
   };
   // Revenue definition rows: revenue / scale - sum of taxed flows / scale.
+  double LogOpenShipmentHat(const double* x, int i, int r, int s) const;
+  double QuotaRow(int k, const double* x, RowWriter* writer) const;
   double Revenue(const std::vector<RevenueTerm>& terms, int i, int index, double scale,
                  const double* x, RowWriter* writer) const;
   void EvaluateRows(const double* x, double* residuals, RowWriter* writer, int begin,
@@ -90,7 +124,10 @@ class EquilibriumSystem {
   Policy policy_;
   int nr_, ns_, nf_;
   int num_rows_;
-  std::vector<double> log_wedge_, log_iceberg_;
+  std::vector<double> log_wedge_, log_iceberg_, access_;
+  std::vector<int> quota_of_flow_;   // model quota k per flow, or -1; empty without quotas
+  std::vector<int> policy_quota_;    // per model quota: index into policy_.quotas or -1
+  std::vector<char> restricted_sector_, restricted_composite_;  // some flow with access < 1
   std::vector<double> log_productivity_;         // log a(i,r)
   std::vector<double> log_factor_productivity_;  // log a(f,i,r) at [(f*S+i)*N+r]
   std::vector<double> log_factor_tax_;           // log(1 + t(f,i,r)), same layout

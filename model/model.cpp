@@ -256,11 +256,28 @@ void ModelBuilder::Build(Model* m) {
       }
     }
   }
+
+  // Quota rents: one per quota flow, which must be a cross-border flow with benchmark trade.
+  for (const Quota& q : m->quotas_) {
+    const bool valid = q.sector >= 0 && q.sector < ns && q.exporter >= 0 && q.exporter < nr &&
+                       q.importer >= 0 && q.importer < nr && q.exporter != q.importer;
+    if (!valid || d.trade(q.sector, q.exporter, q.importer) <= 0.0) {
+      throw InputError(fmt::format("quota on {}: not a cross-border flow with benchmark trade",
+                                   valid ? d.regions[q.exporter] + "->" + where(q.sector, q.importer)
+                                         : std::string("an unknown flow")));
+    }
+    if (q.owner == RentOwner::kNone) {
+      throw InputError("a quota's rent goes to the importer or the exporter");
+    }
+    m->quota_rent_.push_back(m->num_variables());
+    m->variables_.push_back({VariableKind::kQuotaRent, q.sector, q.exporter, q.importer});
+  }
 }
 
 Model Model::Calibrate(const Benchmark& data, const Numeraire& numeraire,
-                       const Redistribution& redistribution) {
+                       const Redistribution& redistribution, const std::vector<Quota>& quotas) {
   Model m;
+  m.quotas_ = quotas;
   m.data_ = data;
   m.numeraire_ = numeraire;
   m.redistribution_ = redistribution;
@@ -347,6 +364,8 @@ std::string Model::EquationName(int row) const {
       return fmt::format("tariff revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
     case VariableKind::kExportTaxRevenue:
       return fmt::format("export tax revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kQuotaRent:
+      return fmt::format("quota {}->{}/{}", d.regions[v.b], d.regions[v.c], d.sectors[v.a]);
   }
   return "?";
 }
@@ -373,6 +392,8 @@ std::string Model::VariableName(int k) const {
       return fmt::format("tariff_revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
     case VariableKind::kExportTaxRevenue:
       return fmt::format("export_tax_revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
+    case VariableKind::kQuotaRent:
+      return fmt::format("quota_rent {}->{}/{}", d.regions[v.b], d.regions[v.c], d.sectors[v.a]);
   }
   return "?";
 }

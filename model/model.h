@@ -50,11 +50,15 @@ struct Redistribution {
 };
 
 enum class VariableKind { kFactorPrice, kProducerPrice, kOutput, kCompositePrice,
-                          kCompositeQuantity, kSpending, kTariffRevenue, kExportTaxRevenue };
+                          kCompositeQuantity, kSpending, kTariffRevenue, kExportTaxRevenue,
+                          kQuotaRent };
 
+// The quota rent of flow (i, r, s) is log(1 + rent rate), paired with the complementarity
+// rent >= 0 _|_ cap - landed quantity >= 0 (Fischer–Burmeister, equilibrium.cpp).
 struct Variable {
   VariableKind kind;
-  int a = -1, b = -1, c = -1;  // (f, i or -1, r), (i, r), (i, r), (i, s), (i, s), (r, h)
+  // (f, i or -1, r), (i, r), (i, r), (i, s), (i, s), (r, h), (i, s), (i, r), (i, r, s)
+  int a = -1, b = -1, c = -1;
 };
 
 using State = std::vector<double>;  // logs of hats (revenues: levels), one per variable
@@ -63,8 +67,11 @@ class Model {
  public:
   // Calibrates shares from the benchmark. Throws InputError when the data cannot define a
   // model (e.g. a region with no final demand).
+  // `quotas`: the flows that may carry a quota (Policy::quotas of the scenarios to be solved;
+  // only their flows and owners are used): each gets a rent variable.
   static Model Calibrate(const Benchmark& data, const Numeraire& numeraire = {},
-                         const Redistribution& redistribution = {});
+                         const Redistribution& redistribution = {},
+                         const std::vector<Quota>& quotas = {});
 
   const Benchmark& data() const { return data_; }
   const Numeraire& numeraire() const { return numeraire_; }
@@ -88,6 +95,9 @@ class Model {
   int spending_index(int r, int h) const { return spending_[r][h]; }
   int tariff_revenue_index(int i, int s) const { return tariff_revenue_[i * nr_ + s]; }
   int export_tax_revenue_index(int i, int r) const { return export_tax_revenue_[i * nr_ + r]; }
+  // Quota flows, in the order of their rent variables; level unused here.
+  const std::vector<Quota>& quotas() const { return quotas_; }
+  int quota_rent_index(int k) const { return quota_rent_[k]; }
 
   // Calibrated parameters, public for kernels and tests (read-only through const Model&).
   struct Sector {         // production of sector i in region r with Y > 0
@@ -147,6 +157,8 @@ class Model {
   std::vector<int> producer_price_, output_, composite_price_, composite_quantity_;
   std::vector<std::vector<int>> spending_;
   std::vector<int> tariff_revenue_, export_tax_revenue_;
+  std::vector<Quota> quotas_;
+  std::vector<int> quota_rent_;
   std::vector<int> sector_slot_, composite_slot_;
   std::vector<Sector> sectors_;
   std::vector<Composite> composites_;

@@ -100,6 +100,7 @@ class KrylovSteps : public StepSolver {
       switch (v.kind) {
         case VariableKind::kFactorPrice: region = v.c; break;
         case VariableKind::kSpending: region = v.a; break;
+        case VariableKind::kQuotaRent: region = v.c; break;  // the importer's market
         default: region = v.b; break;  // (i, r) and (i, s) kinds
       }
       block_of_[k] = region;

@@ -342,9 +342,19 @@ double LogShockSize(const Policy& from, const Policy& to) {
   rates(from.ntb.data(), to.ntb.data());
   rates(from.factor_tax.data(), to.factor_tax.data());
   rates(from.income_tax, to.income_tax);
+  rates(from.importer_rent.data(), to.importer_rent.data());
+  rates(from.exporter_rent.data(), to.exporter_rent.data());
   levels(from.factor_productivity.data(), to.factor_productivity.data());
   levels(from.productivity, to.productivity);
   levels(from.endowment, to.endowment);
+  // Market access moves linearly; closing a market counts like a factor e^2 in a wedge.
+  for (std::size_t k = 0; k < from.access.data().size() && k < to.access.data().size(); ++k) {
+    largest = std::max(largest, 2.0 * std::abs(to.access.data()[k] - from.access.data()[k]));
+  }
+  for (const Quota& q : to.quotas) {
+    const Quota* start = from.quota_on(q.sector, q.exporter, q.importer);
+    largest = std::max(largest, std::abs(std::log(q.level / (start ? start->level : 1.0))));
+  }
   return largest;
 }
 
@@ -409,6 +419,23 @@ Policy InterpolatePolicy(const Policy& from, const Policy& to, double lambda) {
                &mix.factor_productivity.data());
   blend_levels(from.productivity, to.productivity, &mix.productivity);
   blend_levels(from.endowment, to.endowment, &mix.endowment);
+  if (from.importer_rent.data().size() == to.importer_rent.data().size()) {
+    blend_rates(from.importer_rent.data(), to.importer_rent.data(), &mix.importer_rent.data());
+    blend_rates(from.exporter_rent.data(), to.exporter_rent.data(), &mix.exporter_rent.data());
+  }
+  if (from.access.data().size() == to.access.data().size()) {
+    for (std::size_t k = 0; k < mix.access.data().size(); ++k) {
+      const double a = from.access.data()[k], b = to.access.data()[k];
+      mix.access.data()[k] = a + lambda * (b - a);
+    }
+  }
+  // A quota's cap moves along log(level) from where `from` has it (1, the benchmark
+  // quantity, when `from` has none); the owner is `to`'s.
+  for (Quota& q : mix.quotas) {
+    const Quota* start = from.quota_on(q.sector, q.exporter, q.importer);
+    const double level0 = start ? start->level : 1.0;
+    q.level = level0 * std::pow(q.level / level0, lambda);
+  }
   for (std::size_t k = 0; k < mix.deficit.size(); ++k) {
     mix.deficit[k] = from.deficit[k] + lambda * (to.deficit[k] - from.deficit[k]);
   }
