@@ -23,6 +23,7 @@ struct SolveArguments {
   bool verbose = false;
   std::string start_dir;  // non-empty: start from DIR/state.csv of an earlier solve
   std::string har_path;   // non-empty: also write the result tables as a HAR file
+  bool decomposition = true;  // false: skip the EV decomposition (its path of solves)
 };
 
 struct CheckArguments {

@@ -41,6 +41,9 @@ int Run(int argc, char** argv) {
   solve->add_flag("--verbose", solve_arguments.verbose, "Print the solver's progress");
   solve->add_option("--start", solve_arguments.start_dir,
                     "Start from the solution in DIR/state.csv (an earlier solve's results)");
+  solve->add_flag("!--no-decomposition", solve_arguments.decomposition,
+                  "Skip the EV decomposition (decomposition.csv), which solves a path of "
+                  "partial shocks");
   solve->add_option("--har", solve_arguments.har_path,
                     "Also write the result tables as a GEMPACK header-array file (ViewHAR)");
 

@@ -16,6 +16,7 @@
 #include "calibration/errors.h"
 #include "results/har_results.h"
 #include "results/results.h"
+#include "solver/decomposition.h"
 
 namespace ohlin::app {
 
@@ -156,6 +157,10 @@ int RunSolve(const SolveArguments& arguments) {
       outcome = prepared.model.ComputeOutcome(prepared.policy, state);
       if (!OutcomeIsFinite(outcome, &failure_note)) {
         summary.termination_type = TerminationType::kFailure;
+      } else if (arguments.decomposition) {
+        DecomposeWelfare(prepared.options, prepared.model, prepared.policy, state, &outcome);
+      } else {
+        outcome.decomposition_note = "not computed (--no-decomposition)";
       }
     }
   } catch (const std::exception& error) {

@@ -481,8 +481,12 @@ Outcome Model::ComputeOutcome(const Policy& policy, const State& state) const {
         exports_new += shipment(i, r, s);
         imports_base += d.trade(i, s, r) * (1.0 + d.export_taxes(i, s, r)) *
                         (1.0 + d.tariffs(i, s, r));
-        imports_new += shipment(i, s, r) * (1.0 + policy.export_taxes(i, s, r)) *
-                       (1.0 + policy.tariffs(i, s, r));
+        if (d.trade(i, s, r) > 0.0) {
+          // At purchaser prices: every wedge but iceberg costs (already in the shipment).
+          const EquilibriumSystem::FlowRevenue rates = system.FlowRevenueRates(x, i, s, r);
+          imports_new += shipment(i, s, r) * (1.0 + rates.export_tax + rates.exporter_rent +
+                                              rates.tariff + rates.importer_rent);
+        }
       }
       o.has_exports = exports_base > 0.0;
       o.has_imports = imports_base > 0.0;
@@ -499,6 +503,61 @@ Outcome Model::ComputeOutcome(const Policy& policy, const State& state) const {
       }
     }
   }
+  // NTBs by flow and kind (ntb.csv): tariff equivalents and rents.
+  for (int i = 0; i < ns_; ++i) {
+    for (int r = 0; r < nr_; ++r) {
+      for (int s = 0; s < nr_; ++s) {
+        if (r == s || d.trade(i, r, s) <= 0.0) continue;
+        const double kappa = system.access(i, r, s);
+        const double value = shipment(i, r, s);
+        const double quantity =
+            kappa * std::exp(system.LogOpenLandedQuantityHat(x, i, r, s));
+        const EquilibriumSystem::FlowRevenue rates = system.FlowRevenueRates(x, i, r, s);
+        const Quota* quota = policy.quota_on(i, r, s);
+        auto row = [&](const char* kind, double base, double now, double rent, RentOwner owner) {
+          NtbOutcome o;
+          o.exporter = r;
+          o.importer = s;
+          o.sector = i;
+          o.kind = kind;
+          o.ave_base = base;
+          o.ave_new = now;
+          o.rent_new = rent;
+          o.rent_owner = RentOwnerToString(owner);
+          o.quantity_hat = quantity;
+          out.ntbs.push_back(o);
+          return &out.ntbs.back();
+        };
+        if (d.ntb(i, r, s) != 0.0 || policy.ntb(i, r, s) != 0.0) {
+          row("iceberg", d.ntb(i, r, s), policy.ntb(i, r, s), 0.0, RentOwner::kNone);
+        }
+        const bool importer_quota = quota != nullptr && quota->owner == RentOwner::kImporter;
+        const bool exporter_quota = quota != nullptr && quota->owner == RentOwner::kExporter;
+        if (!policy.importer_rent.data().empty() && policy.importer_rent(i, r, s) != 0.0) {
+          const double rate = rates.importer_rent - (importer_quota ? rates.quota_rent : 0.0);
+          row("importer_rent", 0.0, policy.importer_rent(i, r, s), rate * value,
+              RentOwner::kImporter);
+        }
+        if (!policy.exporter_rent.data().empty() && policy.exporter_rent(i, r, s) != 0.0) {
+          const double rate = rates.exporter_rent - (exporter_quota ? rates.quota_rent : 0.0);
+          row("exporter_rent", 0.0, policy.exporter_rent(i, r, s), rate * value,
+              RentOwner::kExporter);
+        }
+        if (quota != nullptr && kappa > 0.0) {
+          for (std::size_t k = 0; k < quotas_.size(); ++k) {
+            if (quotas_[k].sector == i && quotas_[k].exporter == r && quotas_[k].importer == s) {
+              row("quota", 0.0, std::expm1(x[quota_rent_[k]]), rates.quota_rent * value,
+                  quota->owner);
+            }
+          }
+        }
+        if (kappa <= 0.0) {
+          row("export_ban", 0.0, 0.0, 0.0, RentOwner::kNone)->prohibitive = true;
+        }
+      }
+    }
+  }
+  out.quota_complementarity_gap = system.QuotaComplementarityGap(x);
   return out;
 }
 

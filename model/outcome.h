@@ -63,6 +63,26 @@ struct FlowOutcome {  // one per benchmark flow with X > 0
   double value_new = 0.0;   // X' at producer prices, numeraire units
 };
 
+struct NtbOutcome {  // one line of ntb.csv: one NTB of one kind on one benchmark flow
+  int exporter = 0;
+  int importer = 0;
+  int sector = 0;
+  std::string kind;        // iceberg, importer_rent, exporter_rent, quota, export_ban
+  double ave_base = 0.0;   // ad valorem (tariff) equivalent in the benchmark
+  double ave_new = 0.0;    // and in the counterfactual (the endogenous rent rate of a quota)
+  bool prohibitive = false;  // export_ban: no finite equivalent; ave_new is left empty
+  double rent_new = 0.0;   // rent collected, numeraire units (0 for iceberg and bans)
+  std::string rent_owner;  // none, importer, exporter
+  double quantity_hat = 1.0;  // landed quantity, counterfactual over benchmark
+};
+
+struct DecompositionRow {  // one line of decomposition.csv
+  int region = 0;
+  std::string component;   // model/decomposition.h names, then integration_error and total
+  double value = 0.0;      // benchmark currency
+  double pct_of_income = 0.0;  // 100 value / benchmark income of the region
+};
+
 struct Outcome {
   std::vector<HouseholdOutcome> households;  // region-major
   std::vector<RegionOutcome> regions;
@@ -70,6 +90,13 @@ struct Outcome {
   std::vector<SectorOutcome> sectors;        // region-major, then sector
   std::vector<FlowOutcome> flows;            // sector-major, exporter, importer
   std::string numeraire;                     // description of the numeraire used
+  std::vector<NtbOutcome> ntbs;              // flow-major (sector, exporter, importer), kind
+  double quota_complementarity_gap = 0.0;    // distance of the quotas from exact
+  // The EV decomposition (solver/decomposition.h); empty when not computed.
+  std::vector<DecompositionRow> decomposition;  // region-major, components in order
+  std::string decomposition_note;            // how exact it is, or why it is missing
+  int decomposition_points = 0;
+  double decomposition_gap = 0.0;            // largest |EV - sum| / |EV| over regions
 };
 
 }  // namespace ohlin

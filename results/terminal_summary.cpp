@@ -127,6 +127,49 @@ std::string SectorTable(const Benchmark& data, const Outcome& outcome, int max_s
   return text;
 }
 
+// Where each region's EV comes from (decomposition.csv), grouped, in % of income.
+std::string DecompositionTable(const Benchmark& data, const Outcome& outcome) {
+  if (outcome.decomposition.empty()) {
+    return outcome.decomposition_note.empty()
+               ? ""
+               : fmt::format("\nEV decomposition: {}\n", outcome.decomposition_note);
+  }
+  struct Group {
+    const char* title;
+    std::vector<std::string> components;
+  };
+  const std::vector<Group> groups = {
+      {"ToT", {"terms_of_trade"}},
+      {"efficiency", {"tariffs", "export_taxes", "factor_taxes", "ntb_rents"}},
+      {"iceberg", {"iceberg_costs"}},
+      {"bans", {"export_bans"}},
+      {"endow+tech", {"endowments", "technology"}},
+      {"deficit", {"deficit"}},
+      {"redistrib.", {"redistribution"}},
+      {"EV", {"total"}}};
+  const std::size_t width = LongestName(data.regions, 6);
+  std::string text = "\nWhere the EV comes from (% of income; decomposition.csv has every part)\n";
+  text += fmt::format("  {:<{}}", "region", width);
+  for (const Group& group : groups) text += fmt::format(" {:>10}", group.title);
+  text += "\n";
+  for (std::size_t r = 0; r < data.regions.size(); ++r) {
+    text += fmt::format("  {:<{}}", data.regions[r], width);
+    for (const Group& group : groups) {
+      double sum = 0.0;
+      for (const DecompositionRow& row : outcome.decomposition) {
+        if (row.region != static_cast<int>(r)) continue;
+        for (const std::string& name : group.components) {
+          if (row.component == name) sum += row.pct_of_income;
+        }
+      }
+      text += fmt::format(" {:>10.3f}", sum);
+    }
+    text += "\n";
+  }
+  text += fmt::format("  {}\n", outcome.decomposition_note);
+  return text;
+}
+
 }  // namespace
 
 std::string FormatTerminalSummary(const ResultContext& context, int max_sectors) {
@@ -138,6 +181,7 @@ std::string FormatTerminalSummary(const ResultContext& context, int max_sectors)
   text += WelfareTable(*context.data, *context.outcome);
   text += FactorTable(*context.data, *context.outcome);
   text += SectorTable(*context.data, *context.outcome, max_sectors);
+  text += DecompositionTable(*context.data, *context.outcome);
   return text;
 }
 

@@ -118,6 +118,31 @@ std::string TradeCsv(const Benchmark& data, const Outcome& outcome) {
   return csv;
 }
 
+// One row per NTB kind on each benchmark flow (FORMATS.md ntb.csv); an export ban has no
+// finite tariff equivalent, so its ave_new is empty.
+std::string NtbCsv(const Benchmark& data, const Outcome& outcome) {
+  std::string csv =
+      "exporter,importer,sector,kind,ave_base,ave_new,rent_new,rent_owner,landed_quantity_pct\n";
+  for (const NtbOutcome& ntb : outcome.ntbs) {
+    csv += fmt::format("{},{},{},{},{},{},{},{},{}\n",
+                       CsvField(NameAt(data.regions, ntb.exporter, "region")),
+                       CsvField(NameAt(data.regions, ntb.importer, "region")),
+                       CsvField(NameAt(data.sectors, ntb.sector, "sector")), ntb.kind,
+                       Value(ntb.ave_base), ntb.prohibitive ? "" : Value(ntb.ave_new),
+                       Value(ntb.rent_new), ntb.rent_owner, PercentOfHat(ntb.quantity_hat));
+  }
+  return csv;
+}
+
+std::string DecompositionCsv(const Benchmark& data, const Outcome& outcome) {
+  std::string csv = "region,component,value,pct_of_income\n";
+  for (const DecompositionRow& row : outcome.decomposition) {
+    csv += fmt::format("{},{},{},{}\n", CsvField(NameAt(data.regions, row.region, "region")),
+                       row.component, Value(row.value), Value(row.pct_of_income));
+  }
+  return csv;
+}
+
 struct Inequality {
   double gini = 0.0;
   double theil = 0.0;
@@ -219,6 +244,19 @@ Json SummaryJson(const ResultContext& context, const std::string& status) {
     residuals.push_back({{"equation", residual.equation}, {"value", residual.value}});
   }
   json["largest_residuals"] = residuals;
+  if (context.outcome != nullptr) {
+    const Outcome& outcome = *context.outcome;
+    if (!outcome.decomposition_note.empty()) {
+      json["decomposition"] = outcome.decomposition_note;
+      if (!outcome.decomposition.empty()) {
+        json["decomposition_points"] = outcome.decomposition_points;
+        json["decomposition_gap_pct"] = 100.0 * outcome.decomposition_gap;
+      }
+    }
+    bool has_quota = false;
+    for (const NtbOutcome& ntb : outcome.ntbs) has_quota = has_quota || ntb.kind == "quota";
+    if (has_quota) json["quota_complementarity_gap"] = outcome.quota_complementarity_gap;
+  }
   return json;
 }
 
@@ -246,7 +284,8 @@ void RemoveIfPresent(const std::filesystem::path& path) {
 const std::vector<std::string>& ResultFileNames() {
   static const std::vector<std::string> names = {
       "summary.json", "welfare.csv",      "factors.csv",       "sectors.csv",
-      "trade.csv",    "distribution.csv", "income_sources.csv"};
+      "trade.csv",    "distribution.csv", "income_sources.csv", "ntb.csv",
+      "decomposition.csv"};
   return names;
 }
 
@@ -305,7 +344,11 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
       {"sectors.csv", SectorsCsv(data, outcome)},
       {"trade.csv", TradeCsv(data, outcome)},
       {"distribution.csv", DistributionCsv(data, outcome)},
+      {"ntb.csv", NtbCsv(data, outcome)},
   };
+  if (!outcome.decomposition.empty()) {
+    tables.emplace_back("decomposition.csv", DecompositionCsv(data, outcome));
+  }
   {
     // income_sources.csv: where each household's income comes from (MODEL.md section 4).
     std::string csv = "region,household,source,base,new\n";
@@ -329,6 +372,8 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
   const std::filesystem::path folder = PrepareFolder(dir);
   // summary.json marks a complete set: remove the old one first, write the new one last.
   RemoveIfPresent(folder / "summary.json");
+  // A decomposition from an earlier run must not sit next to results that have none.
+  if (outcome.decomposition.empty()) RemoveIfPresent(folder / "decomposition.csv");
   for (const auto& [name, contents] : tables)
     WriteFileAtomically((folder / name).string(), contents);
   WriteFileAtomically((folder / "summary.json").string(), summary);

@@ -51,8 +51,8 @@ std::vector<std::string> FilesIn(const fs::path& dir) {
 // What a converged `ohlin solve` writes: the files of FORMATS.md and state.csv (the solved
 // unknowns, a start for `--start`).
 const std::vector<std::string> kResultFiles = {
-    "distribution.csv", "factors.csv", "income_sources.csv", "sectors.csv",
-    "state.csv",        "summary.json", "trade.csv",         "welfare.csv"};
+    "decomposition.csv", "distribution.csv", "factors.csv", "income_sources.csv", "ntb.csv",
+    "sectors.csv",       "state.csv",        "summary.json", "trade.csv",         "welfare.csv"};
 
 // A small generated world in `dir`/world plus scenario files beside it.
 fs::path MakeWorld(const fs::path& dir) {

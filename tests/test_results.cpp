@@ -126,6 +126,29 @@ struct Fixture {
     flow.value_new = 66;
     outcome.flows.push_back(flow);
     outcome.numeraire = "world_factor_income";
+    NtbOutcome quota;  // a quota of HOME on LAB from FOREIGN, rent to HOME
+    quota.exporter = 1;
+    quota.importer = 0;
+    quota.sector = 0;
+    quota.kind = "quota";
+    quota.ave_new = 0.25;
+    quota.rent_new = 7.5;
+    quota.rent_owner = "importer";
+    quota.quantity_hat = 0.8;
+    NtbOutcome ban = quota;  // and a ban of the other flow: no finite equivalent
+    ban.exporter = 0;
+    ban.importer = 1;
+    ban.kind = "export_ban";
+    ban.prohibitive = true;
+    ban.rent_new = 0.0;
+    ban.rent_owner = "none";
+    ban.quantity_hat = 0.0;
+    outcome.ntbs = {quota, ban};
+    for (int r = 0; r < 2; ++r) {
+      outcome.decomposition.push_back({r, "terms_of_trade", r == 0 ? 1.0 : -1.0, 0.25});
+      outcome.decomposition.push_back({r, "total", outcome.regions[r].ev, -1.0});
+    }
+    outcome.decomposition_note = "exact";
 
     summary.termination_type = TerminationType::kConverged;
     summary.message = "converged";
@@ -153,9 +176,21 @@ TEST_CASE("WriteResults writes every file with the FORMATS.md headers", "[result
   const fs::path dir = fs::path(testing::MakeTempDir("results")) / "nested" / "folder";
   WriteResults(dir.string(), fixture.Context());
 
-  CHECK(FilesIn(dir) == std::vector<std::string>{"distribution.csv", "factors.csv",
-                                                 "income_sources.csv", "sectors.csv",
-                                                 "summary.json", "trade.csv", "welfare.csv"});
+  CHECK(FilesIn(dir) == std::vector<std::string>{"decomposition.csv", "distribution.csv",
+                                                 "factors.csv", "income_sources.csv", "ntb.csv",
+                                                 "sectors.csv", "summary.json", "trade.csv",
+                                                 "welfare.csv"});
+  const auto ntb = Lines(ReadFile(dir / "ntb.csv"));
+  CHECK(ntb.at(0) ==
+        "exporter,importer,sector,kind,ave_base,ave_new,rent_new,rent_owner,landed_quantity_pct");
+  REQUIRE(ntb.size() == 3);
+  CHECK(Fields(ntb[1]) == std::vector<std::string>{"FOREIGN", "HOME", "LAB", "quota", "0", "0.25",
+                                                   "7.5", "importer", "-20"});
+  CHECK(Fields(ntb[2])[5].empty());  // a ban's tariff equivalent is left empty
+  const auto decomposition = Lines(ReadFile(dir / "decomposition.csv"));
+  CHECK(decomposition.at(0) == "region,component,value,pct_of_income");
+  CHECK(decomposition.size() == 1 + 4);
+  CHECK(decomposition.at(2) == "HOME,total,-7,-1");
   const auto welfare = Lines(ReadFile(dir / "welfare.csv"));
   const auto factors = Lines(ReadFile(dir / "factors.csv"));
   const auto sectors = Lines(ReadFile(dir / "sectors.csv"));
@@ -274,6 +309,8 @@ TEST_CASE("a write interrupted at any file leaves whole files and no false summa
   for (FlowOutcome& flow : later.outcome.flows) flow.value_new += 1.0;
   for (RegionOutcome& region : later.outcome.regions) region.ev += 1.0;
   later.outcome.households[0].utility_hat = 0.5;  // changes distribution.csv
+  for (NtbOutcome& ntb : later.outcome.ntbs) ntb.rent_new += 1.0;
+  for (DecompositionRow& row : later.outcome.decomposition) row.value += 1.0;
   for (HouseholdOutcome& household : later.outcome.households) {
     household.sources = {{"transfers", 1.0, 2.0}};  // changes income_sources.csv
   }

@@ -1,0 +1,270 @@
+// The exact welfare decomposition (model/decomposition.h, docs/MODEL.md "Decomposition").
+#include "model/decomposition.h"
+
+#include <cmath>
+
+#include "model/ces.h"
+#include "model/equilibrium.h"
+
+namespace ohlin {
+
+namespace {
+
+// Fields of WelfarePoint::flow, per cross-border flow.
+enum FlowField {
+  kShipped,        // S: shipped quantity (benchmark producer-value units)
+  kFobPrice,       // world price per shipped unit: p (1 + export tax + exporter rents)
+  kLogIceberg,     // log((1 + ntb') / (1 + ntb))
+  kTariffWedge,    // tariff per landed unit
+  kImporterWedge,  // importer rents (incl. an importer's quota) per landed unit
+  kExportTaxWedge,  // export tax per shipped unit
+  kExporterWedge,   // exporter rents (incl. an exporter's quota) per shipped unit
+  kLanded,          // q: landed quantity
+  kVarietyWeight,   // landed price times q / access / (sigma - 1): the weight of d access
+  kAccess,          // market access
+  kFobValue,        // fob price times S
+  kFlowFields
+};
+
+double Average(double a, double b) { return 0.5 * (a + b); }
+
+}  // namespace
+
+const char* WelfareComponentName(WelfareComponent component) {
+  switch (component) {
+    case WelfareComponent::kTermsOfTrade: return "terms_of_trade";
+    case WelfareComponent::kTariffs: return "tariffs";
+    case WelfareComponent::kExportTaxes: return "export_taxes";
+    case WelfareComponent::kFactorTaxes: return "factor_taxes";
+    case WelfareComponent::kNtbRents: return "ntb_rents";
+    case WelfareComponent::kIcebergCosts: return "iceberg_costs";
+    case WelfareComponent::kExportBans: return "export_bans";
+    case WelfareComponent::kEndowments: return "endowments";
+    case WelfareComponent::kTechnology: return "technology";
+    case WelfareComponent::kDeficit: return "deficit";
+    case WelfareComponent::kRedistribution: return "redistribution";
+    case WelfareComponent::kCount: break;
+  }
+  return "?";
+}
+
+void WelfareSplit::Add(const WelfareSplit& other, double weight) {
+  for (std::size_t r = 0; r < value.size(); ++r) {
+    for (std::size_t c = 0; c < value[r].size(); ++c) value[r][c] += weight * other.value[r][c];
+  }
+}
+
+WelfarePath::WelfarePath(const Model& model) : model_(model) {
+  const Benchmark& d = model.data();
+  const int nr = static_cast<int>(d.num_regions()), ns = static_cast<int>(d.num_sectors());
+  const int nf = static_cast<int>(d.num_factors());
+  for (int i = 0; i < ns; ++i) {
+    for (int r = 0; r < nr; ++r) {
+      for (int s = 0; s < nr; ++s) {
+        if (r != s && d.trade(i, r, s) > 0.0) flows_.push_back({i, r, s});
+      }
+    }
+  }
+  for (int r = 0; r < nr; ++r) {
+    for (int i = 0; i < ns; ++i) {
+      if (model.sector(i, r) == nullptr) continue;
+      sectors_.emplace_back(i, r);
+      for (int f = 0; f < nf; ++f) {
+        if (d.factor_payments(f, i, r) > 0.0) payments_.push_back({f, i, r});
+      }
+    }
+  }
+  for (int r = 0; r < nr; ++r) {
+    for (int f = 0; f < nf; ++f) {
+      if (d.factors[f].mobility == FactorMobility::kMobile) {
+        if (model.factor_price_index(f, -1, r) >= 0) markets_.push_back({f, -1, r});
+      } else {
+        for (int i = 0; i < ns; ++i) {
+          if (model.factor_price_index(f, i, r) >= 0) markets_.push_back({f, i, r});
+        }
+      }
+    }
+  }
+  int offset = 0;
+  for (int r = 0; r < nr; ++r) {
+    for (int h = 0; h < model.num_households(r); ++h) {
+      household_offset_.push_back(offset);
+      offset += 2 + ns;
+    }
+  }
+}
+
+WelfarePoint WelfarePath::Point(const Policy& policy, const std::vector<double>& state) const {
+  const Benchmark& d = model_.data();
+  const EquilibriumSystem system(model_, policy, 1, false);
+  const double* x = state.data();
+  const int nr = static_cast<int>(d.num_regions()), ns = static_cast<int>(d.num_sectors());
+  WelfarePoint point;
+  point.flow.assign(flows_.size() * kFlowFields, 0.0);
+  for (std::size_t k = 0; k < flows_.size(); ++k) {
+    const auto [i, r, s] = flows_[k];
+    double* f = &point.flow[k * kFlowFields];
+    const double p = std::exp(x[model_.producer_price_index(i, r)]);
+    const double iceberg = std::exp(system.log_iceberg(i, r, s));
+    const double kappa = system.access(i, r, s);
+    const EquilibriumSystem::FlowRevenue rates = system.FlowRevenueRates(x, i, r, s);
+    const double open_landed = d.trade(i, r, s) * std::exp(system.LogOpenLandedQuantityHat(x, i, r, s));
+    const double landed = kappa * open_landed;
+    const double all = 1.0 + rates.export_tax + rates.exporter_rent + rates.tariff + rates.importer_rent;
+    f[kLanded] = landed;
+    f[kShipped] = landed * iceberg;
+    f[kFobPrice] = p * (1.0 + rates.export_tax + rates.exporter_rent);
+    f[kLogIceberg] = system.log_iceberg(i, r, s);
+    f[kTariffWedge] = p * iceberg * rates.tariff;
+    f[kImporterWedge] = p * iceberg * rates.importer_rent;
+    f[kExportTaxWedge] = p * rates.export_tax;
+    f[kExporterWedge] = p * rates.exporter_rent;
+    const double sigma = model_.composite(i, s)->sigma;
+    f[kVarietyWeight] = sigma != 1.0 ? p * iceberg * all * open_landed / (sigma - 1.0) : 0.0;
+    f[kAccess] = kappa;
+    f[kFobValue] = f[kFobPrice] * f[kShipped];
+  }
+  for (const auto& [i, r] : sectors_) {
+    const Model::Sector& sec = *model_.sector(i, r);
+    point.sector.push_back(std::exp(x[model_.producer_price_index(i, r)] + x[model_.output_index(i, r)]) *
+                           sec.output);
+    point.sector.push_back(std::log(policy.productivity[static_cast<std::size_t>(i) * nr + r]));
+  }
+  for (const auto& [f, i, r] : payments_) {
+    const double w = std::exp(x[model_.factor_price_index(f, i, r)]);
+    const double t = policy.factor_tax(f, i, r);
+    const double use = d.factor_payments(f, i, r) * std::exp(system.LogFactorDemandAt(x, f, i, r));
+    point.factor.push_back(w * t);
+    point.factor.push_back(use);
+    point.factor.push_back(w * (1.0 + t) * use);
+    point.factor.push_back(std::log(policy.factor_productivity(f, i, r)));
+  }
+  for (const auto& [f, i, r] : markets_) {
+    const double base = i < 0 ? model_.factor_endowment(f, r) : d.factor_payments(f, i, r);
+    point.supply.push_back(std::exp(x[model_.factor_price_index(f, i, r)]));
+    point.supply.push_back(base * std::exp(system.LogFactorSupplyAt(x, f, i, r)));
+  }
+  point.price.assign(static_cast<std::size_t>(ns) * nr, 0.0);
+  for (int r = 0; r < nr; ++r) {
+    for (int i = 0; i < ns; ++i) {
+      if (model_.composite(i, r) != nullptr) {
+        point.price[static_cast<std::size_t>(i) * nr + r] =
+            std::exp(x[model_.composite_price_index(i, r)]);
+      }
+    }
+  }
+  std::vector<double> shares;
+  for (int r = 0; r < nr; ++r) {
+    for (int h = 0; h < model_.num_households(r); ++h) {
+      const Model::HouseholdParams& hh = model_.household(r, h);
+      const double spending = hh.spending * std::exp(x[model_.spending_index(r, h)]);
+      shares.assign(hh.good_ids.size(), 0.0);
+      const double log_price = LogCesIndex(
+          1.0 - hh.sigma_c, hh.good_ids.size(), hh.budget_shares.data(),
+          [&](std::size_t g) { return x[model_.composite_price_index(hh.good_ids[g], r)]; },
+          shares.data());
+      point.household.push_back(spending);
+      point.household.push_back(std::exp(-log_price));
+      std::vector<double> quantities(static_cast<std::size_t>(ns), 0.0);
+      for (std::size_t g = 0; g < hh.good_ids.size(); ++g) {
+        const int i = hh.good_ids[g];
+        quantities[i] = spending * shares[g] / point.price[static_cast<std::size_t>(i) * nr + r];
+      }
+      point.household.insert(point.household.end(), quantities.begin(), quantities.end());
+    }
+  }
+  point.deficit = policy.deficit;
+  return point;
+}
+
+WelfareSplit WelfarePath::Zero() const {
+  WelfareSplit split;
+  split.value.assign(model_.data().num_regions(), std::vector<double>(kNumWelfareComponents, 0.0));
+  return split;
+}
+
+WelfareSplit WelfarePath::Interval(const WelfarePoint& a, const WelfarePoint& b) const {
+  const Benchmark& d = model_.data();
+  const int nr = static_cast<int>(d.num_regions()), ns = static_cast<int>(d.num_sectors());
+  // Nominal components of each region: sum_i P_i dC_i split by source.
+  std::vector<std::vector<double>> nominal(nr, std::vector<double>(kNumWelfareComponents, 0.0));
+  auto add = [&nominal](int r, WelfareComponent c, double v) {
+    nominal[r][static_cast<int>(c)] += v;
+  };
+  for (std::size_t k = 0; k < flows_.size(); ++k) {
+    const int r = flows_[k].r, s = flows_[k].s;  // exporter, importer
+    const double* fa = &a.flow[k * kFlowFields];
+    const double* fb = &b.flow[k * kFlowFields];
+    auto avg = [&](int field) { return Average(fa[field], fb[field]); };
+    auto delta = [&](int field) { return fb[field] - fa[field]; };
+    // World prices: the exporter gains what the importer pays more per shipped unit.
+    const double terms = avg(kShipped) * delta(kFobPrice);
+    add(r, WelfareComponent::kTermsOfTrade, terms);
+    add(s, WelfareComponent::kTermsOfTrade, -terms);
+    add(s, WelfareComponent::kIcebergCosts, -avg(kFobValue) * delta(kLogIceberg));
+    add(s, WelfareComponent::kTariffs, avg(kTariffWedge) * delta(kLanded));
+    add(s, WelfareComponent::kNtbRents, avg(kImporterWedge) * delta(kLanded));
+    add(r, WelfareComponent::kExportTaxes, avg(kExportTaxWedge) * delta(kShipped));
+    add(r, WelfareComponent::kNtbRents, avg(kExporterWedge) * delta(kShipped));
+    add(s, WelfareComponent::kExportBans, avg(kVarietyWeight) * delta(kAccess));
+  }
+  for (std::size_t k = 0; k < sectors_.size(); ++k) {
+    const int r = sectors_[k].second;
+    add(r, WelfareComponent::kTechnology,
+        Average(a.sector[2 * k], b.sector[2 * k]) * (b.sector[2 * k + 1] - a.sector[2 * k + 1]));
+  }
+  for (std::size_t k = 0; k < payments_.size(); ++k) {
+    const int r = payments_[k][2];
+    const double* pa = &a.factor[4 * k];
+    const double* pb = &b.factor[4 * k];
+    add(r, WelfareComponent::kFactorTaxes, Average(pa[0], pb[0]) * (pb[1] - pa[1]));
+    add(r, WelfareComponent::kTechnology, Average(pa[2], pb[2]) * (pb[3] - pa[3]));
+  }
+  for (std::size_t k = 0; k < markets_.size(); ++k) {
+    const int r = markets_[k][2];
+    add(r, WelfareComponent::kEndowments,
+        Average(a.supply[2 * k], b.supply[2 * k]) * (b.supply[2 * k + 1] - a.supply[2 * k + 1]));
+  }
+  for (int r = 0; r < nr; ++r) {
+    add(r, WelfareComponent::kDeficit, b.deficit[r] - a.deficit[r]);
+  }
+
+  // Households: dEV_h = (s_h X_r + [dE_h - s_h dE_r - (c_h - s_h C_r).dP]) / P_C,h, where X_r
+  // is the region's nominal sum and the bracket, which sums to zero over h, is redistribution.
+  WelfareSplit split = Zero();
+  int flat = 0;
+  for (int r = 0; r < nr; ++r) {
+    const int nh = model_.num_households(r);
+    double spending_a = 0.0, spending_b = 0.0;
+    std::vector<double> total_a(ns, 0.0), total_b(ns, 0.0);
+    for (int h = 0; h < nh; ++h) {
+      const double* ha = &a.household[household_offset_[flat + h]];
+      const double* hb = &b.household[household_offset_[flat + h]];
+      spending_a += ha[0];
+      spending_b += hb[0];
+      for (int i = 0; i < ns; ++i) {
+        total_a[i] += ha[2 + i];
+        total_b[i] += hb[2 + i];
+      }
+    }
+    for (int h = 0; h < nh; ++h) {
+      const double* ha = &a.household[household_offset_[flat + h]];
+      const double* hb = &b.household[household_offset_[flat + h]];
+      const double share_a = ha[0] / spending_a, share_b = hb[0] / spending_b;
+      const double weight = Average(share_a * ha[1], share_b * hb[1]);
+      for (int c = 0; c < kNumWelfareComponents; ++c) split.value[r][c] += weight * nominal[r][c];
+      double moved = (hb[0] - ha[0]) - Average(share_a, share_b) * (spending_b - spending_a);
+      for (int i = 0; i < ns; ++i) {
+        const std::size_t at = static_cast<std::size_t>(i) * nr + r;
+        const double excess = Average(ha[2 + i] - share_a * total_a[i], hb[2 + i] - share_b * total_b[i]);
+        moved -= excess * (b.price[at] - a.price[at]);
+      }
+      split.value[r][static_cast<int>(WelfareComponent::kRedistribution)] +=
+          Average(ha[1], hb[1]) * moved;
+    }
+    flat += nh;
+  }
+  return split;
+}
+
+}  // namespace ohlin

@@ -1,0 +1,150 @@
+// The exact EV decomposition (model/decomposition.h, solver/decomposition.h).
+#include <cmath>
+#include <map>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "calibration/synth.h"
+#include "model/model.h"
+#include "solver/decomposition.h"
+#include "solver/solver.h"
+#include "tests/test_support.h"
+
+using namespace ohlin;
+
+namespace {
+
+Benchmark World(int households = 1) {
+  SynthOptions options;
+  options.regions = 3;
+  options.sectors = 3;
+  options.factors = 2;
+  options.households = households;
+  options.seed = 11;
+  options.zero_flow_share = 0.0;
+  options.export_taxes = true;
+  Benchmark b = Synthesize(options);
+  for (double& sigma : b.elasticities.armington) sigma = 4.0;
+  return b;
+}
+
+// Solves and decomposes; the components of region r by name.
+struct Decomposed {
+  Outcome outcome;
+  std::map<std::string, double> Of(int r) const {
+    std::map<std::string, double> out;
+    for (const DecompositionRow& row : outcome.decomposition) {
+      if (row.region == r) out[row.component] = row.value;
+    }
+    return out;
+  }
+};
+
+Decomposed Decompose(const Benchmark& data, const Policy& policy) {
+  const Model model = Model::Calibrate(data, {}, {}, policy.quotas);
+  State x = model.BenchmarkState();
+  SolverSummary summary;
+  Solve(SolverOptions(), model, policy, &x, &summary);
+  INFO(summary.FullReport());
+  REQUIRE(summary.IsConverged());
+  Decomposed d{model.ComputeOutcome(policy, x)};
+  DecomposeWelfare(SolverOptions(), model, policy, x, &d.outcome);
+  INFO(d.outcome.decomposition_note);
+  REQUIRE(!d.outcome.decomposition.empty());
+  return d;
+}
+
+// The components (every row but the total and the error) sum to the region's EV within 0.1%.
+void CheckSumsToEv(const Decomposed& d, std::size_t regions) {
+  for (std::size_t r = 0; r < regions; ++r) {
+    double sum = 0.0;
+    for (const auto& [name, value] : d.Of(static_cast<int>(r))) {
+      if (name != "total" && name != "integration_error") sum += value;
+    }
+    const double ev = d.outcome.regions[r].ev;
+    INFO("region " << r << ": EV " << ev << ", components " << sum);
+    CHECK(std::abs(ev) > 1e-6);
+    CHECK(std::abs(sum - ev) <= 1e-3 * std::abs(ev));
+    CHECK(d.Of(static_cast<int>(r)).at("total") == Approx(ev));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the decomposition sums to each region's EV with every kind of shock at once",
+          "[decomposition]") {
+  const Benchmark data = World();
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(0, 1, 0) = 0.4;
+  policy.tariffs(1, 2, 1) = 0.25;
+  policy.export_taxes(2, 0, 2) = 0.1;
+  policy.ntb(1, 0, 2) = 0.3;
+  policy.importer_rent(2, 1, 0) = 0.2;
+  policy.exporter_rent(0, 2, 1) = 0.15;
+  policy.quotas.push_back({1, 1, 2, 0.8, RentOwner::kImporter});
+  policy.access(2, 2, 1) = 0.0;
+  policy.productivity[1 * 3 + 2] = 1.1;
+  policy.factor_productivity(0, 0, 1) = 1.05;
+  policy.endowment[1 * 3 + 0] = 1.08;
+  policy.factor_tax(1, 2, 0) = 0.1;
+  policy.deficit[0] += 2.0;
+  policy.deficit[1] -= 2.0;
+  const Decomposed d = Decompose(data, policy);
+  CheckSumsToEv(d, data.num_regions());
+  CHECK(d.outcome.decomposition_gap <= 1e-3);
+  // One household per region: nothing to redistribute.
+  for (int r = 0; r < 3; ++r) CHECK(d.Of(r).at("redistribution") == 0.0);
+  // The region that receives the transfer gains by it, the payer loses.
+  CHECK(d.Of(0).at("deficit") > 0.0);
+  CHECK(d.Of(1).at("deficit") < 0.0);
+  // Terms of trade are transfers: in benchmark currency they nearly cancel across the world.
+  double world_terms = 0.0, largest = 0.0;
+  for (int r = 0; r < 3; ++r) {
+    world_terms += d.Of(r).at("terms_of_trade");
+    largest = std::max(largest, std::abs(d.Of(r).at("terms_of_trade")));
+  }
+  CHECK(std::abs(world_terms) < 0.2 * largest);
+}
+
+TEST_CASE("each component has the sign theory gives it", "[decomposition]") {
+  const Benchmark data = World();
+  SECTION("a large region's tariff: terms of trade gain, efficiency loss") {
+    Policy policy = Policy::Benchmark(data);
+    for (int i = 0; i < 3; ++i) {
+      for (int r = 1; r < 3; ++r) policy.tariffs(i, r, 0) = data.tariffs(i, r, 0) + 0.3;
+    }
+    const Decomposed d = Decompose(data, policy);
+    CheckSumsToEv(d, 3);
+    CHECK(d.Of(0).at("terms_of_trade") > 0.0);
+    CHECK(d.Of(0).at("tariffs") < 0.0);
+    CHECK(d.Of(1).at("terms_of_trade") < 0.0);
+  }
+  SECTION("iceberg costs lose resources; productivity is technology") {
+    Policy policy = Policy::Benchmark(data);
+    for (int i = 0; i < 3; ++i) policy.ntb(i, 1, 2) = data.ntb(i, 1, 2) + 0.5;
+    policy.productivity[0 * 3 + 1] = 1.2;
+    const Decomposed d = Decompose(data, policy);
+    CheckSumsToEv(d, 3);
+    CHECK(d.Of(2).at("iceberg_costs") < 0.0);
+    CHECK(d.Of(1).at("technology") > 0.0);
+    CHECK(d.Of(0).at("technology") == 0.0);
+  }
+  SECTION("an export ban costs the importer varieties") {
+    Policy policy = Policy::Benchmark(data);
+    policy.access(1, 0, 2) = 0.0;
+    const Decomposed d = Decompose(data, policy);
+    CheckSumsToEv(d, 3);
+    CHECK(d.Of(2).at("export_bans") < 0.0);
+    CHECK(d.Of(0).at("export_bans") == 0.0);
+  }
+}
+
+TEST_CASE("with several households, redistribution moves welfare but sums to the region's EV",
+          "[decomposition][households]") {
+  const Benchmark data = World(3);
+  Policy policy = Policy::Benchmark(data);
+  for (int i = 0; i < 3; ++i) policy.tariffs(i, 1, 0) = data.tariffs(i, 1, 0) + 0.5;
+  const Decomposed d = Decompose(data, policy);
+  CheckSumsToEv(d, 3);
+}
