@@ -74,8 +74,10 @@ void CheckSumsToEv(const Decomposed& d, std::size_t regions) {
 
 TEST_CASE("the decomposition sums to each region's EV with every kind of shock at once",
           "[decomposition]") {
-  const Benchmark data = World();
+  Benchmark data = World();
+  data.factors[0].supply_elasticity = 0.4;  // elastic supply: the income tax distorts
   Policy policy = Policy::Benchmark(data);
+  policy.income_tax[2] = 0.15;
   policy.tariffs(0, 1, 0) = 0.4;
   policy.tariffs(1, 2, 1) = 0.25;
   policy.export_taxes(2, 0, 2) = 0.1;
@@ -95,6 +97,8 @@ TEST_CASE("the decomposition sums to each region's EV with every kind of shock a
   CHECK(d.outcome.decomposition_gap <= 1e-3);
   // One household per region: nothing to redistribute.
   for (int r = 0; r < 3; ++r) CHECK(d.Of(r).at("redistribution") == 0.0);
+  // Region 2's income tax lowers its supply of factor 0 (no other shock there is as large).
+  CHECK(d.Of(2).at("endowments") < 0.0);
   // The region that receives the transfer gains by it, the payer loses.
   CHECK(d.Of(0).at("deficit") > 0.0);
   CHECK(d.Of(1).at("deficit") < 0.0);
