@@ -17,6 +17,7 @@
 #include "calibration/loader.h"
 #include "model/equilibrium.h"
 #include "model/model.h"
+#include "solver/decomposition.h"
 #include "solver/solver.h"
 #include "tests/test_support.h"
 
@@ -131,4 +132,17 @@ TEST_CASE("Caliendo-Parro (2015) NAFTA welfare effects are reproduced", "[refere
   // the difference is documented on the issue until the published experiment is pinned down.
   (void)mexico;
   (void)canada;
+
+  // The exact EV decomposition on a real world with input-output links: the parts add up.
+  Outcome decomposed = outcome;
+  DecomposeWelfare(SolverOptions(), model, policy, x, &decomposed);
+  INFO(decomposed.decomposition_note);
+  REQUIRE(!decomposed.decomposition.empty());
+  CHECK(decomposed.decomposition_gap <= kDecompositionTolerance);
+  for (const DecompositionRow& row : decomposed.decomposition) {
+    if (row.region == mex || row.region == us || row.region == can) {
+      UNSCOPED_INFO(regions[row.region] << " " << row.component << " " << row.pct_of_income << "%");
+    }
+  }
+  CHECK(decomposed.decomposition_points <= 33);
 }
