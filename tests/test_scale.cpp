@@ -223,3 +223,38 @@ TEST_CASE("ohlin solve --start warm-starts from an earlier result with fewer ite
   // A start that is not there is bad input.
   CHECK(run("second", "bad", "--start " + (dir / "nowhere").string()) == 1 * 256);
 }
+
+TEST_CASE("bans, binding quotas and rents converge on a world solved with GMRES",
+          "[scale][ntb]") {
+  const Benchmark data = World(20, 10, 3, /*deficits=*/true, 13);
+  const int nr = static_cast<int>(data.num_regions());
+  Policy policy = Policy::Benchmark(data);
+  for (int i = 0; i < 3; ++i) {
+    if (data.trade(i, 0, 1) > 0.0) policy.access(i, 0, 1) = 0.0;  // export bans 0 -> 1
+  }
+  for (int r = 0; r < nr; ++r) {
+    if (r == 2) continue;
+    if (data.trade(3, r, 2) > 0.0) policy.quotas.push_back({3, r, 2, 0.5, RentOwner::kImporter});
+    for (int i = 0; i < 10; ++i) {
+      if (r != 3) policy.importer_rent(i, r, 3) = 0.3;
+      if (r != 4) policy.exporter_rent(i, 4, r) = 0.2;
+    }
+  }
+  REQUIRE(policy.quotas.size() >= 10);
+  const Model model = Model::Calibrate(data, {}, {}, policy.quotas);
+  REQUIRE(model.num_variables() > kKrylovThreshold);
+  const Run run = SolveFrom(model, policy, model.BenchmarkState());
+  INFO(run.summary.FullReport());
+  REQUIRE(run.summary.IsConverged());
+  CHECK(run.summary.method.find("GMRES") != std::string::npos);
+  CHECK(std::abs(run.summary.walras_residual) < 1e-8);
+  int binding = 0;
+  for (const NtbOutcome& ntb : run.outcome.ntbs) {
+    if (ntb.kind != "quota") continue;
+    CHECK(ntb.quantity_hat <= 0.5 + 1e-9);
+    CHECK(ntb.ave_new >= -1e-12);
+    if (ntb.ave_new > 1e-6) ++binding;
+  }
+  CHECK(binding > 0);
+  CHECK(run.outcome.quota_complementarity_gap < 1e-9);
+}
