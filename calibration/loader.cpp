@@ -77,25 +77,31 @@ struct NameSet {
 // One table row, inline or from CSV, with its fields in the table's column order.
 struct TableRow {
   std::vector<std::string> fields;
-  std::vector<std::string> where;  // location of each field: "file:line:column" or "file:line"
+  // Inline rows: the location of each field, "file:line:column". CSV rows leave it empty and
+  // keep their line number (the file is the table's): a CSV of a million rows would otherwise
+  // spend most of its loading time formatting and copying locations.
+  std::vector<std::string> where;
+  std::size_t line = 0;
 };
 
 struct Table {
   std::string key;                   // e.g. "trade"
   std::vector<std::string> columns;  // the column set the rows follow
   std::vector<TableRow> rows;
+  std::string csv_path;              // CSV tables only
+  // The location of a field, for messages.
+  std::string Where(const TableRow& row, std::size_t column) const {
+    return row.where.empty() ? fmt::format("{}:{}", csv_path, row.line) : row.where[column];
+  }
 };
 
-std::string Trim(const std::string& text) {
-  const std::size_t first = text.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return "";
-  const std::size_t last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
+// First row (index + 1) seen at each flat key of a table, for "repeated row" errors without
+// building a string key per row.
+using SeenRows = std::vector<std::size_t>;
 
 // Splits one CSV line: comma separated, optional whitespace around fields, fields optionally
 // in double quotes ("" inside quotes is a quote). Returns false with *why on a malformed line.
-bool SplitCsvLine(const std::string& line, std::vector<std::string>* fields, std::string* why) {
+bool SplitCsvLine(std::string_view line, std::vector<std::string>* fields, std::string* why) {
   fields->clear();
   std::size_t pos = 0;
   const std::size_t n = line.size();
@@ -129,11 +135,15 @@ bool SplitCsvLine(const std::string& line, std::vector<std::string>* fields, std
       }
     } else {
       const std::size_t comma = line.find(',', pos);
-      const std::size_t end = comma == std::string::npos ? n : comma;
-      field = Trim(line.substr(pos, end - pos));
+      const std::size_t end = comma == std::string_view::npos ? n : comma;
+      std::string_view raw = line.substr(pos, end - pos);
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r')) {
+        raw.remove_suffix(1);
+      }
+      field.assign(raw);
       pos = end;
     }
-    fields->push_back(field);
+    fields->push_back(std::move(field));
     if (pos >= n) return true;
     ++pos;  // the comma
   }
@@ -178,8 +188,9 @@ class BenchmarkLoader {
   double RowValue(const Table& table, const TableRow& row) const;
   double RowRate(const Table& table, const TableRow& row) const;
   // Errors when the row's key columns repeat an earlier row's.
-  void CheckUnique(const Table& table, const TableRow& row,
-                   std::unordered_map<std::string, std::string>* seen) const;
+  // `key` is the row's flat index (e.g. of (i, r, s)); `seen` is sized for every key.
+  void CheckUnique(const Table& table, std::size_t row_index, std::size_t key,
+                   SeenRows* seen) const;
 
   YamlDocument document_;
   Benchmark data_;
@@ -460,7 +471,7 @@ void BenchmarkLoader::ReadSectorElasticity(const std::string& key, double defaul
 Table BenchmarkLoader::ReadTable(const std::string& key,
                                  const std::vector<std::vector<std::string>>& column_sets) const {
   const std::optional<YAML::Node> node = document_.Find(root(), key);
-  if (!node || node->IsNull()) return Table{key, column_sets.front(), {}};
+  if (!node || node->IsNull()) return Table{key, column_sets.front(), {}, {}};
   if (node->IsSequence()) return ReadInlineTable(key, *node, column_sets);
   if (node->IsMap()) {
     document_.CheckMap(*node, {"csv"}, key);
@@ -481,7 +492,7 @@ std::string DescribeColumns(const std::vector<std::vector<std::string>>& column_
 Table BenchmarkLoader::ReadInlineTable(
     const std::string& key, const YAML::Node& node,
     const std::vector<std::vector<std::string>>& column_sets) const {
-  Table table{key, {}, {}};
+  Table table{key, {}, {}, {}};
   for (std::size_t k = 0; k < node.size(); ++k) {
     const YAML::Node item = node[k];
     const std::string context = fmt::format("{} row {}", key, k + 1);
@@ -537,22 +548,23 @@ Table BenchmarkLoader::ReadCsvTable(
   }
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // UTF-8 byte order mark
 
-  Table table{key, {}, {}};
+  Table table{key, {}, {}, csv_path};
   std::vector<std::size_t> position_of_column;  // csv field index of each table column
   std::size_t line_number = 0;
   std::size_t start = 0;
+  std::vector<std::string> fields;
+  std::string why;
+  const std::string_view all(text);
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(start, end - start);
+    const std::string_view line = all.substr(start, end - start);
     start = end + 1;
     ++line_number;
-    if (Trim(line).empty()) continue;
-    const std::string where = fmt::format("{}:{}", csv_path, line_number);
-    std::vector<std::string> fields;
-    std::string why;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    auto where = [&] { return fmt::format("{}:{}", csv_path, line_number); };
     if (!SplitCsvLine(line, &fields, &why)) {
-      throw InputError(fmt::format("{}: {}: {}", where, key, why));
+      throw InputError(fmt::format("{}: {}: {}", where(), key, why));
     }
     if (table.columns.empty()) {
       // Header: exactly one of the column sets, in any order.
@@ -572,21 +584,20 @@ Table BenchmarkLoader::ReadCsvTable(
       }
       if (table.columns.empty()) {
         throw InputError(fmt::format(
-            "{}: {}: CSV header must have exactly the columns {} (in any order); got '{}'", where,
+            "{}: {}: CSV header must have exactly the columns {} (in any order); got '{}'", where(),
             key, DescribeColumns(column_sets), JoinNames(fields)));
       }
       continue;
     }
     if (fields.size() != table.columns.size()) {
-      throw InputError(fmt::format("{}: {} row: expected {} fields ({}), got {}", where, key,
+      throw InputError(fmt::format("{}: {} row: expected {} fields ({}), got {}", where(), key,
                                    table.columns.size(), JoinNames(table.columns),
                                    fields.size()));
     }
     TableRow row;
-    for (std::size_t position : position_of_column) {
-      row.fields.push_back(fields[position]);
-      row.where.push_back(where);
-    }
+    row.fields.reserve(position_of_column.size());
+    for (std::size_t position : position_of_column) row.fields.push_back(std::move(fields[position]));
+    row.line = line_number;
     table.rows.push_back(std::move(row));
   }
   if (table.columns.empty()) {
@@ -604,7 +615,8 @@ void BenchmarkLoader::FailRow(const Table& table, const TableRow& row, std::size
     if (!keys.empty()) keys += ", ";
     keys += table.columns[k] + ": " + row.fields[k];
   }
-  throw InputError(fmt::format("{}: {} row {{{}}}: {}", row.where[column], table.key, keys, what));
+  throw InputError(fmt::format("{}: {} row {{{}}}: {}", table.Where(row, column), table.key, keys,
+                               what));
 }
 
 std::size_t BenchmarkLoader::RowIndex(const Table& table, const TableRow& row, std::size_t column,
@@ -641,56 +653,62 @@ double BenchmarkLoader::RowRate(const Table& table, const TableRow& row) const {
   return *rate;
 }
 
-void BenchmarkLoader::CheckUnique(const Table& table, const TableRow& row,
-                                  std::unordered_map<std::string, std::string>* seen) const {
-  std::string key;
-  for (std::size_t k = 0; k + 1 < row.fields.size(); ++k) key += row.fields[k] + '\x1f';
-  const auto [it, inserted] = seen->emplace(key, row.where.front());
-  if (!inserted) {
-    FailRow(table, row, 0, fmt::format("repeated row (first given at {})", it->second));
+void BenchmarkLoader::CheckUnique(const Table& table, std::size_t row_index, std::size_t key,
+                                  SeenRows* seen) const {
+  std::size_t& first = (*seen)[key];
+  if (first != 0) {
+    FailRow(table, table.rows[row_index], 0,
+            fmt::format("repeated row (first given at {})", table.Where(table.rows[first - 1], 0)));
   }
+  first = row_index + 1;
 }
 
 void BenchmarkLoader::ReadFactorPayments() {
   const Table table = ReadTable("factor_payments", {kFactorPaymentColumns});
-  std::unordered_map<std::string, std::string> seen;
-  for (const TableRow& row : table.rows) {
+  SeenRows seen(regions_.names.size() * sectors_.names.size() * factors_.names.size(), 0);
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const TableRow& row = table.rows[k];
     const std::size_t r = RowIndex(table, row, 0, regions_);
     const std::size_t i = RowIndex(table, row, 1, sectors_);
     const std::size_t f = RowIndex(table, row, 2, factors_);
-    CheckUnique(table, row, &seen);
+    CheckUnique(table, k, (f * sectors_.names.size() + i) * regions_.names.size() + r, &seen);
     data_.factor_payments(f, i, r) = RowValue(table, row);
   }
 }
 
 void BenchmarkLoader::ReadIntermediates() {
   const Table table = ReadTable("intermediates", {kIntermediateColumns});
-  std::unordered_map<std::string, std::string> seen;
-  for (const TableRow& row : table.rows) {
+  SeenRows seen(regions_.names.size() * sectors_.names.size() * sectors_.names.size(), 0);
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const TableRow& row = table.rows[k];
     const std::size_t r = RowIndex(table, row, 0, regions_);
     const std::size_t j = RowIndex(table, row, 1, sectors_);
     const std::size_t i = RowIndex(table, row, 2, sectors_);
-    CheckUnique(table, row, &seen);
+    CheckUnique(table, k, (j * sectors_.names.size() + i) * regions_.names.size() + r, &seen);
     data_.intermediates(j, i, r) = RowValue(table, row);
   }
 }
 
 void BenchmarkLoader::ReadTrade() {
   const Table table = ReadTable("trade", {kTradeColumns});
-  std::unordered_map<std::string, std::string> seen;
-  for (const TableRow& row : table.rows) {
+  const std::size_t num_r = regions_.names.size();
+  SeenRows seen(num_r * num_r * sectors_.names.size(), 0);
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const TableRow& row = table.rows[k];
     const std::size_t r = RowIndex(table, row, 0, regions_);
     const std::size_t s = RowIndex(table, row, 1, regions_);
     const std::size_t i = RowIndex(table, row, 2, sectors_);
-    CheckUnique(table, row, &seen);
+    CheckUnique(table, k, (i * num_r + r) * num_r + s, &seen);
     data_.trade(i, r, s) = RowValue(table, row);
   }
 }
 
 void BenchmarkLoader::ReadRates(const std::string& key, Tensor3* rates) {
   const Table table = ReadTable(key, {kRateColumns});
-  std::unordered_map<std::string, std::string> seen;
-  for (const TableRow& row : table.rows) {
+  const std::size_t num_r = regions_.names.size();
+  SeenRows seen(num_r * num_r * sectors_.names.size(), 0);
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const TableRow& row = table.rows[k];
     const std::size_t r = RowIndex(table, row, 0, regions_);
     const std::size_t s = RowIndex(table, row, 1, regions_);
     const std::size_t i = RowIndex(table, row, 2, sectors_);
@@ -699,7 +717,7 @@ void BenchmarkLoader::ReadRates(const std::string& key, Tensor3* rates) {
               "exporter and importer are the same: tariffs/taxes/NTBs exist only on "
               "cross-border flows");
     }
-    CheckUnique(table, row, &seen);
+    CheckUnique(table, k, (i * num_r + r) * num_r + s, &seen);
     (*rates)(i, r, s) = RowRate(table, row);
   }
 }
@@ -709,10 +727,13 @@ void BenchmarkLoader::ReadFinalDemand() {
   const YAML::Node node = *document_.Find(root(), "final_demand");
   const std::size_t num_r = regions_.names.size();
   const std::size_t num_i = sectors_.names.size();
-  std::unordered_map<std::string, std::string> seen;
   const bool by_household = table.columns.size() == kHouseholdDemandColumns.size();
+  std::size_t most_households = 1;
+  for (const auto& groups : data_.households) most_households = std::max(most_households, groups.size());
+  SeenRows seen(num_r * most_households * num_i, 0);
   std::vector<std::vector<double>> region_demand(num_r, std::vector<double>(num_i, 0.0));
-  for (const TableRow& row : table.rows) {
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const TableRow& row = table.rows[k];
     const std::size_t r = RowIndex(table, row, 0, regions_);
     std::size_t h = 0;
     if (by_household) {
@@ -724,7 +745,7 @@ void BenchmarkLoader::ReadFinalDemand() {
       h = RowIndex(table, row, 1, households);
     }
     const std::size_t i = RowIndex(table, row, by_household ? 2 : 1, sectors_);
-    CheckUnique(table, row, &seen);
+    CheckUnique(table, k, (r * most_households + h) * num_i + i, &seen);
     const double value = RowValue(table, row);
     if (by_household) data_.final_demand[r][h][i] = value;
     region_demand[r][i] = by_household ? region_demand[r][i] + value : value;
