@@ -5,7 +5,9 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -35,7 +37,9 @@ const std::vector<std::string> kChangeKeys = {"set", "add", "scale"};
 struct ShockTypeInfo {
   ShockType type;
   const char* name;
-  std::vector<std::string> selectors;  // keys selecting entries, besides type/set/add/scale
+  // Keys besides type/set/add/scale: selectors, and `rents` / `level`.
+  std::vector<std::string> selectors;
+  bool takes_change = true;  // exactly one of set/add/scale; false: none of them is allowed
 };
 
 const std::vector<ShockTypeInfo>& ShockTypes() {
@@ -49,6 +53,8 @@ const std::vector<ShockTypeInfo>& ShockTypes() {
       {ShockType::kDeficit, "deficit", {"region"}},
       {ShockType::kFactorTax, "factor_tax", {"region", "factor", "sectors"}},
       {ShockType::kIncomeTax, "income_tax", {"region"}},
+      {ShockType::kQuota, "quota", {"importer", "exporter", "sectors", "level", "rents"}, false},
+      {ShockType::kExportBan, "export_ban", {"exporter", "importer", "sectors"}, false},
   };
   return types;
 }
@@ -183,23 +189,27 @@ Shock ScenarioLoader::ReadShock(const YAML::Node& node, std::size_t number) cons
   context = fmt::format("shock {} ({})", number, type_name);
   const ShockTypeInfo& info = InfoOf(shock.type);
   std::vector<std::string> allowed = {"type"};
-  allowed.insert(allowed.end(), kChangeKeys.begin(), kChangeKeys.end());
+  if (info.takes_change) allowed.insert(allowed.end(), kChangeKeys.begin(), kChangeKeys.end());
   allowed.insert(allowed.end(), info.selectors.begin(), info.selectors.end());
   document_.CheckMap(node, allowed, context);
 
-  // Exactly one of set / add / scale.
-  std::optional<YAML::Node> change;
-  for (std::size_t k = 0; k < kChangeKeys.size(); ++k) {
-    if (auto found = document_.Find(node, kChangeKeys[k])) {
-      if (change) {
-        document_.Fail(*found, context + ": give exactly one of set, add, scale (found more)");
+  // Exactly one of set / add / scale (quota and export_ban take none: CheckMap refuses them).
+  if (info.takes_change) {
+    std::optional<YAML::Node> change;
+    for (std::size_t k = 0; k < kChangeKeys.size(); ++k) {
+      if (auto found = document_.Find(node, kChangeKeys[k])) {
+        if (change) {
+          document_.Fail(*found, context + ": give exactly one of set, add, scale (found more)");
+        }
+        change = found;
+        shock.mode = static_cast<ChangeMode>(k);
+        shock.value = document_.ReadNumber(*found, context + "." + kChangeKeys[k]);
       }
-      change = found;
-      shock.mode = static_cast<ChangeMode>(k);
-      shock.value = document_.ReadNumber(*found, context + "." + kChangeKeys[k]);
+    }
+    if (!change) {
+      document_.Fail(node, context + ": give exactly one of set, add, scale (found none)");
     }
   }
-  if (!change) document_.Fail(node, context + ": give exactly one of set, add, scale (found none)");
 
   const Benchmark& data = *data_;
   std::vector<std::string> factor_names;
@@ -216,19 +226,35 @@ Shock ScenarioLoader::ReadShock(const YAML::Node& node, std::size_t number) cons
     } else if (key == "factor") {
       shock.factors = ReadSelector(node, key, factor_names, "factor", "factors", context);
     } else if (key == "rents") {
+      // ntb: default none (iceberg); quota: default importer, and none is not an owner.
+      const bool quota = shock.type == ShockType::kQuota;
+      shock.rents = quota ? RentOwner::kImporter : RentOwner::kNone;
       const std::optional<YAML::Node> rents = document_.Find(node, "rents");
       if (!rents) continue;
       const std::string owner = document_.ReadString(*rents, context + ".rents");
-      if (owner == "importer" || owner == "exporter") {
-        document_.Fail(*rents, fmt::format("ntb rents: {} is not supported yet (only rents: none)",
-                                           owner));
+      if (owner == "importer") {
+        shock.rents = RentOwner::kImporter;
+      } else if (owner == "exporter") {
+        shock.rents = RentOwner::kExporter;
+      } else if (owner == "none" && !quota) {
+        shock.rents = RentOwner::kNone;
+      } else if (owner == "none") {
+        document_.Fail(*rents, context + ": rents: none is not allowed: a quota's rent goes to "
+                                         "the importer or the exporter (rents: importer, "
+                                         "exporter)");
+      } else {
+        document_.Fail(*rents, fmt::format("{}: unknown rents '{}' (rents: {})", context, owner,
+                                           quota ? "importer, exporter"
+                                                 : "none, importer, exporter"));
       }
-      if (owner != "none") {
-        document_.Fail(*rents, fmt::format("{}: unknown rents '{}' (rents: none, importer, "
-                                           "exporter)",
-                                           context, owner));
+    } else if (key == "level") {
+      const YAML::Node level = document_.Require(node, "level", context);
+      shock.level = document_.ReadNumber(level, context + ".level");
+      if (!(shock.level > 0.0)) {
+        document_.Fail(level, fmt::format("{}: level must be > 0 (a share of the flow's "
+                                          "benchmark quantity), got {}",
+                                          context, shock.level));
       }
-      shock.rents = RentOwner::kNone;
     }
   }
   return shock;
@@ -404,13 +430,27 @@ double Apply(ChangeMode mode, double current, double value) {
 
 // The last shock that changed each entry, to name it when the result is invalid.
 struct Touched {
-  std::vector<int> tariffs, export_taxes, ntb, factor_productivity, productivity, endowment,
-      deficit, factor_tax, income_tax;
+  std::vector<int> tariffs, export_taxes, ntb, importer_rent, exporter_rent, access,
+      factor_productivity, productivity, endowment, deficit, factor_tax, income_tax;
 };
 
 const std::string& WhereOf(const std::vector<Shock>& shocks, int index) {
   static const std::string kBenchmark = "benchmark";
   return index < 0 ? kBenchmark : shocks[static_cast<std::size_t>(index)].where;
+}
+
+// `where` ("file:line:column") for a message that already starts with `context` (another
+// "file:line:column"): "line L, column C" when both are in the same file, else `where`.
+std::string WhereBeside(const std::string& where, const std::string& context) {
+  const std::size_t column = where.rfind(':');
+  const std::size_t line = column == std::string::npos || column == 0
+                               ? std::string::npos
+                               : where.rfind(':', column - 1);
+  if (line == std::string::npos) return where;
+  const std::string file = where.substr(0, line + 1);
+  if (context.compare(0, file.size(), file) != 0) return where;
+  return fmt::format("line {}, column {}", where.substr(line + 1, column - line - 1),
+                     where.substr(column + 1));
 }
 
 }  // namespace
@@ -470,6 +510,12 @@ Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks) {
   touched.tariffs.assign(policy.tariffs.data().size(), -1);
   touched.export_taxes.assign(policy.export_taxes.data().size(), -1);
   touched.ntb.assign(policy.ntb.data().size(), -1);
+  touched.importer_rent.assign(policy.importer_rent.data().size(), -1);
+  touched.exporter_rent.assign(policy.exporter_rent.data().size(), -1);
+  touched.access.assign(policy.access.data().size(), -1);
+  // Quotas by flow (sector, exporter, importer), with the shock that set each: the map keeps
+  // them in the documented order and lets a later quota replace an earlier one.
+  std::map<std::tuple<int, int, int>, std::pair<Quota, int>> quotas;
   touched.factor_productivity.assign(policy.factor_productivity.data().size(), -1);
   touched.productivity.assign(policy.productivity.size(), -1);
   touched.endowment.assign(policy.endowment.size(), -1);
@@ -485,12 +531,30 @@ Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks) {
       case ShockType::kTariff:
       case ShockType::kExportTax:
       case ShockType::kNtb: {
-        Tensor3& rates = shock.type == ShockType::kTariff      ? policy.tariffs
-                         : shock.type == ShockType::kExportTax ? policy.export_taxes
-                                                               : policy.ntb;
-        std::vector<int>& last = shock.type == ShockType::kTariff      ? touched.tariffs
-                                 : shock.type == ShockType::kExportTax ? touched.export_taxes
-                                                                       : touched.ntb;
+        // An ntb shock changes the rate of its kind: iceberg, importer's or exporter's rent.
+        Tensor3* rate_table = &policy.tariffs;
+        std::vector<int>* last_table = &touched.tariffs;
+        if (shock.type == ShockType::kExportTax) {
+          rate_table = &policy.export_taxes;
+          last_table = &touched.export_taxes;
+        } else if (shock.type == ShockType::kNtb) {
+          switch (shock.rents) {
+            case RentOwner::kNone:
+              rate_table = &policy.ntb;
+              last_table = &touched.ntb;
+              break;
+            case RentOwner::kImporter:
+              rate_table = &policy.importer_rent;
+              last_table = &touched.importer_rent;
+              break;
+            case RentOwner::kExporter:
+              rate_table = &policy.exporter_rent;
+              last_table = &touched.exporter_rent;
+              break;
+          }
+        }
+        Tensor3& rates = *rate_table;
+        std::vector<int>& last = *last_table;
         for (int i : shock.sectors) {
           for (int r : shock.exporters) {
             for (int s : shock.importers) {
@@ -555,6 +619,124 @@ Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks) {
           touched.income_tax[u(r)] = shock_index;
         }
         break;
+      case ShockType::kQuota: {  // one Quota per selected cross-border flow with trade
+        if (shock.rents == RentOwner::kNone) {  // the loader refuses this; Shocks built in code
+          throw InputError(fmt::format("{}: a quota's rent goes to the importer or the exporter "
+                                       "(rents: none is not allowed)",
+                                       shock.where));
+        }
+        if (!std::isfinite(shock.level) || !(shock.level > 0.0)) {
+          throw InputError(fmt::format("{}: a quota's level must be > 0 and finite, got {}",
+                                       shock.where, shock.level));
+        }
+        std::size_t count = 0;
+        for (int i : shock.sectors) {
+          for (int r : shock.exporters) {
+            for (int s : shock.importers) {
+              if (r == s || !(data.trade(u(i), u(r), u(s)) > 0.0)) continue;
+              Quota quota;
+              quota.sector = i;
+              quota.exporter = r;
+              quota.importer = s;
+              quota.level = shock.level;
+              quota.owner = shock.rents;
+              quotas[{i, r, s}] = {quota, shock_index};
+              ++count;
+            }
+          }
+        }
+        if (count == 0) {
+          throw InputError(fmt::format("{}: the quota selects no cross-border flow with "
+                                       "benchmark trade (a quota applies only to flows with "
+                                       "exporter != importer and benchmark trade > 0)",
+                                       shock.where));
+        }
+        break;
+      }
+      case ShockType::kExportBan: {  // access 0 on the selected cross-border flows
+        std::size_t count = 0;
+        for (int i : shock.sectors) {
+          bool any = false;
+          for (int r : shock.exporters) {
+            for (int s : shock.importers) {
+              if (r == s) continue;
+              policy.access(u(i), u(r), u(s)) = 0.0;
+              touched.access[(u(i) * num_r + u(r)) * num_r + u(s)] = shock_index;
+              any = true;
+              ++count;
+            }
+          }
+          const double sigma = data.elasticities.armington[u(i)];
+          if (any && !(sigma > 1.0)) {
+            throw InputError(fmt::format("{}: export_ban on {} needs an Armington elasticity "
+                                         "above 1 (it is {}): with complements a banned variety "
+                                         "leaves no finite equilibrium",
+                                         shock.where, data.sectors[u(i)], sigma));
+          }
+        }
+        if (count == 0) {
+          throw InputError(fmt::format("{}: the export_ban selects no cross-border flow "
+                                       "(exporter = importer is never banned)",
+                                       shock.where));
+        }
+        break;
+      }
+    }
+  }
+
+  // Quotas in (sector, exporter, importer) order; none on a banned flow.
+  for (const auto& [flow, entry] : quotas) {
+    const auto [i, r, s] = flow;
+    const int ban = touched.access[(u(i) * num_r + u(r)) * num_r + u(s)];
+    if (policy.access(u(i), u(r), u(s)) == 0.0) {
+      const int later = std::max(ban, entry.second);
+      const int earlier = std::min(ban, entry.second);
+      throw InputError(fmt::format(
+          "{}: {} on {} from {} to {}, which already has {} ({}): a flow can have a quota or "
+          "an export_ban, not both",
+          WhereOf(shocks, later), later == ban ? "an export_ban" : "a quota",
+          data.sectors[u(i)], data.regions[u(r)], data.regions[u(s)],
+          later == ban ? "a quota" : "an export_ban",
+          WhereBeside(WhereOf(shocks, earlier), WhereOf(shocks, later))));
+    }
+    policy.quotas.push_back(entry.first);
+  }
+  // Bans must leave every absorbed good an open origin with benchmark trade, and every sector
+  // with output an open destination (otherwise demand or supply has nowhere to go).
+  for (std::size_t i = 0; i < num_i; ++i) {
+    for (std::size_t s = 0; s < num_r; ++s) {
+      double absorbed = 0.0;
+      bool open = false;
+      int last_ban = -1;
+      for (std::size_t r = 0; r < num_r; ++r) {
+        const double flow = data.trade(i, r, s);
+        absorbed += flow;
+        if (flow > 0.0 && policy.access(i, r, s) > 0.0) open = true;
+        last_ban = std::max(last_ban, touched.access[(i * num_r + r) * num_r + s]);
+      }
+      if (absorbed > 0.0 && !open) {
+        throw InputError(fmt::format(
+            "{}: after the shocks, {} absorbed in {} has no open origin: every region that "
+            "supplies it in the benchmark is banned from exporting it there",
+            WhereOf(shocks, last_ban), data.sectors[i], data.regions[s]));
+      }
+    }
+    for (std::size_t r = 0; r < num_r; ++r) {
+      double output = 0.0;
+      bool open = false;
+      int last_ban = -1;
+      for (std::size_t s = 0; s < num_r; ++s) {
+        const double flow = data.trade(i, r, s);
+        output += flow;
+        if (flow > 0.0 && policy.access(i, r, s) > 0.0) open = true;
+        last_ban = std::max(last_ban, touched.access[(i * num_r + r) * num_r + s]);
+      }
+      if (output > 0.0 && !open) {
+        throw InputError(fmt::format(
+            "{}: after the shocks, {} of {} has no open destination: every region that buys it "
+            "in the benchmark is closed to it by an export_ban",
+            WhereOf(shocks, last_ban), data.sectors[i], data.regions[r]));
+      }
     }
   }
 
@@ -565,7 +747,9 @@ Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks) {
     const std::vector<int>* last;
   } rate_tables[] = {{"tariff", &policy.tariffs, &touched.tariffs},
                      {"export tax", &policy.export_taxes, &touched.export_taxes},
-                     {"ntb", &policy.ntb, &touched.ntb}};
+                     {"ntb", &policy.ntb, &touched.ntb},
+                     {"ntb (rents: importer)", &policy.importer_rent, &touched.importer_rent},
+                     {"ntb (rents: exporter)", &policy.exporter_rent, &touched.exporter_rent}};
   for (const auto& table : rate_tables) {
     for (std::size_t i = 0; i < num_i; ++i) {
       for (std::size_t r = 0; r < num_r; ++r) {

@@ -13,7 +13,7 @@ namespace ohlin {
 
 enum class ShockType {
   kTariff, kExportTax, kNtb, kProductivity, kFactorProductivity, kEndowment, kDeficit, kFactorTax,
-  kIncomeTax
+  kIncomeTax, kQuota, kExportBan
 };
 const char* ShockTypeToString(ShockType type);
 bool StringToShockType(const std::string& name, ShockType* type);
@@ -22,9 +22,12 @@ enum class ChangeMode { kSet, kAdd, kScale };
 
 struct Shock {
   ShockType type = ShockType::kTariff;
-  ChangeMode mode = ChangeMode::kSet;
+  ChangeMode mode = ChangeMode::kSet;  // not for quota, export_ban
   double value = 0.0;
-  RentOwner rents = RentOwner::kNone;  // ntb only
+  // ntb: which rate the shock changes (kNone: iceberg `ntb`, kImporter: `importer_rent`,
+  // kExporter: `exporter_rent`); quota: who collects its rent (kImporter or kExporter).
+  RentOwner rents = RentOwner::kNone;
+  double level = 1.0;  // quota only: the cap as a share of the flow's benchmark quantity, > 0
   // Resolved selectors: indices into the benchmark's sets (all of them when omitted or "*").
   std::vector<int> importers, exporters, regions, sectors, factors;
   std::string where;  // "file:line:column" of the shock, for messages
@@ -66,8 +69,13 @@ Scenario LoadScenario(const std::string& path, Benchmark* data);
 
 // Applies the shocks in order to the benchmark policy. Rates on domestic flows are never
 // touched (a selector that includes exporter == importer skips that pair).
-// Throws InputError when a result is invalid (1 + rate <= 0, level <= 0, deficits that no
-// longer sum to zero across regions).
+// A quota shock adds one Quota per selected cross-border flow with benchmark trade (a later
+// quota on the same flow replaces the earlier one; policy.quotas ends sorted by sector,
+// exporter, importer); an export_ban sets policy.access to 0 on the selected cross-border flows.
+// Throws InputError naming the shock when a result is invalid (1 + rate <= 0, level <= 0,
+// deficits that no longer sum to zero across regions, a quota that selects no traded flow, a
+// ban on a sector with an Armington elasticity <= 1, a good or sector left with no open origin
+// or destination, a quota and a ban on the same flow).
 Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks);
 
 }  // namespace ohlin

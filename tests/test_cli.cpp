@@ -246,10 +246,10 @@ std::vector<BadInput> BadInputs() {
   scenario("conflicting set/add/scale", Edit(sc, "add: 0.1", "add: 0.1, scale: 2"),
            {"scenario.yaml:5:", "shock 1 (tariff): give exactly one of set, add, scale (found "
                                 "more)"});
-  scenario("unknown shock type", Edit(sc, "type: tariff", "type: quota"),
-           {"scenario.yaml:5:12: shock 1: unknown shock type 'quota' (types: tariff, "
+  scenario("unknown shock type", Edit(sc, "type: tariff", "type: subsidy"),
+           {"scenario.yaml:5:12: shock 1: unknown shock type 'subsidy' (types: tariff, "
             "export_tax, ntb, productivity, factor_productivity, endowment, deficit, "
-            "factor_tax, income_tax)"});
+            "factor_tax, income_tax, quota, export_ban)"});
   scenario("unknown redistribution rule", sc + "redistribution: {rule: fair}\n",
            {"scenario.yaml:6:24: redistribution: unknown rule 'fair' (rules: lump_sum, "
             "proportional, none, compensate, shares)"});
