@@ -557,3 +557,31 @@ TEST_CASE("compare: the scenario's compare list, bad rule names and failed solve
 }
 
 }  // namespace ohlin
+
+namespace ohlin {
+
+TEST_CASE("the shipped data with households checks, and the compensated tariff war solves",
+          "[cli][compare][shipped]") {
+  const fs::path dir = testing::MakeTempDir("cli-shipped-households");
+  const std::string source = OHLIN_SOURCE_DIR;
+  CHECK(RunOhlin("check '" + source + "/data/default.yaml'", dir) == 0);
+  REQUIRE(RunOhlin("solve '" + source + "/scenarios/tariff_war_compensated.yaml' --out out",
+                   dir) == 0);
+  INFO(ReadFile(dir / "cli.log"));
+  const auto summary = nlohmann::json::parse(ReadFile(dir / "out" / "summary.json"));
+  CHECK(summary.at("redistribution") == "compensate");
+  const auto& compensation = summary.at("compensation");
+  CHECK(compensation.at("complementarity_gap").get<double>() < 1e-8);
+  for (const auto& region : compensation.at("regions")) {
+    const std::string name = region.at("region");
+    // The two parties to the war lose in aggregate; the tax is a rate in [0, 1).
+    if (name == "USA" || name == "CHN") CHECK(region.at("loses_in_aggregate").get<bool>());
+    CHECK(region.at("tax_rate").get<double>() > -1e-9);
+    CHECK(region.at("tax_rate").get<double>() < 1.0);
+  }
+  const std::string welfare = ReadFile(dir / "out" / "welfare.csv");
+  CHECK(welfare.find("USA,unskilled,") != std::string::npos);
+  CHECK(welfare.find("CHN,owners,") != std::string::npos);
+}
+
+}  // namespace ohlin
