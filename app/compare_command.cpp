@@ -64,10 +64,10 @@ int RunCompare(const CompareArguments& arguments) {
   } else if (!prepared.scenario.compare_rules.empty()) {
     rules = prepared.scenario.compare_rules;
   } else {
-    throw InputError(fmt::format(
-        "{}: no rules to compare: give --rules lump_sum,compensate,... or a list "
-        "`compare: [lump_sum, compensate]` in the scenario",
-        arguments.scenario_path));
+    throw InputError(
+        fmt::format("{}: no rules to compare: give --rules lump_sum,compensate,... or a list "
+                    "`compare: [lump_sum, compensate]` in the scenario",
+                    arguments.scenario_path));
   }
   std::vector<Model> models;
   for (RedistributionRule rule : rules) {
@@ -98,7 +98,8 @@ int RunCompare(const CompareArguments& arguments) {
       Solve(prepared.options, models[k], prepared.policy, &state, &summary);
       if (summary.IsConverged()) {
         outcomes[k] = models[k].ComputeOutcome(prepared.policy, state);
-        if (!OutcomeIsFinite(outcomes[k], &failure)) summary.termination_type = TerminationType::kFailure;
+        if (!OutcomeIsFinite(outcomes[k], &failure))
+          summary.termination_type = TerminationType::kFailure;
       }
     } catch (const std::exception& error) {
       summary.termination_type = TerminationType::kFailure;
@@ -111,8 +112,9 @@ int RunCompare(const CompareArguments& arguments) {
       const bool removed = std::filesystem::remove(csv_path, ignored);
       std::cerr << fmt::format("ohlin: no equilibrium found for '{}' under rule {}: {}\n",
                                prepared.scenario.name, name, reason)
-                << (removed ? fmt::format("ohlin: removed {} of an earlier run\n", csv_path.string())
-                            : std::string())
+                << (removed
+                        ? fmt::format("ohlin: removed {} of an earlier run\n", csv_path.string())
+                        : std::string())
                 << "ohlin: no comparison written\n";
       return kNoEquilibrium;
     }

@@ -359,7 +359,9 @@ double EquilibriumSystem::IncomeBalance(int r, int h, const double* x, RowWriter
   const double transfer = tau >= 0 ? x[model_.transfer_index(r, h)] : 0.0;
   if (writer != nullptr) {
     writer->Add(e_index, spending_hat);
-    for (const auto& [col, v] : terms.own_factor_income.terms) writer->Add(col, -scale * keep * (1.0 - tax) * v);
+    for (const auto& [col, v] : terms.own_factor_income.terms) {
+      writer->Add(col, -scale * keep * (1.0 - tax) * v);
+    }
     for (const auto& [col, v] : terms.revenue.terms) writer->Add(col, -scale * keep * share * v);
     if (model_.redistribution().rule == Redistribution::Rule::kProportional &&
         terms.region_factor_income.value > 0.0) {
@@ -803,7 +805,9 @@ double EquilibriumSystem::PreCompensationIncome(
   const double tax = policy_.income_tax[r];
   const double share = RevenueShare(r, h, terms);  // constant: lump sum under compensate
   if (derivatives != nullptr) {
-    for (const auto& [col, v] : terms.own_factor_income.terms) derivatives->emplace_back(col, (1.0 - tax) * v);
+    for (const auto& [col, v] : terms.own_factor_income.terms) {
+      derivatives->emplace_back(col, (1.0 - tax) * v);
+    }
     for (const auto& [col, v] : terms.revenue.terms) derivatives->emplace_back(col, share * v);
   }
   const double deficit =

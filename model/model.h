@@ -58,10 +58,10 @@ enum class VariableKind { kFactorPrice, kProducerPrice, kOutput, kCompositePrice
                           kGovernmentSpending, kTransfer, kCompensationTax, kFloor };
 // The redistribution rules add (model/redistribution.cpp; all levels, not logs, and all with
 // the region in field b, like the (i, r) kinds):
-//   none:       government spending g(r) / E(r)       <->  government budget
-//   compensate: transfer T(h, r) / E(r,h)              <->  Fischer-Burmeister: T >= 0 _|_ U - floor >= 0
-//               compensation tax rate tau(r)           <->  transfers = tau x pre-compensation income
-//               utility floor(r)                       <->  floor = min(1, (1 - tau) max_h rho(h))
+//   none:       government spending g(r) / E(r)  <->  government budget
+//   compensate: transfer T(h, r) / E(r,h)         <->  T >= 0 _|_ U - floor >= 0 (smoothed FB)
+//               compensation tax rate tau(r)      <->  transfers = tau x pre-compensation income
+//               utility floor(r)                  <->  floor = min(1, (1 - tau) max_h rho(h))
 // Smoothing parameter of the complementarity rows (model units: shares of spending, utility).
 constexpr double kComplementaritySmoothing = 1e-12;
 

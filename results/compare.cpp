@@ -27,8 +27,7 @@ std::string Number(double value) {
   return std::abs(value) < 1e-12 ? std::string("0") : fmt::format("{:.10g}", value);
 }
 
-const HouseholdOutcome* FindHousehold(const Outcome& outcome, int region,
-                                      const std::string& name) {
+const HouseholdOutcome* FindHousehold(const Outcome& outcome, int region, const std::string& name) {
   for (const HouseholdOutcome& h : outcome.households) {
     if (h.region == region && h.household == name) return &h;
   }
@@ -124,7 +123,8 @@ std::string FormatCompareTable(const Benchmark& data, const std::string& scenari
   std::size_t label_width = 24;
   std::size_t column = 12;
   for (const RuleComparison& run : runs) column = std::max(column, run.rule.size());
-  for (const std::string& region : data.regions) label_width = std::max(label_width, region.size() + 2);
+  for (const std::string& region : data.regions)
+    label_width = std::max(label_width, region.size() + 2);
   const auto label_of = [&](const Row& row) -> std::string {
     if (!row.household.empty()) return "  " + row.household + " EV %";
     if (row.measure == "ev") return "  national EV (" + units + ")";
@@ -157,9 +157,9 @@ std::string FormatCompareTable(const Benchmark& data, const std::string& scenari
       if (!cell.empty()) {
         const double value = std::stod(cell);
         const bool level = row.measure == "ev" && row.household.empty();
-        shown = level ? fmt::format("{:.6g}", value)
-                      : row.measure.rfind("gini", 0) == 0 ? fmt::format("{:.4f}", value)
-                                                          : fmt::format("{:.3f}", value);
+        shown = level                               ? fmt::format("{:.6g}", value)
+                : row.measure.rfind("gini", 0) == 0 ? fmt::format("{:.4f}", value)
+                                                    : fmt::format("{:.3f}", value);
         if (shown.find_first_not_of("-0.") == std::string::npos) shown.erase(0, shown[0] == '-');
       }
       text += fmt::format(" {:>{}}", shown, column);

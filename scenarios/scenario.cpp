@@ -141,7 +141,9 @@ void ScenarioLoader::ReadCompare() {
                                        JoinNames(RuleNames())));
     }
     for (RedistributionRule other : scenario_.compare_rules) {
-      if (other == rule) document_.Fail(item, fmt::format("compare: rule '{}' is given twice", name));
+      if (other == rule) {
+        document_.Fail(item, fmt::format("compare: rule '{}' is given twice", name));
+      }
     }
     scenario_.compare_rules.push_back(rule);
   }

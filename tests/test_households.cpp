@@ -378,7 +378,8 @@ TEST_CASE("rule compensate: a region that loses in aggregate leaves every househ
   CHECK(home.tax_rate < 1.0);
   CHECK(Find(comp.outcome, 0, "workers")->ev_pct ==
         Approx(Find(comp.outcome, 0, "owners")->ev_pct).margin(1e-8));
-  CHECK(Find(comp.outcome, 0, "workers")->ev_pct == Approx(comp.outcome.regions[0].ev_pct).margin(1e-8));
+  CHECK(Find(comp.outcome, 0, "workers")->ev_pct ==
+        Approx(comp.outcome.regions[0].ev_pct).margin(1e-8));
   CHECK(100.0 * (home.floor - 1.0) == Approx(comp.outcome.regions[0].ev_pct).margin(1e-8));
   CHECK(comp.outcome.regions[0].ev == Approx(lump.outcome.regions[0].ev).epsilon(1e-8));
 }
