@@ -74,7 +74,15 @@ struct BenchArguments {
   std::string executable_path;  // argv[0], to find scenarios/default.yaml
 };
 
+struct CompareArguments {
+  std::string scenario_path;
+  std::string rules;    // comma-separated rule names; empty: the scenario's `compare:` list
+  std::string out_dir;  // empty: results/<safe scenario name>-compare
+  int threads = 1;
+};
+
 int RunSolve(const SolveArguments& arguments);
+int RunCompare(const CompareArguments& arguments);
 int RunCheck(const CheckArguments& arguments);
 int RunSynth(const SynthArguments& arguments);
 int RunBench(const BenchArguments& arguments);
@@ -98,5 +106,7 @@ PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, 
 
 // The model's numeraire for a scenario's choice, with its description.
 Numeraire ToModelNumeraire(const NumeraireChoice& choice, const Benchmark& data);
+// The model's redistribution rule for the scenario's (shares by household name checked).
+Redistribution ToModelRedistribution(const Scenario& scenario, const Benchmark& data);
 
 }  // namespace ohlin::app

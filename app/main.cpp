@@ -47,6 +47,19 @@ int Run(int argc, char** argv) {
   solve->add_option("--har", solve_arguments.har_path,
                     "Also write the result tables as a GEMPACK header-array file (ViewHAR)");
 
+  ohlin::app::CompareArguments compare_arguments;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Solve a scenario under several redistribution rules and write compare.csv");
+  compare->add_option("scenario", compare_arguments.scenario_path, "Scenario file (YAML)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  compare->add_option("--rules", compare_arguments.rules,
+                      "Rules, comma-separated (default: the scenario's `compare:` list)");
+  compare->add_option("--out", compare_arguments.out_dir,
+                      "Result folder (default: results/<scenario name>-compare)");
+  compare->add_option("--threads", compare_arguments.threads, "Threads for the solver")
+      ->check(CLI::Range(1, 1024));
+
   ohlin::app::CheckArguments check_arguments;
   CLI::App* check = app.add_subcommand(
       "check", "Check a benchmark: totals, deficits, accounting identities, replication");
@@ -159,6 +172,7 @@ int Run(int argc, char** argv) {
   }
 
   if (solve->parsed()) return ohlin::app::RunSolve(solve_arguments);
+  if (compare->parsed()) return ohlin::app::RunCompare(compare_arguments);
   if (check->parsed()) return ohlin::app::RunCheck(check_arguments);
   if (synth->parsed()) return ohlin::app::RunSynth(synth_arguments);
   if (aggregate->parsed()) return ohlin::app::RunAggregate(aggregate_arguments);

@@ -46,11 +46,11 @@ Redistribution ToModelRedistribution(const Scenario& scenario, const Benchmark& 
     case RedistributionRule::kShares:
       break;
     case RedistributionRule::kNone:
+      redistribution.rule = Redistribution::Rule::kNone;
+      return redistribution;
     case RedistributionRule::kCompensate:
-      throw InputError(fmt::format(
-          "{}: redistribution: rule '{}' is not supported yet (supported: lump_sum, "
-          "proportional, shares)",
-          scenario.path, redistribution.description));
+      redistribution.rule = Redistribution::Rule::kCompensate;
+      return redistribution;
   }
   redistribution.rule = Redistribution::Rule::kShares;
   for (std::size_t r = 0; r < data.num_regions(); ++r) {

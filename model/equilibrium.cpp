@@ -283,7 +283,7 @@ struct LinearForm {
 }  // namespace
 
 double EquilibriumSystem::IncomeParts::total() const {
-  double sum = transfers + income_tax + deficit;
+  double sum = transfers + income_tax + deficit + compensation + compensation_tax;
   for (double v : factors) sum += v;
   return sum;
 }
@@ -388,6 +388,10 @@ EquilibriumSystem::IncomeParts EquilibriumSystem::HouseholdIncome(const double* 
   parts.transfers = RevenueShare(r, h, terms) * terms.revenue.value;
   parts.income_tax = -policy_.income_tax[r] * terms.own_factor_income.value;
   parts.deficit = hh.deficit + hh.deficit_share * (policy_.deficit[r] - model_.benchmark_deficit(r));
+  if (const int tau = model_.compensation_tax_index(r); tau >= 0) {
+    parts.compensation = x[model_.transfer_index(r, h)] * hh.spending;
+    parts.compensation_tax = -x[tau] * PreCompensationIncome(r, h, x, nullptr);
+  }
   return parts;
 }
 
@@ -406,10 +410,16 @@ double EquilibriumSystem::IncomeBalance(int r, int h, const double* x, RowWriter
   const double deficit =
       hh.deficit + hh.deficit_share * (policy_.deficit[r] - model_.benchmark_deficit(r));
   const double income = (1.0 - tax) * terms.own_factor_income.value + share * revenue + deficit;
+  // Rule compensate: spending = (1 - tau) income + T (MODEL.md section 6); `keep` = 1 - tau.
+  const int tau = model_.compensation_tax_index(r);
+  const double keep = tau >= 0 ? 1.0 - x[tau] : 1.0;
+  const double transfer = tau >= 0 ? x[model_.transfer_index(r, h)] : 0.0;
   if (writer != nullptr) {
     writer->Add(e_index, spending_hat);
-    for (const auto& [col, v] : terms.own_factor_income.terms) writer->Add(col, -scale * (1.0 - tax) * v);
-    for (const auto& [col, v] : terms.revenue.terms) writer->Add(col, -scale * share * v);
+    for (const auto& [col, v] : terms.own_factor_income.terms) {
+      writer->Add(col, -scale * keep * (1.0 - tax) * v);
+    }
+    for (const auto& [col, v] : terms.revenue.terms) writer->Add(col, -scale * keep * share * v);
     if (model_.redistribution().rule == Redistribution::Rule::kProportional &&
         terms.region_factor_income.value > 0.0) {
       // d share = d own / region - own d region / region^2.
@@ -421,8 +431,12 @@ double EquilibriumSystem::IncomeBalance(int r, int h, const double* x, RowWriter
         writer->Add(col, scale * revenue * terms.own_factor_income.value * v / (region * region));
       }
     }
+    if (tau >= 0) {
+      writer->Add(tau, scale * income);
+      writer->Add(model_.transfer_index(r, h), -1.0);
+    }
   }
-  return spending_hat - income * scale;
+  return spending_hat - (keep * income * scale + transfer);
 }
 
 double EquilibriumSystem::Revenue(const std::vector<RevenueTerm>& terms, int i, int index,
@@ -476,7 +490,7 @@ EquilibriumSystem::FlowRevenue EquilibriumSystem::FlowRevenueRates(const double*
 // when a, b >= 0 and a b = mu^2. Newton's method handles it where one of them is clearly
 // positive; mu keeps it differentiable where both vanish (a quota at exactly the free-trade
 // quantity), and the error it leaves (a b = 1e-20) is far below any tolerance.
-constexpr double kComplementaritySmoothing = 1e-10;
+constexpr double kQuotaSmoothing = 1e-10;
 
 // Quota k (MODEL.md section 4): rent wedge z = log(1 + rent) >= 0 complementary to
 // log(cap) - log(landed quantity hat) >= 0. Without a quota in this policy, z = 0.
@@ -492,7 +506,7 @@ double EquilibriumSystem::QuotaRow(int k, const double* x, RowWriter* writer) co
   const double a = x[z];
   const double b = std::log(policy_.quotas[m].level) - std::log(access(i, r, s)) -
                    LogOpenLandedQuantityHat(x, i, r, s);
-  const double mu = kComplementaritySmoothing;
+  const double mu = kQuotaSmoothing;
   const double root = std::sqrt(a * a + b * b + 2.0 * mu * mu);
   if (writer != nullptr) {
     const double da = 1.0 - a / root, db = 1.0 - b / root;
@@ -607,7 +621,13 @@ double EquilibriumSystem::LogFactorSupply(int f, int i, int r, const double* x, 
   const int w = model_.factor_price_index(f, i, r);
   const double log_price = LogRegionPrice(r, x, -eta * weight, sink);
   sink(w, eta * weight);
-  return log_endowment + eta * (x[w] + std::log1p(-policy_.income_tax[r]) - log_price);
+  double log_after_tax = std::log1p(-policy_.income_tax[r]);
+  if (const int tau = model_.compensation_tax_index(r); tau >= 0) {
+    // Rule compensate: the compensation tax falls on factor income too, and so distorts.
+    log_after_tax += std::log1p(-x[tau]);
+    sink(tau, -eta * weight / (1.0 - x[tau]));
+  }
+  return log_endowment + eta * (x[w] + log_after_tax - log_price);
 }
 
 void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
@@ -787,10 +807,21 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
         exponents[k] = x[model_.spending_index(s, h)] - hh.sigma_c * x[price] +
                        (hh.sigma_c - 1.0) * log_pc[h];
       }
-      const double log_demand =
+      const double log_private_demand =
           LogSumExp(n, weights, [&](std::size_t k) { return exponents[k]; }, omega);
+      // Rule none: the government buys too (a level: its benchmark spending may be zero).
+      const Model::GovernmentParams* gov = model_.government(s);
+      const bool has_gov = gov != nullptr && gov->composite_shares[i] > 0.0;
+      const double log_demand =
+          has_gov ? std::log(std::exp(log_private_demand) + GovernmentDemand(i, s, x, 0.0, nullptr))
+                  : log_private_demand;
       *residual = log_demand - x[model_.composite_quantity_index(i, s)];
       if (writer == nullptr) return;
+      if (has_gov) {
+        const double private_share = std::exp(log_private_demand - log_demand);
+        for (std::size_t k = 0; k < n; ++k) omega[k] *= private_share;
+        GovernmentDemand(i, s, x, std::exp(-log_demand), writer);
+      }
       add(model_.composite_quantity_index(i, s), -1.0);
       for (std::size_t k = 0; k < nu; ++k) {
         const int j = comp.user_ids[k];
@@ -830,6 +861,18 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
       *residual = QuotaRow(quota_of_flow_[FlowIndex(v.a, v.b, v.c)], x, writer);
       return;
     }
+    case VariableKind::kGovernmentSpending:
+      *residual = GovernmentBudget(v.b, row, x, writer);
+      return;
+    case VariableKind::kTransfer:
+      *residual = TransferComplementarity(v.b, v.a, x, writer);
+      return;
+    case VariableKind::kCompensationTax:
+      *residual = CompensationBudget(v.b, x, writer);
+      return;
+    case VariableKind::kFloor:
+      *residual = UtilityFloor(v.b, x, writer);
+      return;
     case VariableKind::kSpending: {
       if (row != model_.walras_row()) {
         *residual = IncomeBalance(v.a, v.b, x, writer);
@@ -883,6 +926,193 @@ double EquilibriumSystem::LogFactorDemandAt(const double* x, int f, int i, int r
 
 double EquilibriumSystem::LogFactorSupplyAt(const double* x, int f, int i, int r) const {
   return LogFactorSupply(f, i, r, x, 0.0, [](int, double) {});
+}
+
+// ---- Redistribution rules none and compensate (MODEL.md section 6) ----
+
+double EquilibriumSystem::LogGovernmentPrice(const double* x, int r, double* shares) const {
+  const Model::GovernmentParams& gov = *model_.government(r);
+  return LogCesIndex(
+      1.0 - gov.sigma_c, gov.good_ids.size(), gov.budget_shares.data(),
+      [&](std::size_t k) { return x[model_.composite_price_index(gov.good_ids[k], r)]; }, shares);
+}
+
+// The government's demand for composite i in s relative to absorption (quantity):
+//   g E(s) gamma_G(i) P(i)^-sigma P_G^(sigma-1) / absorption,
+// and `weight` times its derivatives when `writer` is given.
+double EquilibriumSystem::GovernmentDemand(int i, int s, const double* x, double weight,
+                                           RowWriter* writer) const {
+  const Model::GovernmentParams& gov = *model_.government(s);
+  RowScratch& scratch = LocalScratch();
+  double* shares = Sized(&scratch.budget, gov.good_ids.size());
+  const double log_index = LogGovernmentPrice(x, s, shares);
+  const int price = model_.composite_price_index(i, s);
+  const int g = model_.government_spending_index(s);
+  const double unit = gov.composite_shares[i] *
+                      std::exp(-gov.sigma_c * x[price] + (gov.sigma_c - 1.0) * log_index);
+  const double demand = x[g] * unit;
+  if (writer != nullptr) {
+    writer->Add(g, weight * unit);
+    writer->Add(price, -weight * gov.sigma_c * demand);
+    for (std::size_t k = 0; k < gov.good_ids.size(); ++k) {
+      writer->Add(model_.composite_price_index(gov.good_ids[k], s),
+                  weight * (gov.sigma_c - 1.0) * shares[k] * demand);
+    }
+  }
+  return demand;
+}
+
+// Government budget of r: g - revenue / E(r), E(r) its benchmark final spending.
+double EquilibriumSystem::GovernmentBudget(int r, int row, const double* x,
+                                           RowWriter* writer) const {
+  const double scale = model_.benchmark_spending(r) + model_.government(r)->spending;
+  IncomeTerms terms;
+  CollectIncome(r, 0, x, writer != nullptr, &terms);
+  if (writer != nullptr) {
+    writer->Add(row, 1.0);
+    for (const auto& [col, v] : terms.revenue.terms) writer->Add(col, -v / scale);
+  }
+  return x[row] - terms.revenue.value / scale;
+}
+
+double EquilibriumSystem::PreCompensationIncome(
+    int r, int h, const double* x, std::vector<std::pair<int, double>>* derivatives) const {
+  const Model::HouseholdParams& hh = model_.household(r, h);
+  IncomeTerms terms;
+  CollectIncome(r, h, x, derivatives != nullptr, &terms);
+  const double tax = policy_.income_tax[r];
+  const double share = RevenueShare(r, h, terms);  // constant: lump sum under compensate
+  if (derivatives != nullptr) {
+    for (const auto& [col, v] : terms.own_factor_income.terms) {
+      derivatives->emplace_back(col, (1.0 - tax) * v);
+    }
+    for (const auto& [col, v] : terms.revenue.terms) derivatives->emplace_back(col, share * v);
+  }
+  const double deficit =
+      hh.deficit + hh.deficit_share * (policy_.deficit[r] - model_.benchmark_deficit(r));
+  return (1.0 - tax) * terms.own_factor_income.value + share * terms.revenue.value + deficit;
+}
+
+// log U-hat = log E-hat - log P_C-hat of household (r,h).
+double EquilibriumSystem::LogUtility(int r, int h, const double* x,
+                                     std::vector<std::pair<int, double>>* derivatives) const {
+  const Model::HouseholdParams& hh = model_.household(r, h);
+  const int e = model_.spending_index(r, h);
+  if (derivatives == nullptr) return x[e] - LogConsumerPrice(x, r, h);
+  RowScratch& scratch = LocalScratch();
+  double* budget = Sized(&scratch.budget, hh.good_ids.size());
+  const double log_price = LogCesIndex(
+      1.0 - hh.sigma_c, hh.good_ids.size(), hh.budget_shares.data(),
+      [&](std::size_t g) { return x[model_.composite_price_index(hh.good_ids[g], r)]; }, budget);
+  derivatives->emplace_back(e, 1.0);
+  for (std::size_t g = 0; g < hh.good_ids.size(); ++g) {
+    derivatives->emplace_back(model_.composite_price_index(hh.good_ids[g], r), -budget[g]);
+  }
+  return x[e] - log_price;
+}
+
+namespace {
+
+// Smoothed Fischer-Burmeister function: zero iff a > 0, b > 0 and a b = mu^2 / 2 (a, b >= 0
+// and a b = 0 as mu -> 0), with its partial derivatives.
+double FischerBurmeister(double a, double b, double* d_a, double* d_b) {
+  const double mu = kComplementaritySmoothing;
+  const double root = std::sqrt(a * a + b * b + 2.0 * mu * mu);
+  *d_a = 1.0 - a / root;
+  *d_b = 1.0 - b / root;
+  return a + b - root;
+}
+
+// A derivative that may vanish at the point where the Jacobian pattern is recorded but not
+// elsewhere (a kink of a smoothed complementarity, the household with the highest income):
+// never exactly zero, so that its column is in the pattern; the error is below 1e-200.
+double Structural(double derivative) { return derivative != 0.0 ? derivative : 1e-200; }
+
+// Smoothed min(a, b): (a + b - sqrt((a - b)^2 + 4 mu^2)) / 2, with its partial derivatives.
+double SmoothMin(double a, double b, double* d_a, double* d_b) {
+  const double mu = kComplementaritySmoothing;
+  const double root = std::sqrt((a - b) * (a - b) + 4.0 * mu * mu);
+  *d_a = 0.5 * (1.0 - (a - b) / root);
+  *d_b = 0.5 * (1.0 + (a - b) / root);
+  return 0.5 * (a + b - root);
+}
+
+}  // namespace
+
+// T(r,h) >= 0 _|_ U-hat(r,h) - floor(r) >= 0, smoothed (T relative to E(r,h)).
+double EquilibriumSystem::TransferComplementarity(int r, int h, const double* x,
+                                                  RowWriter* writer) const {
+  const int t = model_.transfer_index(r, h), floor = model_.floor_index(r);
+  std::vector<std::pair<int, double>> terms;
+  const double utility = std::exp(LogUtility(r, h, x, writer != nullptr ? &terms : nullptr));
+  double d_transfer = 0.0, d_gap = 0.0;
+  const double value = FischerBurmeister(x[t], utility - x[floor], &d_transfer, &d_gap);
+  if (writer != nullptr) {
+    d_transfer = Structural(d_transfer);
+    d_gap = Structural(d_gap);
+    writer->Add(t, d_transfer);
+    writer->Add(floor, -d_gap);
+    for (const auto& [col, v] : terms) writer->Add(col, d_gap * utility * v);
+  }
+  return value;
+}
+
+// Compensation budget of r: sum_h T(h) = tau sum_h I(h), scaled by the region's spending.
+double EquilibriumSystem::CompensationBudget(int r, const double* x, RowWriter* writer) const {
+  const int tau = model_.compensation_tax_index(r);
+  const double scale = model_.benchmark_spending(r);
+  double transfers = 0.0, base = 0.0;
+  std::vector<std::pair<int, double>> terms;
+  for (int h = 0; h < model_.num_households(r); ++h) {
+    const double spending = model_.household(r, h).spending;
+    const int t = model_.transfer_index(r, h);
+    transfers += x[t] * spending;
+    base += PreCompensationIncome(r, h, x, writer != nullptr ? &terms : nullptr);
+    if (writer != nullptr) writer->Add(t, spending / scale);
+  }
+  if (writer != nullptr) {
+    writer->Add(tau, -base / scale);
+    for (const auto& [col, v] : terms) writer->Add(col, -x[tau] * v / scale);
+  }
+  return (transfers - x[tau] * base) / scale;
+}
+
+// floor(r) = min(1, (1 - tau) max_h rho(h)), rho(h) = I(h) / (E(r,h) P_C-hat(r,h)): the
+// pre-compensation real income of the household best placed. When the floor is below 1 that
+// household is exactly at it with no transfer, so every household ends at the same utility and
+// tau is the smallest rate that pays for it (docs/MODEL.md section 6).
+double EquilibriumSystem::UtilityFloor(int r, const double* x, RowWriter* writer) const {
+  const int tau = model_.compensation_tax_index(r), floor = model_.floor_index(r);
+  int best = -1;
+  double best_rho = 0.0;
+  for (int h = 0; h < model_.num_households(r); ++h) {
+    const double rho = PreCompensationIncome(r, h, x, nullptr) / model_.household(r, h).spending *
+                       std::exp(-LogConsumerPrice(x, r, h));
+    if (best < 0 || rho > best_rho) {
+      best = h;
+      best_rho = rho;
+    }
+  }
+  const double reach = (1.0 - x[tau]) * best_rho;
+  double d_one = 0.0, d_reach = 0.0;
+  const double value = x[floor] - SmoothMin(1.0, reach, &d_one, &d_reach);
+  if (writer != nullptr) {
+    writer->Add(floor, 1.0);
+    writer->Add(tau, Structural(d_reach * best_rho));
+    // Every household's income and prices belong to the pattern: any of them may be best.
+    for (int h = 0; h < model_.num_households(r); ++h) {
+      std::vector<std::pair<int, double>> income_terms, utility_terms;
+      const double income = PreCompensationIncome(r, h, x, &income_terms);
+      LogUtility(r, h, x, &utility_terms);
+      const double weight = h == best ? -d_reach * reach : 0.0;
+      for (const auto& [col, v] : income_terms) writer->Add(col, Structural(weight * v / income));
+      // d log rho / d log P_C = -1: the utility's price terms (its first term is E).
+      for (std::size_t k = 1; k < utility_terms.size(); ++k) {
+        writer->Add(utility_terms[k].first, Structural(weight * utility_terms[k].second));
+      }
+    }
+  }
+  return value;
 }
 
 double BenchmarkReplicationResidual(const Model& model) {

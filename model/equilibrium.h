@@ -3,6 +3,7 @@
 // with variable k (see model.h), except Model::walras_row(), which holds the numeraire.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "model/model.h"
@@ -39,12 +40,24 @@ class EquilibriumSystem {
     double transfers = 0.0;
     double income_tax = 0.0;
     double deficit = 0.0;
+    double compensation = 0.0;      // rule compensate: the transfer T received
+    double compensation_tax = 0.0;  // rule compensate: -tau x pre-compensation income
     double total() const;
   };
   IncomeParts HouseholdIncome(const double* x, int r, int h) const;
 
   // Log of household (r,h)'s consumer price index hat at x.
   double LogConsumerPrice(const double* x, int r, int h) const;
+
+  // Rule none: log of the government's price index hat in r (its budget shares), at x.
+  double LogGovernmentPrice(const double* x, int r, double* shares = nullptr) const;
+  // Household (r,h)'s income before the compensation tax and transfer (rule compensate: the
+  // tax base), in benchmark currency; with its derivatives as (column, value) when asked.
+  double PreCompensationIncome(int r, int h, const double* x,
+                               std::vector<std::pair<int, double>>* derivatives) const;
+  // log U-hat of household (r,h) at x, with its derivatives when asked.
+  double LogUtility(int r, int h, const double* x,
+                    std::vector<std::pair<int, double>>* derivatives) const;
 
   const Model& model() const { return model_; }
   const Policy& policy() const { return policy_; }
@@ -116,6 +129,12 @@ class EquilibriumSystem {
   struct IncomeTerms;
   void CollectIncome(int r, int h, const double* x, bool derivatives, IncomeTerms* terms) const;
   double RevenueShare(int r, int h, const IncomeTerms& terms) const;
+  // Rows of the redistribution rules none and compensate (MODEL.md section 6).
+  double GovernmentBudget(int r, int row, const double* x, RowWriter* writer) const;
+  double GovernmentDemand(int i, int s, const double* x, double weight, RowWriter* writer) const;
+  double TransferComplementarity(int r, int h, const double* x, RowWriter* writer) const;
+  double CompensationBudget(int r, const double* x, RowWriter* writer) const;
+  double UtilityFloor(int r, const double* x, RowWriter* writer) const;
   std::size_t FlowIndex(int i, int r, int s) const {
     return (static_cast<std::size_t>(i) * nr_ + r) * nr_ + s;
   }

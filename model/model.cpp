@@ -2,6 +2,7 @@
 // outcome of a solved state (section 6).
 #include "model/model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -16,6 +17,9 @@ namespace ohlin {
 class ModelBuilder {
  public:
   static void Build(Model* m);
+  // Rules none and compensate (MODEL.md section 6): the government, or the transfers, tax
+  // rates and floors, with their variables.
+  static void BuildRedistribution(Model* m, const std::vector<double>& revenue);
 };
 
 namespace {
@@ -220,6 +224,22 @@ void ModelBuilder::Build(Model* m) {
         case Redistribution::Rule::kShares:
           hh.revenue_share = m->redistribution_.shares[r][h];
           break;
+        case Redistribution::Rule::kCompensate:  // other revenue: lump sum
+          hh.revenue_share = groups[h].population / population;
+          break;
+        case Redistribution::Rule::kNone:
+          // The government spends the revenue: each household spends its benchmark spending
+          // less its lump-sum share of the revenue, so the benchmark still replicates.
+          hh.revenue_share = 0.0;
+          hh.spending -= groups[h].population / population * revenue;
+          if (hh.spending <= 0.0) {
+            throw InputError(fmt::format(
+                "{}: redistribution none: household {} of {} spends {:.6g}, less than its "
+                "per-capita share of government revenue ({:.6g})",
+                d.path, groups[h].name, d.regions[r], Sum(demand),
+                groups[h].population / population * revenue));
+          }
+          break;
       }
       hh.deficit_share = hh.spending / region_spending;
       double income = hh.revenue_share * revenue;
@@ -231,6 +251,10 @@ void ModelBuilder::Build(Model* m) {
     }
   }
   m->walras_row_ = m->spending_[nr - 1].back();
+  std::vector<double> region_revenue(static_cast<std::size_t>(nr), 0.0);
+  for (int r = 0; r < nr; ++r) {
+    region_revenue[r] = accounts.regions[r].tariff_revenue + accounts.regions[r].export_tax_revenue;
+  }
 
   // Revenue variables: one per composite with a foreign origin, one per sector with a foreign
   // destination (any of them may be taxed by a scenario).
@@ -271,6 +295,76 @@ void ModelBuilder::Build(Model* m) {
     }
     m->quota_rent_.push_back(m->num_variables());
     m->variables_.push_back({VariableKind::kQuotaRent, q.sector, q.exporter, q.importer});
+  }
+  BuildRedistribution(m, region_revenue);
+}
+
+void ModelBuilder::BuildRedistribution(Model* m, const std::vector<double>& revenue) {
+  const Benchmark& d = m->data_;
+  const int nr = m->nr_, ns = m->ns_;
+  const Redistribution::Rule rule = m->redistribution_.rule;
+  if (rule == Redistribution::Rule::kNone) {
+    m->governments_.assign(nr, {});
+    m->government_spending_.assign(nr, -1);
+    for (int r = 0; r < nr; ++r) {
+      Model::GovernmentParams& gov = m->governments_[r];
+      gov.spending = revenue[r];
+      gov.sigma_c = d.elasticities.consumption;
+      // Budget shares: the households' shares weighted by their per-capita share of revenue,
+      // i.e. what the households would have bought with it (the region's aggregate shares
+      // when tastes are common). Defined even when the revenue is zero.
+      double population = 0.0, net_spending = 0.0;
+      for (const Household& h : d.households[r]) population += h.population;
+      std::vector<double> shares(static_cast<std::size_t>(ns), 0.0);
+      for (int h = 0; h < m->num_households(r); ++h) {
+        const Model::HouseholdParams& hh = m->households_[r][h];
+        const double weight = d.households[r][h].population / population;
+        for (std::size_t g = 0; g < hh.good_ids.size(); ++g) {
+          shares[hh.good_ids[g]] += weight * hh.budget_shares[g];
+        }
+        net_spending += hh.spending;
+      }
+      const double region_spending = net_spending + revenue[r];
+      gov.composite_shares.assign(static_cast<std::size_t>(ns), 0.0);
+      for (int i = 0; i < ns; ++i) {
+        if (shares[i] <= 0.0) continue;
+        gov.good_ids.push_back(i);
+        gov.budget_shares.push_back(shares[i]);
+        gov.composite_shares[i] = region_spending * shares[i] / m->composite(i, r)->absorption;
+      }
+      Normalize(&gov.budget_shares);
+      // Households now spend less in the benchmark: their composite-demand shares shrink by
+      // the same factor, and their shares of a change in the deficit are renormalised.
+      for (int h = 0; h < m->num_households(r); ++h) {
+        Model::HouseholdParams& hh = m->households_[r][h];
+        const double full = hh.spending + d.households[r][h].population / population * revenue[r];
+        for (int i = 0; i < ns; ++i) {
+          if (Model::Composite* comp = m->composite_slot_[i * nr + r] < 0
+                                           ? nullptr
+                                           : &m->composites_[m->composite_slot_[i * nr + r]]) {
+            comp->household_shares[h] *= hh.spending / full;
+          }
+        }
+        hh.deficit_share = hh.spending / net_spending;
+      }
+      m->government_spending_[r] = m->num_variables();
+      m->variables_.push_back({VariableKind::kGovernmentSpending, -1, r});
+    }
+  }
+  if (rule == Redistribution::Rule::kCompensate) {
+    m->transfer_.assign(nr, {});
+    m->compensation_tax_.assign(nr, -1);
+    m->floor_.assign(nr, -1);
+    for (int r = 0; r < nr; ++r) {
+      for (int h = 0; h < m->num_households(r); ++h) {
+        m->transfer_[r].push_back(m->num_variables());
+        m->variables_.push_back({VariableKind::kTransfer, h, r});
+      }
+      m->compensation_tax_[r] = m->num_variables();
+      m->variables_.push_back({VariableKind::kCompensationTax, -1, r});
+      m->floor_[r] = m->num_variables();
+      m->variables_.push_back({VariableKind::kFloor, -1, r});
+    }
   }
 }
 
@@ -332,6 +426,13 @@ State Model::BenchmarkState() const {
       }
     }
   }
+  for (int r = 0; r < nr_; ++r) {
+    // Government spending relative to the region's benchmark spending; the floor is 1.
+    if (const int g = government_spending_index(r); g >= 0) {
+      x[g] = governments_[r].spending / (benchmark_spending(r) + governments_[r].spending);
+    }
+    if (const int f = floor_index(r); f >= 0) x[f] = 1.0;
+  }
   return x;
 }
 
@@ -366,6 +467,14 @@ std::string Model::EquationName(int row) const {
       return fmt::format("export tax revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
     case VariableKind::kQuotaRent:
       return fmt::format("quota {}->{}/{}", d.regions[v.b], d.regions[v.c], d.sectors[v.a]);
+    case VariableKind::kGovernmentSpending:
+      return fmt::format("government budget {}", d.regions[v.b]);
+    case VariableKind::kTransfer:
+      return fmt::format("compensation {}/{}", d.regions[v.b], d.households[v.b][v.a].name);
+    case VariableKind::kCompensationTax:
+      return fmt::format("compensation budget {}", d.regions[v.b]);
+    case VariableKind::kFloor:
+      return fmt::format("utility floor {}", d.regions[v.b]);
   }
   return "?";
 }
@@ -394,6 +503,14 @@ std::string Model::VariableName(int k) const {
       return fmt::format("export_tax_revenue {}/{}", d.regions[v.b], d.sectors[v.a]);
     case VariableKind::kQuotaRent:
       return fmt::format("quota_rent {}->{}/{}", d.regions[v.b], d.regions[v.c], d.sectors[v.a]);
+    case VariableKind::kGovernmentSpending:
+      return fmt::format("government_spending {}", d.regions[v.b]);
+    case VariableKind::kTransfer:
+      return fmt::format("transfer {}/{}", d.regions[v.b], d.households[v.b][v.a].name);
+    case VariableKind::kCompensationTax:
+      return fmt::format("compensation_tax {}", d.regions[v.b]);
+    case VariableKind::kFloor:
+      return fmt::format("utility_floor {}", d.regions[v.b]);
   }
   return "?";
 }
@@ -431,14 +548,29 @@ Outcome Model::ComputeOutcome(const Policy& policy, const State& state) const {
       o.sources.push_back({"transfers", base.transfers, now.transfers});
       o.sources.push_back({"income_tax", base.income_tax, now.income_tax});
       o.sources.push_back({"deficit", base.deficit, now.deficit});
+      if (redistribution_.rule == Redistribution::Rule::kCompensate) {
+        o.sources.push_back({"compensation", base.compensation, now.compensation});
+        o.sources.push_back({"compensation_tax", base.compensation_tax, now.compensation_tax});
+      }
       region.ev += o.ev;
       region.income_base += o.income_base;
       region.income_new += o.income_new;
       weighted_price += hh.spending * o.price_index_hat;
       out.households.push_back(std::move(o));
     }
+    if (government(r) != nullptr) {
+      HouseholdOutcome o = GovernmentOutcome(system, x, r);
+      region.ev += o.ev;
+      region.income_base += o.income_base;
+      region.income_new += o.income_new;
+      weighted_price += o.income_base * o.price_index_hat;
+      out.households.push_back(std::move(o));
+    }
     region.ev_pct = 100.0 * region.ev / region.income_base;
     region.consumer_price_hat = weighted_price / region.income_base;
+  }
+  if (redistribution_.rule == Redistribution::Rule::kCompensate) {
+    for (int r = 0; r < nr_; ++r) out.compensation.push_back(CompensationSummary(system, x, r));
   }
   for (int r = 0; r < nr_; ++r) {
     for (int f = 0; f < nf_; ++f) {
@@ -559,6 +691,49 @@ Outcome Model::ComputeOutcome(const Policy& policy, const State& state) const {
   }
   out.quota_complementarity_gap = system.QuotaComplementarityGap(x);
   return out;
+}
+
+// Rule none: the government of r as a row of welfare.csv (MODEL.md section 6).
+HouseholdOutcome Model::GovernmentOutcome(const EquilibriumSystem& system, const double* x,
+                                          int r) const {
+  const GovernmentParams& gov = governments_[r];
+  const double scale = benchmark_spending(r) + gov.spending;
+  HouseholdOutcome o;
+  o.region = r;
+  o.household = "government";
+  o.population = 0.0;
+  o.is_government = true;
+  o.income_base = gov.spending;
+  o.income_new = x[government_spending_[r]] * scale;
+  o.price_index_hat = std::exp(system.LogGovernmentPrice(x, r));
+  if (gov.spending > 0.0) {
+    o.utility_hat = o.income_new / gov.spending / o.price_index_hat;
+    o.ev = gov.spending * (o.utility_hat - 1.0);
+    o.ev_pct = 100.0 * (o.utility_hat - 1.0);
+  } else {
+    // No benchmark spending: U-hat is undefined; the EV is the new spending at benchmark
+    // prices (deflated by the government's price index), ev_pct is left empty in the files.
+    o.ev = o.income_new / o.price_index_hat;
+  }
+  o.sources.push_back({"revenue", gov.spending, o.income_new});
+  return o;
+}
+
+CompensationOutcome Model::CompensationSummary(const EquilibriumSystem& system, const double* x,
+                                               int r) const {
+  CompensationOutcome c;
+  c.region = r;
+  c.tax_rate = x[compensation_tax_[r]];
+  c.floor = x[floor_[r]];
+  c.floor_below_one = c.floor < 1.0 - 1e-9;
+  for (int h = 0; h < num_households(r); ++h) {
+    const double transfer = x[transfer_[r][h]];
+    const double utility = std::exp(system.LogUtility(r, h, x, nullptr));
+    c.transfers += transfer * households_[r][h].spending;
+    c.complementarity_gap =
+        std::max(c.complementarity_gap, std::abs(std::min(transfer, utility - c.floor)));
+  }
+  return c;
 }
 
 }  // namespace ohlin

@@ -13,6 +13,8 @@
 
 namespace ohlin {
 
+class EquilibriumSystem;
+
 // The numeraire (MODEL.md section 5.5): a price index fixed at 1.
 struct Numeraire {
   enum class Kind { kWorldFactorIncome, kFactorPrice };
@@ -43,6 +45,8 @@ struct Redistribution {
     kLumpSum,       // equal per capita
     kProportional,  // in proportion to factor income (current, not benchmark)
     kShares,        // fixed shares
+    kNone,          // kept by a government that consumes (MODEL.md section 6)
+    kCompensate,    // lump sum, plus transfers to losers financed by an income tax
   };
   Rule rule = Rule::kLumpSum;
   std::vector<std::vector<double>> shares;  // [region][household], kShares; each sums to 1
@@ -51,7 +55,16 @@ struct Redistribution {
 
 enum class VariableKind { kFactorPrice, kProducerPrice, kOutput, kCompositePrice,
                           kCompositeQuantity, kSpending, kTariffRevenue, kExportTaxRevenue,
-                          kQuotaRent };
+                          kQuotaRent, kGovernmentSpending, kTransfer, kCompensationTax,
+                          kFloor };
+// The redistribution rules add (model/redistribution.cpp; all levels, not logs, and all with
+// the region in field b, like the (i, r) kinds):
+//   none:       government spending g(r) / E(r)  <->  government budget
+//   compensate: transfer T(h, r) / E(r,h)         <->  T >= 0 _|_ U - floor >= 0 (smoothed FB)
+//               compensation tax rate tau(r)      <->  transfers = tau x pre-compensation income
+//               utility floor(r)                  <->  floor = min(1, (1 - tau) max_h rho(h))
+// Smoothing parameter of the complementarity rows (model units: shares of spending, utility).
+constexpr double kComplementaritySmoothing = 1e-12;
 
 // The quota rent of flow (i, r, s) is log(1 + rent rate), paired with the complementarity
 // rent >= 0 _|_ cap - landed quantity >= 0 (Fischer–Burmeister, equilibrium.cpp).
@@ -98,6 +111,14 @@ class Model {
   // Quota flows, in the order of their rent variables; level unused here.
   const std::vector<Quota>& quotas() const { return quotas_; }
   int quota_rent_index(int k) const { return quota_rent_[k]; }
+  // Rule none: government spending of r; rule compensate: transfer of (r,h), tax rate and
+  // utility floor of r. -1 under the other rules.
+  int government_spending_index(int r) const { return Lookup(government_spending_, r); }
+  int transfer_index(int r, int h) const {
+    return transfer_.empty() ? -1 : transfer_[r][h];
+  }
+  int compensation_tax_index(int r) const { return Lookup(compensation_tax_, r); }
+  int floor_index(int r) const { return Lookup(floor_, r); }
 
   // Calibrated parameters, public for kernels and tests (read-only through const Model&).
   struct Sector {         // production of sector i in region r with Y > 0
@@ -121,7 +142,7 @@ class Model {
     std::vector<double> household_shares;  // VFD(i,s,h) / absorption, per household of s
   };
   struct HouseholdParams {
-    double spending = 0.0;               // E(r,h)
+    double spending = 0.0;               // E(r,h) (rule none: net of its share of revenue)
     double sigma_c = 1.0;
     std::vector<int> good_ids;           // goods with VFD > 0
     std::vector<double> budget_shares;   // gamma over good_ids
@@ -143,9 +164,27 @@ class Model {
   double factor_endowment(int f, int r) const { return endowment_[f * nr_ + r]; }  // sum_i VFM
   double benchmark_spending(int r) const;
   double benchmark_deficit(int r) const { return deficit_[r]; }
+  // Rule none: the government of r (MODEL.md section 6).
+  struct GovernmentParams {
+    double spending = 0.0;               // benchmark revenue of r (may be 0)
+    double sigma_c = 1.0;
+    std::vector<int> good_ids;           // goods with a positive budget share
+    std::vector<double> budget_shares;   // revenue-weighted mix of the households' shares
+    std::vector<double> composite_shares;  // per good i: E(r) gamma_G(i) / absorption(i, r)
+  };
+  const GovernmentParams* government(int r) const {
+    return governments_.empty() ? nullptr : &governments_[r];
+  }
 
   // Turns a solved state into the user-facing results (MODEL.md section 6).
   Outcome ComputeOutcome(const Policy& policy, const State& x) const;
+
+ private:
+  HouseholdOutcome GovernmentOutcome(const EquilibriumSystem& system, const double* x,
+                                     int r) const;
+  CompensationOutcome CompensationSummary(const EquilibriumSystem& system, const double* x,
+                                          int r) const;
+ public:
 
  private:
   Benchmark data_;
@@ -166,6 +205,10 @@ class Model {
   std::vector<double> endowment_;
   std::vector<double> deficit_;
   int walras_row_ = -1;
+  std::vector<int> government_spending_, compensation_tax_, floor_;
+  std::vector<std::vector<int>> transfer_;
+  std::vector<GovernmentParams> governments_;
+  static int Lookup(const std::vector<int>& index, int r) { return index.empty() ? -1 : index[r]; }
 
   friend class ModelBuilder;
 };

@@ -26,6 +26,9 @@ struct HouseholdOutcome {
   // Where its income comes from (MODEL.md section 4); the sources sum to income_base and
   // income_new.
   std::vector<IncomeSource> sources;
+  // Rule none: the row of the region's government (population 0). With zero benchmark
+  // spending its EV is its new spending deflated by its price index and ev_pct is undefined.
+  bool is_government = false;
 };
 
 struct RegionOutcome {
@@ -83,6 +86,17 @@ struct DecompositionRow {  // one line of decomposition.csv
   double pct_of_income = 0.0;  // 100 value / benchmark income of the region
 };
 
+// Rule compensate, per region (MODEL.md section 6).
+struct CompensationOutcome {
+  int region = 0;
+  double tax_rate = 0.0;      // tau: uniform rate on pre-compensation household income
+  double floor = 1.0;         // utility floor (U-hat) that every household reaches
+  bool floor_below_one = false;  // the region loses in aggregate: all at the same utility
+  double transfers = 0.0;     // sum of T, numeraire units
+  // How far the smoothed complementarity is from exact: max_h |min(T_h / E_h, U_h - floor)|.
+  double complementarity_gap = 0.0;
+};
+
 struct Outcome {
   std::vector<HouseholdOutcome> households;  // region-major
   std::vector<RegionOutcome> regions;
@@ -97,6 +111,7 @@ struct Outcome {
   std::string decomposition_note;            // how exact it is, or why it is missing
   int decomposition_points = 0;
   double decomposition_gap = 0.0;            // largest |EV - sum| / |EV| over regions
+  std::vector<CompensationOutcome> compensation;  // rule compensate only, one per region
 };
 
 }  // namespace ohlin

@@ -55,6 +55,27 @@ bool OutcomeIsFinite(const Outcome& outcome, std::string* why);
 // factor returns, and the `max_sectors` largest output changes.
 std::string FormatTerminalSummary(const ResultContext& context, int max_sectors = 8);
 
+// Distribution statistics of one region (MODEL.md section 6), as in distribution.csv:
+// population-weighted Gini and Theil of per-capita real income across household groups
+// (governments and other rows of population 0 left out), and the population share that loses.
+struct DistributionStats {
+  double gini_base = 0.0, gini_new = 0.0, theil_base = 0.0, theil_new = 0.0;
+  double population_losing_pct = 0.0;
+  bool has_households = false;
+};
+DistributionStats MeasureDistribution(const Outcome& outcome, int region);
+
+// `ohlin compare` (results/compare.cpp): one solved outcome per redistribution rule.
+struct RuleComparison {
+  std::string rule;  // a rule name, e.g. "lump_sum"
+  const Outcome* outcome = nullptr;
+};
+// compare.csv: region,household,measure, then one column per rule (FORMATS.md).
+std::string CompareCsv(const Benchmark& data, const std::vector<RuleComparison>& runs);
+// The same table for the terminal.
+std::string FormatCompareTable(const Benchmark& data, const std::string& scenario_name,
+                               const std::vector<RuleComparison>& runs);
+
 // Writes `contents` to `path` through a temporary file in the same folder and a rename.
 void WriteFileAtomically(const std::string& path, const std::string& contents);
 

@@ -61,8 +61,10 @@ std::string WelfareTable(const Benchmark& data, const Outcome& outcome) {
     }
     if (members.size() < 2) continue;  // one household: the region line says it all
     for (const HouseholdOutcome* household : members) {
-      text += fmt::format("  {:<{}} {:>14.6g} {:>9.3f}\n", "  " + household->household, width,
-                          household->ev, household->ev_pct);
+      const bool no_base = household->is_government && household->income_base == 0.0;
+      text += fmt::format("  {:<{}} {:>14.6g} {:>9}\n", "  " + household->household, width,
+                          household->ev,
+                          no_base ? std::string("-") : fmt::format("{:.3f}", household->ev_pct));
     }
   }
   return text;
@@ -170,6 +172,28 @@ std::string DecompositionTable(const Benchmark& data, const Outcome& outcome) {
   return text;
 }
 
+// Rule compensate: the tax each region needed, its floor, and the complementarity gap.
+std::string CompensationTable(const Benchmark& data, const Outcome& outcome) {
+  if (outcome.compensation.empty()) return "";
+  const std::size_t width = LongestName(data.regions, 6);
+  std::string text = "\nCompensation (rule compensate: losers lifted to the utility floor)\n";
+  text += fmt::format("  {:<{}} {:>10} {:>10} {:>14}  {}\n", "region", width, "tax %", "floor %",
+                      "transfers", "");
+  double gap = 0.0;
+  for (const CompensationOutcome& c : outcome.compensation) {
+    gap = std::max(gap, c.complementarity_gap);
+    const auto r = static_cast<std::size_t>(c.region);
+    text += fmt::format("  {:<{}} {:>10.4f} {:>10.4f} {:>14.6g}  {}\n",
+                        r < data.regions.size() ? data.regions[r] : "?", width,
+                        100.0 * c.tax_rate, 100.0 * (c.floor - 1.0), c.transfers,
+                        c.floor_below_one
+                            ? "loses in aggregate: every household has the same utility change"
+                            : "");
+  }
+  text += fmt::format("  complementarity gap (max |min(T/E, U - floor)|): {:.2e}\n", gap);
+  return text;
+}
+
 }  // namespace
 
 std::string FormatTerminalSummary(const ResultContext& context, int max_sectors) {
@@ -179,6 +203,7 @@ std::string FormatTerminalSummary(const ResultContext& context, int max_sectors)
   std::string text = Header(context);
   if (context.outcome == nullptr) return text;
   text += WelfareTable(*context.data, *context.outcome);
+  text += CompensationTable(*context.data, *context.outcome);
   text += FactorTable(*context.data, *context.outcome);
   text += SectorTable(*context.data, *context.outcome, max_sectors);
   text += DecompositionTable(*context.data, *context.outcome);

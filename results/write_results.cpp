@@ -72,10 +72,13 @@ void RequireContext(const ResultContext& context, bool need_outcome) {
 std::string WelfareCsv(const Benchmark& data, const Outcome& outcome) {
   std::string csv = "region,household,population,income_base,income_new,ev,ev_pct\n";
   for (const HouseholdOutcome& household : outcome.households) {
+    // A government without benchmark spending (rule none) has no percent change.
+    const bool no_base = household.is_government && household.income_base == 0.0;
     csv += fmt::format(
-        "{},{},{},{},{},{},{:.10g}\n", CsvField(NameAt(data.regions, household.region, "region")),
+        "{},{},{},{},{},{},{}\n", CsvField(NameAt(data.regions, household.region, "region")),
         CsvField(household.household), Value(household.population), Value(household.income_base),
-        Value(household.income_new), Value(household.ev), household.ev_pct);
+        Value(household.income_new), Value(household.ev),
+        no_base ? std::string() : fmt::format("{:.10g}", household.ev_pct));
   }
   return csv;
 }
@@ -210,6 +213,30 @@ std::string NumeraireDescription(const ResultContext& context) {
   return context.scenario->numeraire.Describe(*context.data);
 }
 
+// Rule compensate (MODEL.md section 6): per region the tax rate, the floor, whether the
+// region loses in aggregate (every household then at the floor), and how far the smoothed
+// complementarity is from exact.
+Json CompensationJson(const Benchmark& data, const Outcome& outcome) {
+  Json regions = Json::array();
+  double gap = 0.0;
+  for (const CompensationOutcome& c : outcome.compensation) {
+    gap = std::max(gap, c.complementarity_gap);
+    regions.push_back({{"region", NameAt(data.regions, c.region, "region")},
+                       {"tax_rate", c.tax_rate},
+                       {"utility_floor", c.floor},
+                       {"loses_in_aggregate", c.floor_below_one},
+                       {"transfers", c.transfers},
+                       {"complementarity_gap", c.complementarity_gap}});
+  }
+  Json json;
+  json["complementarity_gap"] = gap;
+  json["note"] =
+      "every household is lifted to the utility floor; where a region loses in aggregate the "
+      "floor is below 1 and every household of the region has the same utility change";
+  json["regions"] = regions;
+  return json;
+}
+
 Json SummaryJson(const ResultContext& context, const std::string& status) {
   const SolverSummary& summary = *context.summary;
   Json json;
@@ -238,6 +265,9 @@ Json SummaryJson(const ResultContext& context, const std::string& status) {
   json["message"] = summary.message;
   json["initial_max_residual"] = summary.initial_max_residual;
   json["redistribution"] = RedistributionRuleToString(context.scenario->redistribution);
+  if (context.outcome != nullptr && !context.outcome->compensation.empty()) {
+    json["compensation"] = CompensationJson(*context.data, *context.outcome);
+  }
   json["units"] = context.data->units;
   Json residuals = Json::array();
   for (const ResidualReport& residual : summary.largest_residuals) {
@@ -377,6 +407,32 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
   for (const auto& [name, contents] : tables)
     WriteFileAtomically((folder / name).string(), contents);
   WriteFileAtomically((folder / "summary.json").string(), summary);
+}
+
+DistributionStats MeasureDistribution(const Outcome& outcome, int region) {
+  std::vector<double> population, income_base, income_new;
+  double losing_population = 0.0, total_population = 0.0;
+  for (const HouseholdOutcome& household : outcome.households) {
+    if (household.region != region || household.population <= 0.0) continue;
+    population.push_back(household.population);
+    income_base.push_back(household.income_base / household.population);
+    income_new.push_back(household.income_base * household.utility_hat / household.population);
+    total_population += household.population;
+    if (household.utility_hat < 1.0 - kLosingUtilityThreshold) {
+      losing_population += household.population;
+    }
+  }
+  DistributionStats stats;
+  if (population.empty()) return stats;
+  stats.has_households = true;
+  const Inequality base = MeasureInequality(population, income_base);
+  const Inequality now = MeasureInequality(population, income_new);
+  stats.gini_base = base.gini;
+  stats.gini_new = now.gini;
+  stats.theil_base = base.theil;
+  stats.theil_new = now.theil;
+  stats.population_losing_pct = 100.0 * losing_population / total_population;
+  return stats;
 }
 
 void WriteFailure(const std::string& dir, const ResultContext& context,

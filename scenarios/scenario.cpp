@@ -31,7 +31,8 @@ constexpr double kBalanceTolerance = 1e-6;
 constexpr double kDeficitTolerance = 1e-6;
 
 const std::vector<std::string> kTopLevelKeys = {"ohlin",          "name",      "data", "shocks",
-                                                "redistribution", "numeraire", "solver"};
+                                                "redistribution", "numeraire", "solver",
+                                                "compare"};
 const std::vector<std::string> kChangeKeys = {"set", "add", "scale"};
 
 struct ShockTypeInfo {
@@ -105,6 +106,7 @@ class ScenarioLoader {
                                 const std::vector<std::string>& names, const std::string& singular,
                                 const std::string& plural, const std::string& context) const;
   void ReadRedistribution();
+  void ReadCompare();
   void ReadNumeraire();
   void ReadSolver();
 
@@ -124,9 +126,34 @@ Scenario ScenarioLoader::Load() {
   ReadData();
   ReadShocks();
   ReadRedistribution();
+  ReadCompare();
   ReadNumeraire();
   ReadSolver();
   return scenario_;
+}
+
+// compare: [RULE, ...]: the rules `ohlin compare` solves the scenario under (no repeats).
+void ScenarioLoader::ReadCompare() {
+  const std::optional<YAML::Node> node = document_.Find(root(), "compare");
+  if (!node) return;
+  if (!node->IsSequence() || node->size() == 0) {
+    document_.Fail(*node, "compare: expected a non-empty list of redistribution rules");
+  }
+  for (const YAML::Node& item : *node) {
+    const std::string name = document_.ReadString(item, "compare");
+    RedistributionRule rule;
+    if (!StringToRedistributionRule(name, &rule)) {
+      document_.Fail(item, fmt::format("compare: unknown rule '{}' (rules: {})", name,
+                                       JoinNames(RuleNames())));
+    }
+    for (RedistributionRule other : scenario_.compare_rules) {
+      if (other == rule) {
+        document_.Fail(item, fmt::format("compare: rule '{}' is given twice", name));
+      }
+    }
+    scenario_.compare_rules.push_back(rule);
+  }
+  scenario_.compare_where = document_.Where(*node);
 }
 
 void ScenarioLoader::ReadData() {

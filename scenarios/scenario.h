@@ -61,6 +61,10 @@ struct Scenario {
   std::vector<std::pair<std::string, double>> redistribution_shares;
   NumeraireChoice numeraire;
   SolverSettings solver;
+  // `compare: [RULE, ...]`: the rules `ohlin compare` uses when --rules is not given, and
+  // where the list is ("file:line:column"), for messages.
+  std::vector<RedistributionRule> compare_rules;
+  std::string compare_where;
 };
 
 // Reads a scenario file and the benchmark it names. Throws InputError (calibration/errors.h)

@@ -311,7 +311,7 @@ TEST_CASE("the inline CLI world itself is good input", "[cli]") {
 TEST_CASE("every subcommand has --help", "[cli]") {
   const fs::path dir = testing::MakeTempDir("cli-help");
   CHECK(RunOhlin("--help", dir) == 0);
-  for (const std::string subcommand : {"solve", "check", "synth", "bench"}) {
+  for (const std::string subcommand : {"solve", "compare", "check", "synth", "bench"}) {
     INFO(subcommand);
     CHECK(RunOhlin(subcommand + " --help", dir) == 0);
   }
@@ -448,4 +448,140 @@ TEST_CASE("synth is deterministic for a seed", "[cli]") {
 }
 
 }  // namespace
+}  // namespace ohlin
+
+namespace ohlin {
+namespace {
+
+// compare.csv as rows of cells (names in this test need no quoting).
+std::vector<std::vector<std::string>> ReadCsv(const fs::path& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(ReadFile(path));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t comma = line.find(',', start);
+      cells.push_back(line.substr(start, comma == std::string::npos ? comma : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("compare: one column per rule, and with fixed factors the same national EV under "
+          "lump-sum and proportional", "[cli][compare]") {
+  const fs::path dir = testing::MakeTempDir("cli-compare");
+  MakeWorld(dir);
+  REQUIRE(RunOhlin("compare world/tariff.yaml --rules lump_sum,proportional,compensate --out cmp",
+                   dir) == 0);
+  INFO(ReadFile(dir / "cli.log"));
+  CHECK(FilesIn(dir / "cmp") == std::vector<std::string>{"compare.csv"});
+  const auto rows = ReadCsv(dir / "cmp" / "compare.csv");
+  REQUIRE(!rows.empty());
+  CHECK(rows[0] == std::vector<std::string>{"region", "household", "measure", "lump_sum",
+                                            "proportional", "compensate"});
+  int national_rows = 0, tax_rows = 0;
+  for (std::size_t k = 1; k < rows.size(); ++k) {
+    const auto& row = rows[k];
+    REQUIRE(row.size() == 6);
+    if (row[1].empty() && row[2] == "ev") {
+      ++national_rows;
+      const double lump_sum = std::stod(row[3]), proportional = std::stod(row[4]);
+      const double compensate = std::stod(row[5]);
+      CHECK(proportional == Approx(lump_sum).epsilon(1e-7).margin(1e-9));
+      CHECK(compensate == Approx(lump_sum).epsilon(1e-7).margin(1e-9));
+    }
+    if (row[2] == "compensation_tax_pct") {
+      ++tax_rows;
+      CHECK(row[3].empty());  // only compensate has a compensation tax
+      CHECK(row[4].empty());
+      CHECK_FALSE(row[5].empty());
+    }
+    if (!row[1].empty()) CHECK(row[2] == "ev_pct");
+  }
+  CHECK(national_rows == 3);  // one per region
+  CHECK(tax_rows == 3);
+  // The rules split the same national EV differently between the two households of R001.
+  bool differs = false;
+  for (const auto& row : rows) {
+    if (row[0] == "R001" && !row[1].empty()) differs = differs || row[3] != row[4];
+  }
+  CHECK(differs);
+}
+
+TEST_CASE("compare: the scenario's compare list, bad rule names and failed solves",
+          "[cli][compare][errors]") {
+  const fs::path dir = testing::MakeTempDir("cli-compare-errors");
+  MakeWorld(dir);
+  const std::string tariff = ReadFile(dir / "world" / "tariff.yaml");
+  WriteText(dir / "world" / "listed.yaml", tariff + "compare: [lump_sum, none]\n");
+  WriteText(dir / "world" / "bad_list.yaml", tariff + "compare: [lump_sum, fair]\n");
+  WriteText(dir / "world" / "no_list.yaml", tariff);
+
+  CHECK(RunOhlin("compare world/listed.yaml --out listed", dir) == 0);
+  CHECK(ReadCsv(dir / "listed" / "compare.csv")[0] ==
+        std::vector<std::string>{"region", "household", "measure", "lump_sum", "none"});
+  // The command line wins over the file.
+  CHECK(RunOhlin("compare world/listed.yaml --rules compensate --out wins", dir) == 0);
+  CHECK(ReadCsv(dir / "wins" / "compare.csv")[0].back() == "compensate");
+
+  fs::remove(dir / "cli.log");
+  CHECK(RunOhlin("compare world/tariff.yaml --rules lump_sum,fair --out bad", dir) == 1);
+  CHECK(RunOhlin("compare world/bad_list.yaml --out bad", dir) == 1);
+  CHECK(RunOhlin("compare world/no_list.yaml --out bad", dir) == 1);
+  CHECK(RunOhlin("compare world/tariff.yaml --rules lump_sum,lump_sum --out bad", dir) == 1);
+  CHECK_FALSE(fs::exists(dir / "bad"));
+  CHECK_FALSE(fs::exists(dir / "results"));
+  const std::string log = ReadFile(dir / "cli.log");
+  INFO(log);
+  CHECK(log.find("--rules: unknown rule 'fair' (rules: lump_sum, proportional, none, "
+                 "compensate, shares)") != std::string::npos);
+  CHECK(log.find("bad_list.yaml:6:21: compare: unknown rule 'fair'") != std::string::npos);
+  CHECK(log.find("no_list.yaml: no rules to compare") != std::string::npos);
+  CHECK(log.find("--rules: rule 'lump_sum' is given twice") != std::string::npos);
+  CHECK(log.find("internal error") == std::string::npos);
+
+  // A rule whose solve fails: exit 2 and no table, not even an earlier one.
+  const std::string cut_short = ReadFile(dir / "world" / "no_equilibrium.yaml");
+  WriteText(dir / "world" / "fails.yaml", cut_short);
+  REQUIRE(RunOhlin("compare world/tariff.yaml --rules lump_sum --out failed", dir) == 0);
+  REQUIRE(fs::exists(dir / "failed" / "compare.csv"));
+  CHECK(RunOhlin("compare world/fails.yaml --rules lump_sum,compensate --out failed", dir) == 2);
+  CHECK_FALSE(fs::exists(dir / "failed" / "compare.csv"));
+}
+
+}  // namespace ohlin
+
+namespace ohlin {
+
+TEST_CASE("the shipped data with households checks, and the compensated tariff war solves",
+          "[cli][compare][shipped]") {
+  const fs::path dir = testing::MakeTempDir("cli-shipped-households");
+  const std::string source = OHLIN_SOURCE_DIR;
+  CHECK(RunOhlin("check '" + source + "/data/default.yaml'", dir) == 0);
+  REQUIRE(RunOhlin("solve '" + source + "/scenarios/tariff_war_compensated.yaml' --out out",
+                   dir) == 0);
+  INFO(ReadFile(dir / "cli.log"));
+  const auto summary = nlohmann::json::parse(ReadFile(dir / "out" / "summary.json"));
+  CHECK(summary.at("redistribution") == "compensate");
+  const auto& compensation = summary.at("compensation");
+  CHECK(compensation.at("complementarity_gap").get<double>() < 1e-8);
+  for (const auto& region : compensation.at("regions")) {
+    const std::string name = region.at("region");
+    // The two parties to the war lose in aggregate; the tax is a rate in [0, 1).
+    if (name == "USA" || name == "CHN") CHECK(region.at("loses_in_aggregate").get<bool>());
+    CHECK(region.at("tax_rate").get<double>() > -1e-9);
+    CHECK(region.at("tax_rate").get<double>() < 1.0);
+  }
+  const std::string welfare = ReadFile(dir / "out" / "welfare.csv");
+  CHECK(welfare.find("USA,unskilled,") != std::string::npos);
+  CHECK(welfare.find("CHN,owners,") != std::string::npos);
+}
+
 }  // namespace ohlin

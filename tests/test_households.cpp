@@ -241,3 +241,174 @@ TEST_CASE("elastic factor supply: derivatives hold, and a distorting tax costs e
   }
   CHECK(labour_after < labour_before);
 }
+
+// ---- Rules none and compensate (MODEL.md section 6) ----
+
+namespace {
+
+double RegionEvOf(const Outcome& outcome, int region) { return outcome.regions[region].ev; }
+
+const HouseholdOutcome* Find(const Outcome& outcome, int region, const std::string& name) {
+  for (const HouseholdOutcome& h : outcome.households) {
+    if (h.region == region && h.household == name) return &h;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("the analytic Jacobian holds under the rules none and compensate",
+          "[households][derivatives][redistribution]") {
+  Benchmark data = ProtectedHomeWithClasses();
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(0, 1, 0) = 0.4;
+  policy.tariffs(1, 0, 1) = 0.1;       // FOREIGN, whose benchmark revenue is zero, taxes too
+  policy.factor_tax(1, 0, 0) = 0.15;
+  policy.income_tax[0] = 0.1;
+  for (double elasticity : {0.0, 0.7}) {
+    data.factors[0].supply_elasticity = elasticity;
+    for (auto rule : {Redistribution::Rule::kNone, Redistribution::Rule::kCompensate}) {
+      INFO("rule " << static_cast<int>(rule) << ", labour supply elasticity " << elasticity);
+      const Model model = Model::Calibrate(data, {}, Rule(rule, data));
+      std::mt19937_64 rng(11);
+      std::uniform_real_distribution<double> u(-0.2, 0.2);
+      State x = model.BenchmarkState();
+      for (double& v : x) v += u(rng);
+      testing::CheckJacobianAgainstFiniteDifferences(model, policy, x);
+    }
+  }
+}
+
+TEST_CASE("rule none: the benchmark replicates, and households plus government make the region",
+          "[households][redistribution][none]") {
+  const Benchmark data = ProtectedHomeWithClasses();
+  const Model model = Model::Calibrate(data, {}, Rule(Redistribution::Rule::kNone, data));
+  CHECK(BenchmarkReplicationResidual(model) < 1e-10);
+  // HOME's government spends the tariff revenue (10); households spend the rest.
+  REQUIRE(model.government(0) != nullptr);
+  CHECK(model.government(0)->spending == Approx(10.0).epsilon(1e-12));
+  CHECK(model.government(1)->spending == 0.0);
+  CHECK(model.household(0, 0).spending + model.household(0, 1).spending ==
+        Approx(200.0).epsilon(1e-12));
+
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(0, 1, 0) = 0.1;   // HOME cuts its tariff: less for the government
+  policy.tariffs(1, 0, 1) = 0.05;  // FOREIGN's government appears from nothing
+  const Run run = SolveWith(data, policy, Rule(Redistribution::Rule::kNone, data));
+  REQUIRE(run.summary.IsConverged());
+  for (int r = 0; r < 2; ++r) {
+    const HouseholdOutcome* gov = Find(run.outcome, r, "government");
+    REQUIRE(gov != nullptr);
+    CHECK(gov->population == 0.0);
+    CHECK(gov->is_government);
+    double ev = 0.0;
+    for (const HouseholdOutcome& h : run.outcome.households) {
+      if (h.region == r) ev += h.ev;
+    }
+    CHECK(ev == Approx(RegionEvOf(run.outcome, r)).epsilon(1e-12));
+  }
+  // Less revenue: HOME's government consumes less; FOREIGN's now has a positive budget.
+  CHECK(Find(run.outcome, 0, "government")->ev < 0.0);
+  CHECK(Find(run.outcome, 1, "government")->ev > 0.0);
+  CHECK(Find(run.outcome, 1, "government")->income_base == 0.0);
+}
+
+TEST_CASE("rule compensate: losers are lifted to their benchmark utility when the region can "
+          "afford it", "[households][redistribution][compensate]") {
+  const Benchmark data = ProtectedHomeWithClasses();
+  Policy policy = Policy::Benchmark(data);
+  // HOME grows 3% and taxes capital, the revenue going lump sum: the region gains, the
+  // owners lose.
+  policy.productivity[0 * 2 + 0] = policy.productivity[1 * 2 + 0] = 1.03;
+  policy.factor_tax(1, 0, 0) = policy.factor_tax(1, 1, 0) = 0.3;
+  const Run lump = SolveWith(data, policy, Rule(Redistribution::Rule::kLumpSum, data));
+  const Run comp = SolveWith(data, policy, Rule(Redistribution::Rule::kCompensate, data));
+  REQUIRE(lump.summary.IsConverged());
+  REQUIRE(comp.summary.IsConverged());
+  INFO("workers " << Find(lump.outcome, 0, "workers")->ev_pct << "% owners "
+                   << Find(lump.outcome, 0, "owners")->ev_pct << "%");
+  REQUIRE(Find(lump.outcome, 0, "owners")->ev_pct < 0.0);
+  REQUIRE(lump.outcome.regions[0].ev > 0.0);  // HOME gains in aggregate
+  REQUIRE(comp.outcome.compensation.size() == 2);
+  const CompensationOutcome& home = comp.outcome.compensation[0];
+  CHECK_FALSE(home.floor_below_one);
+  CHECK(home.floor == Approx(1.0).margin(1e-10));
+  CHECK(home.tax_rate > 0.0);
+  CHECK(home.transfers > 0.0);
+  CHECK(home.complementarity_gap < 1e-9);
+  for (const HouseholdOutcome& h : comp.outcome.households) {
+    if (h.region == 0) CHECK(h.utility_hat >= 1.0 - 1e-8);
+  }
+  // The floor binds for the owners, who get a transfer; the workers pay and get none.
+  const HouseholdOutcome* owners = Find(comp.outcome, 0, "owners");
+  CHECK(owners->utility_hat == Approx(1.0).margin(1e-8));
+  double workers_transfer = 0.0, owners_transfer = 0.0;
+  for (const IncomeSource& s : owners->sources) {
+    if (s.source == "compensation") owners_transfer = s.value_new;
+  }
+  for (const IncomeSource& s : Find(comp.outcome, 0, "workers")->sources) {
+    if (s.source == "compensation") workers_transfer = s.value_new;
+  }
+  CHECK(owners_transfer > 1e-3);
+  CHECK(std::abs(workers_transfer) < 1e-8);
+  CHECK(Find(comp.outcome, 0, "workers")->ev_pct > 0.0);
+  // Fixed factor supplies: a lump-sum-equivalent tax, so the region's EV is unchanged (to
+  // the solver's tolerance, relative to spending of about 200).
+  CHECK(comp.outcome.regions[0].ev == Approx(lump.outcome.regions[0].ev).margin(1e-6));
+  CHECK(comp.outcome.regions[1].ev == Approx(lump.outcome.regions[1].ev).margin(1e-6));
+}
+
+TEST_CASE("rule compensate: a region that loses in aggregate leaves every household with the "
+          "same utility change", "[households][redistribution][compensate]") {
+  const Benchmark data = ProtectedHomeWithClasses();
+  Policy policy = Policy::Benchmark(data);
+  policy.productivity[0 * 2 + 0] = 0.85;  // LAB in HOME loses productivity
+  policy.tariffs(1, 0, 1) = 0.3;          // and FOREIGN taxes HOME's exports
+  const Run lump = SolveWith(data, policy, Rule(Redistribution::Rule::kLumpSum, data));
+  const Run comp = SolveWith(data, policy, Rule(Redistribution::Rule::kCompensate, data));
+  REQUIRE(lump.summary.IsConverged());
+  REQUIRE(comp.summary.IsConverged());
+  REQUIRE(lump.outcome.regions[0].ev < 0.0);
+  const double workers = Find(lump.outcome, 0, "workers")->ev_pct;
+  const double owners = Find(lump.outcome, 0, "owners")->ev_pct;
+  REQUIRE(std::abs(workers - owners) > 0.1);  // unequal without compensation
+  const CompensationOutcome& home = comp.outcome.compensation[0];
+  CHECK(home.floor_below_one);
+  CHECK(home.tax_rate > 0.0);
+  CHECK(home.tax_rate < 1.0);
+  CHECK(Find(comp.outcome, 0, "workers")->ev_pct ==
+        Approx(Find(comp.outcome, 0, "owners")->ev_pct).margin(1e-8));
+  CHECK(Find(comp.outcome, 0, "workers")->ev_pct ==
+        Approx(comp.outcome.regions[0].ev_pct).margin(1e-8));
+  CHECK(100.0 * (home.floor - 1.0) == Approx(comp.outcome.regions[0].ev_pct).margin(1e-8));
+  CHECK(comp.outcome.regions[0].ev == Approx(lump.outcome.regions[0].ev).epsilon(1e-8));
+}
+
+TEST_CASE("with fixed factors every rule gives the region the same EV; with elastic supply the "
+          "compensation tax costs efficiency", "[households][redistribution][elastic]") {
+  Benchmark data = ProtectedHomeWithClasses();
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(0, 1, 0) = 0.0;
+  std::vector<Run> runs;
+  for (auto rule : {Redistribution::Rule::kLumpSum, Redistribution::Rule::kProportional,
+                    Redistribution::Rule::kShares, Redistribution::Rule::kCompensate}) {
+    runs.push_back(SolveWith(data, policy, Rule(rule, data)));
+    REQUIRE(runs.back().summary.IsConverged());
+  }
+  for (std::size_t k = 1; k < runs.size(); ++k) {
+    CHECK(runs[k].outcome.regions[0].ev == Approx(runs[0].outcome.regions[0].ev).epsilon(1e-8));
+    CHECK(runs[k].outcome.regions[1].ev == Approx(runs[0].outcome.regions[1].ev).epsilon(1e-8));
+  }
+  data.factors[0].supply_elasticity = 0.5;
+  data.factors[1].supply_elasticity = 0.5;
+  const Run lump = SolveWith(data, policy, Rule(Redistribution::Rule::kLumpSum, data));
+  const Run comp = SolveWith(data, policy, Rule(Redistribution::Rule::kCompensate, data));
+  REQUIRE(lump.summary.IsConverged());
+  REQUIRE(comp.summary.IsConverged());
+  REQUIRE(comp.outcome.compensation[0].tax_rate > 1e-4);
+  CHECK(comp.outcome.regions[0].ev < lump.outcome.regions[0].ev - 1e-6);
+  // HOME loses in aggregate here: everyone at the same utility change.
+  CHECK(comp.outcome.compensation[0].floor_below_one);
+  CHECK(Find(comp.outcome, 0, "workers")->ev_pct ==
+        Approx(Find(comp.outcome, 0, "owners")->ev_pct).margin(1e-8));
+}

@@ -399,11 +399,35 @@ TEST_CASE("the shipped default world loads and balances", "[synth]") {
   bool any_tariff = false;
   for (double rate : data.tariffs.data()) any_tariff = any_tariff || rate > 0.0;
   CHECK(any_tariff);
+
+  // Household groups (data/README.md A13): three in every region, each mostly owning its
+  // factor, ownership summing to one per factor, and each spending its income.
+  for (std::size_t r = 0; r < data.num_regions(); ++r) {
+    CAPTURE(data.regions[r]);
+    REQUIRE(data.households[r].size() == 3);
+    CHECK(data.households[r][0].name == "unskilled");
+    CHECK(data.households[r][1].name == "skilled");
+    CHECK(data.households[r][2].name == "owners");
+    for (std::size_t f = 0; f < data.num_factors(); ++f) {
+      double total = 0.0;
+      for (const Household& h : data.households[r]) total += h.owns[f];
+      CHECK(total == Approx(1.0).epsilon(1e-12));
+    }
+    CHECK(data.households[r][0].owns[1] > 0.5);  // unskilled labour
+    CHECK(data.households[r][1].owns[0] > 0.5);  // skilled labour
+    CHECK(data.households[r][2].owns[2] > 0.5);  // capital
+    for (const auto& demand : data.final_demand[r]) {
+      double spending = 0.0;
+      for (double v : demand) spending += v;
+      CHECK(spending > 0.0);
+    }
+  }
 }
 
 TEST_CASE("the shipped scenarios load and apply to the default world", "[synth]") {
   const std::string name = GENERATE(as<std::string>{}, "default", "free_trade", "tariff_war",
-                                    "ntb_rise", "china_shock", "migration");
+                                    "ntb_rise", "china_shock", "migration",
+                                    "tariff_war_compensated", "free_trade_compensated");
   CAPTURE(name);
   Benchmark data;
   const Scenario scenario =
@@ -415,10 +439,16 @@ TEST_CASE("the shipped scenarios load and apply to the default world", "[synth]"
   const std::size_t chn = 1;
   const std::size_t man = 2;
   REQUIRE(data.sectors[man] == "MAN");
-  if (name == "default" || name == "tariff_war") {
+  if (name == "tariff_war_compensated" || name == "free_trade_compensated") {
+    CHECK(scenario.redistribution == RedistributionRule::kCompensate);
+  }
+  if (name == "tariff_war") {
+    CHECK(scenario.compare_rules.size() == 4);
+  }
+  if (name == "default" || name == "tariff_war" || name == "tariff_war_compensated") {
     CHECK(policy.tariffs(man, chn, usa) == Approx(data.tariffs(man, chn, usa) + 0.25));
     CHECK(policy.tariffs(man, usa, chn) == Approx(data.tariffs(man, usa, chn) + 0.25));
-  } else if (name == "free_trade") {
+  } else if (name == "free_trade" || name == "free_trade_compensated") {
     for (double rate : policy.tariffs.data()) CHECK(rate == 0.0);
   }
 }
