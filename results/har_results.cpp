@@ -107,6 +107,25 @@ std::vector<har::HeaderArray> ResultHarArrays(const ResultContext& context) {
                                  "value_new", {comm, reg, reg}, fresh));
   arrays.push_back(
       har::MakeReal("VXP", "shipments, % change", "pct", {comm, reg, reg}, pct));
+
+  // The EV decomposition (decomposition.csv), component by region, when it was computed.
+  if (!outcome.decomposition.empty()) {
+    std::vector<std::string> components;
+    for (const DecompositionRow& row : outcome.decomposition) {
+      if (row.region != outcome.decomposition.front().region) break;
+      components.push_back(row.component);
+    }
+    const har::Set comp{"EVCOMP", Labels(components)};
+    std::vector<double> value(components.size() * num_r, 0.0);
+    for (std::size_t k = 0; k < outcome.decomposition.size(); ++k) {
+      const DecompositionRow& row = outcome.decomposition[k];
+      // Column-major over (EVCOMP, REG): the component runs fastest.
+      value[static_cast<std::size_t>(row.region) * components.size() + k % components.size()] =
+          row.value;
+    }
+    arrays.push_back(har::MakeReal("EVDC", "EV decomposition (benchmark currency)", "EV_decomp",
+                                   {comp, reg}, value));
+  }
   return arrays;
 }
 

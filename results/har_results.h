@@ -13,6 +13,7 @@
 //   VXB   COMM x REG x REG    shipments at producer prices, benchmark (exporter, importer)
 //   VXN   COMM x REG x REG    the same, counterfactual (numeraire units)
 //   VXP   COMM x REG x REG    the same, % change
+//   EVDC  EVCOMP x REG        EV decomposition by component (decomposition.csv), when computed
 // A HAR array has no empty cells: where the CSV leaves a field empty (no benchmark value), the
 // array holds 0. Labels longer than GEMPACK's 12 characters are cut (and numbered if that
 // makes two equal).

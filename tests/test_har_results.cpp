@@ -45,6 +45,11 @@ struct Solved {
     outcome.flows.push_back({1, 0, 0, 40.0, 30.0});  // FOREIGN -> HOME, sector LAB
     outcome.flows.push_back({0, 1, 1, 60.0, 66.0});  // HOME -> FOREIGN, sector CAP
     outcome.numeraire = "world_factor_income";
+    for (int r = 0; r < 2; ++r) {  // ToT + tariffs = EV
+      outcome.decomposition.push_back({r, "terms_of_trade", r == 0 ? -2.5 : 3.5, 0.0});
+      outcome.decomposition.push_back({r, "tariffs", r == 0 ? -5.0 : -0.5, 0.0});
+      outcome.decomposition.push_back({r, "total", outcome.regions[r].ev, 0.0});
+    }
     summary.termination_type = TerminationType::kConverged;
   }
   ResultContext Context() const {
@@ -82,6 +87,14 @@ TEST_CASE("solve --har: result tables read back with set labels", "[har_results]
   CHECK(ev->sets[0].elements == solved.data.regions);
   CHECK(At(*ev, {0}) == Approx(-7.5));
   CHECK(At(*har::FindArray(arrays, "EVP"), {1}) == Approx(0.125));
+
+  const har::HeaderArray* evdc = har::FindArray(arrays, "EVDC");
+  REQUIRE(evdc != nullptr);
+  REQUIRE(evdc->sets.size() == 2);
+  CHECK(evdc->sets[0].elements == std::vector<std::string>{"terms_of_tra", "tariffs", "total"});
+  CHECK(evdc->sets[1].name == "REG");
+  CHECK(At(*evdc, {0, 1}) == Approx(3.5));   // FOREIGN's terms of trade
+  CHECK(At(*evdc, {2, 0}) == Approx(-7.5));  // HOME's total
 
   const har::HeaderArray* rpf = har::FindArray(arrays, "RPF");
   REQUIRE(rpf != nullptr);
