@@ -92,16 +92,6 @@ std::vector<Row> BuildRows(const Benchmark& data, const std::vector<RuleComparis
   return rows;
 }
 
-std::string CsvName(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted.push_back('"');
-    quoted.push_back(c);
-  }
-  return quoted + "\"";
-}
-
 }  // namespace
 
 std::string CompareCsv(const Benchmark& data, const std::vector<RuleComparison>& runs) {
@@ -109,7 +99,7 @@ std::string CompareCsv(const Benchmark& data, const std::vector<RuleComparison>&
   for (const RuleComparison& run : runs) csv += "," + run.rule;
   csv += "\n";
   for (const Row& row : BuildRows(data, runs)) {
-    csv += fmt::format("{},{},{}", CsvName(data.regions[row.region]), CsvName(row.household),
+    csv += fmt::format("{},{},{}", CsvField(data.regions[row.region]), CsvField(row.household),
                        row.measure);
     for (const std::string& cell : row.cells) csv += "," + cell;
     csv += "\n";

@@ -76,6 +76,9 @@ std::string CompareCsv(const Benchmark& data, const std::vector<RuleComparison>&
 std::string FormatCompareTable(const Benchmark& data, const std::string& scenario_name,
                                const std::vector<RuleComparison>& runs);
 
+// A CSV field: RFC 4180 quoting, only where the text needs it (a comma, quote or line break).
+std::string CsvField(const std::string& text);
+
 // Writes `contents` to `path` through a temporary file in the same folder and a rename.
 void WriteFileAtomically(const std::string& path, const std::string& contents);
 

@@ -36,17 +36,6 @@ std::string PercentChange(double base, double now) {
 
 std::string Value(double value) { return fmt::format("{:.12g}", value); }
 
-// RFC 4180 quoting, only where a name needs it.
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted.push_back('"');
-    quoted.push_back(c);
-  }
-  quoted.push_back('"');
-  return quoted;
-}
 
 const std::string& NameAt(const std::vector<std::string>& names, int index, const char* what) {
   if (index < 0 || static_cast<std::size_t>(index) >= names.size()) {
@@ -310,6 +299,17 @@ void RemoveIfPresent(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
 
 const std::vector<std::string>& ResultFileNames() {
   static const std::vector<std::string> names = {
