@@ -96,8 +96,9 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
   const std::size_t flows = static_cast<std::size_t>(ns_) * nr_ * nr_;
   log_wedge_.assign(flows, 0.0);
   log_iceberg_.assign(flows, 0.0);
-  access_ = policy.access.data();
-  if (access_.size() != flows) access_.assign(flows, 1.0);
+  if (!policy.access.data().empty() && policy.access.data().size() != flows) {
+    policy_.access = Tensor3();  // a policy made for another world: every market open
+  }
   // Quotas: the model's quota flows, each matched with the policy's quota on it (if any).
   const std::vector<Quota>& quotas = model.quotas();
   policy_quota_.assign(quotas.size(), -1);
@@ -133,11 +134,11 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
         log_wedge_[k] = std::log1p(tx1) - std::log1p(tx0) + std::log1p(rx) + iceberg +
                         std::log1p(tm1) - std::log1p(tm0) + std::log1p(rm);
         if (data.trade(i, r, s) <= 0.0 || r == s) continue;
-        if (access_[k] != 1.0) {
+        if (access(i, r, s) != 1.0) {
           restricted_sector_[i * nr_ + r] = 1;
           restricted_composite_[i * nr_ + s] = 1;
         }
-        if (access_[k] <= 0.0) continue;  // banned: no flow, no revenue
+        if (access(i, r, s) <= 0.0) continue;  // banned: no flow, no revenue
         // Revenue per unit of p X' (MODEL.md section 4): the exporter collects tx' and
         // (1+tx') rx on the fob value; the importer tm' on the cif value and rm on the
         // duty-paid value. A quota's rent e^z - 1 sits with its owner's rents.

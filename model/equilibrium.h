@@ -73,7 +73,9 @@ class EquilibriumSystem {
   // Log of the iceberg ratio (1+ntb')/(1+ntb) and the market access (1 open, 0 banned) of
   // flow (i, r, s).
   double log_iceberg(int i, int r, int s) const { return log_iceberg_[FlowIndex(i, r, s)]; }
-  double access(int i, int r, int s) const { return access_[FlowIndex(i, r, s)]; }
+  double access(int i, int r, int s) const {
+    return policy_.access.data().empty() ? 1.0 : policy_.access.data()[FlowIndex(i, r, s)];
+  }
   // Log of the shipped value hat X'(i,r,s)/X(i,r,s) at x (producer prices); -infinity for a
   // banned flow.
   double LogShipmentHat(const double* x, int i, int r, int s) const;
@@ -143,7 +145,7 @@ class EquilibriumSystem {
   Policy policy_;
   int nr_, ns_, nf_;
   int num_rows_;
-  std::vector<double> log_wedge_, log_iceberg_, access_;
+  std::vector<double> log_wedge_, log_iceberg_;
   std::vector<int> quota_of_flow_;   // model quota k per flow, or -1; empty without quotas
   std::vector<int> policy_quota_;    // per model quota: index into policy_.quotas or -1
   std::vector<char> restricted_sector_, restricted_composite_;  // some flow with access < 1
