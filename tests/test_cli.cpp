@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <map>
+#include <sstream>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -582,6 +584,49 @@ TEST_CASE("the shipped data with households checks, and the compensated tariff w
   const std::string welfare = ReadFile(dir / "out" / "welfare.csv");
   CHECK(welfare.find("USA,unskilled,") != std::string::npos);
   CHECK(welfare.find("CHN,owners,") != std::string::npos);
+}
+
+TEST_CASE("every shipped scenario solves, and its EV decomposition adds up",
+          "[cli][shipped][decomposition]") {
+  const fs::path source = OHLIN_SOURCE_DIR;
+  std::vector<fs::path> scenarios;
+  for (const auto& entry : fs::directory_iterator(source / "scenarios")) {
+    if (entry.path().extension() == ".yaml") scenarios.push_back(entry.path());
+  }
+  std::sort(scenarios.begin(), scenarios.end());
+  REQUIRE(scenarios.size() >= 12);
+  for (const fs::path& scenario : scenarios) {
+    INFO(scenario.filename().string());
+    const fs::path dir = testing::MakeTempDir("cli-shipped");
+    REQUIRE(RunOhlin("solve '" + scenario.string() + "' --out out", dir) == 0);
+    const auto summary = nlohmann::json::parse(ReadFile(dir / "out" / "summary.json"));
+    CHECK(summary.at("status") == "converged");
+    CHECK(summary.at("decomposition_gap_pct").get<double>() < 0.1);
+    // The parts of each region's EV sum to its total (decomposition.csv: ..., integration
+    // error, total), and the total is the EV of welfare.csv.
+    std::istringstream csv(ReadFile(dir / "out" / "decomposition.csv"));
+    std::string line;
+    std::getline(csv, line);
+    CHECK(line == "region,component,value,pct_of_income");
+    std::map<std::string, double> sum, total;
+    while (std::getline(csv, line)) {
+      std::istringstream row(line);
+      std::string region, component, value;
+      std::getline(row, region, ',');
+      std::getline(row, component, ',');
+      std::getline(row, value, ',');
+      if (component == "total") {
+        total[region] = std::stod(value);
+      } else if (component != "integration_error") {
+        sum[region] += std::stod(value);
+      }
+    }
+    REQUIRE(total.size() == 11);
+    for (const auto& [region, ev] : total) {
+      INFO(region);
+      CHECK(std::abs(sum[region] - ev) <= 1e-3 * std::max(std::abs(ev), 1.0));
+    }
+  }
 }
 
 }  // namespace ohlin
