@@ -85,9 +85,12 @@ WelfarePath::WelfarePath(const Model& model) : model_(model) {
       }
     }
   }
+  // Consumers: the households of each region, then its government under rule none (which
+  // spends the revenue and has an EV of its own).
   int offset = 0;
   for (int r = 0; r < nr; ++r) {
-    for (int h = 0; h < model.num_households(r); ++h) {
+    const int consumers = model.num_households(r) + (model.government(r) != nullptr ? 1 : 0);
+    for (int h = 0; h < consumers; ++h) {
       household_offset_.push_back(offset);
       offset += 2 + ns;
     }
@@ -172,6 +175,23 @@ WelfarePoint WelfarePath::Point(const Policy& policy, const std::vector<double>&
       }
       point.household.insert(point.household.end(), quantities.begin(), quantities.end());
     }
+    if (const Model::GovernmentParams* gov = model_.government(r)) {
+      const double scale = model_.benchmark_spending(r) + gov->spending;
+      const double spending = x[model_.government_spending_index(r)] * scale;
+      shares.assign(gov->good_ids.size(), 0.0);
+      const double log_price = LogCesIndex(
+          1.0 - gov->sigma_c, gov->good_ids.size(), gov->budget_shares.data(),
+          [&](std::size_t g) { return x[model_.composite_price_index(gov->good_ids[g], r)]; },
+          shares.data());
+      point.household.push_back(spending);
+      point.household.push_back(std::exp(-log_price));
+      std::vector<double> quantities(static_cast<std::size_t>(ns), 0.0);
+      for (std::size_t g = 0; g < gov->good_ids.size(); ++g) {
+        const int i = gov->good_ids[g];
+        quantities[i] = spending * shares[g] / point.price[static_cast<std::size_t>(i) * nr + r];
+      }
+      point.household.insert(point.household.end(), quantities.begin(), quantities.end());
+    }
   }
   point.deficit = policy.deficit;
   return point;
@@ -229,12 +249,13 @@ WelfareSplit WelfarePath::Interval(const WelfarePoint& a, const WelfarePoint& b)
     add(r, WelfareComponent::kDeficit, b.deficit[r] - a.deficit[r]);
   }
 
-  // Households: dEV_h = (s_h X_r + [dE_h - s_h dE_r - (c_h - s_h C_r).dP]) / P_C,h, where X_r
+  // Consumers (households, and the government under rule none):
+  // dEV_h = (s_h X_r + [dE_h - s_h dE_r - (c_h - s_h C_r).dP]) / P_C,h, where X_r
   // is the region's nominal sum and the bracket, which sums to zero over h, is redistribution.
   WelfareSplit split = Zero();
   int flat = 0;
   for (int r = 0; r < nr; ++r) {
-    const int nh = model_.num_households(r);
+    const int nh = model_.num_households(r) + (model_.government(r) != nullptr ? 1 : 0);
     double spending_a = 0.0, spending_b = 0.0;
     std::vector<double> total_a(ns, 0.0), total_b(ns, 0.0);
     for (int h = 0; h < nh; ++h) {
