@@ -456,6 +456,21 @@ void Solve(const SolverOptions& options, const Model& model, const Policy& polic
                                    model.num_variables());
     return;
   }
+  for (const Quota& quota : policy.quotas) {
+    bool known = false;
+    for (const Quota& q : model.quotas()) {
+      known = known || (q.sector == quota.sector && q.exporter == quota.exporter &&
+                        q.importer == quota.importer);
+    }
+    if (!known) {
+      summary->message = fmt::format(
+          "the policy has a quota on {}->{}/{} that the model was not calibrated with (pass "
+          "the policy's quotas to Model::Calibrate)",
+          model.data().regions[quota.exporter], model.data().regions[quota.importer],
+          model.data().sectors[quota.sector]);
+      return;
+    }
+  }
   const EquilibriumSystem system(model, policy, options.num_threads);
   summary->num_unknowns = model.num_variables();
   summary->jacobian_nonzeros = system.num_nonzeros();

@@ -234,3 +234,15 @@ TEST_CASE("an export ban converges, costs the importer, and is the limit of risi
   }
   CHECK(std::abs(previous_gap) < 1e-6 * std::abs(banned.outcome.regions[kTo].ev));
 }
+
+TEST_CASE("a quota the model was not calibrated with is refused, not ignored", "[ntb][quota]") {
+  const Benchmark data = World();
+  Policy policy = Policy::Benchmark(data);
+  policy.quotas.push_back({kGood, kFrom, kTo, 0.5, RentOwner::kImporter});
+  const Model model = Model::Calibrate(data);  // without the quota
+  State x = model.BenchmarkState();
+  SolverSummary summary;
+  Solve(SolverOptions(), model, policy, &x, &summary);
+  CHECK(summary.termination_type == TerminationType::kFailure);
+  CHECK_THAT(summary.message, Catch::Contains("not calibrated with"));
+}
