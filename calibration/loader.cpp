@@ -2,6 +2,7 @@
 // "FILE:LINE:COLUMN: " (YAML) or "FILE:LINE: " (CSV) and names the row and what was expected.
 #include "calibration/loader.h"
 
+#include <array>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -169,6 +170,11 @@ class BenchmarkLoader {
   void ReadIntermediates();
   void ReadTrade();
   void ReadRates(const std::string& key, Tensor3* rates);
+  // A table of three name columns and a value (or a rate: cross-border, 1 + rate > 0): the
+  // row's value goes to out(key[slot[0]], key[slot[1]], key[slot[2]]), key being the indices
+  // of the row's names in `sets`. A repeated row is an error.
+  void ReadKeyedTable(const Table& table, const std::array<const NameSet*, 3>& sets,
+                      const std::array<int, 3>& slot, bool rates, Tensor3* out) const;
   void ReadFinalDemand();
   void ShareRegionDemand(const std::vector<std::vector<double>>& region_demand);
 
@@ -663,63 +669,48 @@ void BenchmarkLoader::CheckUnique(const Table& table, std::size_t row_index, std
   first = row_index + 1;
 }
 
-void BenchmarkLoader::ReadFactorPayments() {
-  const Table table = ReadTable("factor_payments", {kFactorPaymentColumns});
-  SeenRows seen(regions_.names.size() * sectors_.names.size() * factors_.names.size(), 0);
+void BenchmarkLoader::ReadKeyedTable(const Table& table,
+                                     const std::array<const NameSet*, 3>& sets,
+                                     const std::array<int, 3>& slot, bool rates,
+                                     Tensor3* out) const {
+  SeenRows seen(out->data().size(), 0);
   for (std::size_t k = 0; k < table.rows.size(); ++k) {
     const TableRow& row = table.rows[k];
-    const std::size_t r = RowIndex(table, row, 0, regions_);
-    const std::size_t i = RowIndex(table, row, 1, sectors_);
-    const std::size_t f = RowIndex(table, row, 2, factors_);
-    CheckUnique(table, k, (f * sectors_.names.size() + i) * regions_.names.size() + r, &seen);
-    data_.factor_payments(f, i, r) = RowValue(table, row);
-  }
-}
-
-void BenchmarkLoader::ReadIntermediates() {
-  const Table table = ReadTable("intermediates", {kIntermediateColumns});
-  SeenRows seen(regions_.names.size() * sectors_.names.size() * sectors_.names.size(), 0);
-  for (std::size_t k = 0; k < table.rows.size(); ++k) {
-    const TableRow& row = table.rows[k];
-    const std::size_t r = RowIndex(table, row, 0, regions_);
-    const std::size_t j = RowIndex(table, row, 1, sectors_);
-    const std::size_t i = RowIndex(table, row, 2, sectors_);
-    CheckUnique(table, k, (j * sectors_.names.size() + i) * regions_.names.size() + r, &seen);
-    data_.intermediates(j, i, r) = RowValue(table, row);
-  }
-}
-
-void BenchmarkLoader::ReadTrade() {
-  const Table table = ReadTable("trade", {kTradeColumns});
-  const std::size_t num_r = regions_.names.size();
-  SeenRows seen(num_r * num_r * sectors_.names.size(), 0);
-  for (std::size_t k = 0; k < table.rows.size(); ++k) {
-    const TableRow& row = table.rows[k];
-    const std::size_t r = RowIndex(table, row, 0, regions_);
-    const std::size_t s = RowIndex(table, row, 1, regions_);
-    const std::size_t i = RowIndex(table, row, 2, sectors_);
-    CheckUnique(table, k, (i * num_r + r) * num_r + s, &seen);
-    data_.trade(i, r, s) = RowValue(table, row);
-  }
-}
-
-void BenchmarkLoader::ReadRates(const std::string& key, Tensor3* rates) {
-  const Table table = ReadTable(key, {kRateColumns});
-  const std::size_t num_r = regions_.names.size();
-  SeenRows seen(num_r * num_r * sectors_.names.size(), 0);
-  for (std::size_t k = 0; k < table.rows.size(); ++k) {
-    const TableRow& row = table.rows[k];
-    const std::size_t r = RowIndex(table, row, 0, regions_);
-    const std::size_t s = RowIndex(table, row, 1, regions_);
-    const std::size_t i = RowIndex(table, row, 2, sectors_);
-    if (r == s) {
+    std::array<std::size_t, 3> key{};
+    for (std::size_t c = 0; c < 3; ++c) key[c] = RowIndex(table, row, c, *sets[c]);
+    if (rates && key[0] == key[1]) {
       FailRow(table, row, 1,
               "exporter and importer are the same: tariffs/taxes/NTBs exist only on "
               "cross-border flows");
     }
-    CheckUnique(table, k, (i * num_r + r) * num_r + s, &seen);
-    (*rates)(i, r, s) = RowRate(table, row);
+    const std::size_t a = key[slot[0]], b = key[slot[1]], c = key[slot[2]];
+    CheckUnique(table, k, (a * out->dim1() + b) * out->dim2() + c, &seen);
+    (*out)(a, b, c) = rates ? RowRate(table, row) : RowValue(table, row);
   }
+}
+
+// Columns region,sector,factor into VFM(f, i, r).
+void BenchmarkLoader::ReadFactorPayments() {
+  ReadKeyedTable(ReadTable("factor_payments", {kFactorPaymentColumns}),
+                 {&regions_, &sectors_, &factors_}, {2, 1, 0}, false, &data_.factor_payments);
+}
+
+// Columns region,input,sector into VIM(j, i, r).
+void BenchmarkLoader::ReadIntermediates() {
+  ReadKeyedTable(ReadTable("intermediates", {kIntermediateColumns}),
+                 {&regions_, &sectors_, &sectors_}, {1, 2, 0}, false, &data_.intermediates);
+}
+
+// Columns exporter,importer,sector into X(i, r, s).
+void BenchmarkLoader::ReadTrade() {
+  ReadKeyedTable(ReadTable("trade", {kTradeColumns}), {&regions_, &regions_, &sectors_},
+                 {2, 0, 1}, false, &data_.trade);
+}
+
+// Columns exporter,importer,sector into a rate (i, r, s), cross-border flows only.
+void BenchmarkLoader::ReadRates(const std::string& key, Tensor3* rates) {
+  ReadKeyedTable(ReadTable(key, {kRateColumns}), {&regions_, &regions_, &sectors_}, {2, 0, 1},
+                 true, rates);
 }
 
 void BenchmarkLoader::ReadFinalDemand() {
