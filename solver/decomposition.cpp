@@ -48,6 +48,9 @@ void DecomposeWelfare(const SolverOptions& options, const Model& model, const Po
   auto policy_at = [&](int k, int n) {
     return k == n ? policy : InterpolatePolicy(benchmark, policy, static_cast<double>(k) / n);
   };
+  std::vector<WelfarePoint> points(static_cast<std::size_t>(steps) + 1);
+  points.front() = path.Point(policy_at(0, steps), states.front());
+  points.back() = path.Point(policy, states.back());
   for (int k = 1; k < steps; ++k) {
     states[k] = states[k - 1];
     if (k >= 2) {  // secant predictor
@@ -55,14 +58,14 @@ void DecomposeWelfare(const SolverOptions& options, const Model& model, const Po
         states[k][v] += states[k - 1][v] - states[k - 2][v];
       }
     }
-    if (!SolvePoint(quiet, model, policy_at(k, steps), &states[k])) {
+    const Policy here = policy_at(k, steps);
+    if (!SolvePoint(quiet, model, here, &states[k])) {
       outcome->decomposition_note = fmt::format(
           "not computed: the path point at {:.3f} of the shock did not solve", double(k) / steps);
       return;
     }
+    points[k] = path.Point(here, states[k]);
   }
-  std::vector<WelfarePoint> points;
-  for (int k = 0; k <= steps; ++k) points.push_back(path.Point(policy_at(k, steps), states[k]));
   WelfareSplit coarse = Integrate(path, points);
 
   std::vector<double> ev(nr, 0.0), scale(nr, 0.0);
