@@ -141,19 +141,19 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
         if (access(i, r, s) <= 0.0) continue;  // banned: no flow, no revenue
         // Revenue per unit of p X' (MODEL.md section 4): the exporter collects tx' and
         // (1+tx') rx on the fob value; the importer tm' on the cif value and rm on the
-        // duty-paid value. A quota's rent e^z - 1 sits with its owner's rents.
+        // duty-paid value. A quota's rent e^z - 1 sits with its owner's rents, so each side's
+        // revenue is affine in e^z: a + b e^z, read off FlowRevenueAt at factors 1 and 2.
         const int quota = quota_of_flow_.empty() ? -1 : quota_of_flow_[k];
-        const RentOwner owner = quota < 0 ? RentOwner::kNone : model.quotas()[quota].owner;
         const int z = quota < 0 ? -1 : model.quota_rent_index(quota);
-        const double g1 = 1.0 + tx1;
-        RevenueTerm exporter{r, s, tx1 + g1 * rx, 0.0, -1};
-        RevenueTerm importer{r, s, g1 * (1.0 + rx) * (tm1 + (1.0 + tm1) * rm), 0.0, -1};
-        if (owner == RentOwner::kExporter) {
-          exporter = {r, s, tx1 - g1, g1 * (1.0 + rx), z};
-          importer = {r, s, 0.0, importer.a, z};
-        } else if (owner == RentOwner::kImporter) {
-          importer = {r, s, -g1 * (1.0 + rx), g1 * (1.0 + rx) * (1.0 + tm1) * (1.0 + rm), z};
-        }
+        const FlowRevenue one = FlowRevenueAt(i, r, s, 1.0), two = FlowRevenueAt(i, r, s, 2.0);
+        const double exporter_one = one.export_tax + one.exporter_rent;
+        const double importer_one = one.tariff + one.importer_rent;
+        const double exporter_b = two.export_tax + two.exporter_rent - exporter_one;
+        const double importer_b = two.tariff + two.importer_rent - importer_one;
+        const RevenueTerm exporter{r, s, exporter_one - exporter_b, exporter_b,
+                                   exporter_b != 0.0 ? z : -1};
+        const RevenueTerm importer{r, s, importer_one - importer_b, importer_b,
+                                   importer_b != 0.0 ? z : -1};
         if (importer.a != 0.0 || importer.b != 0.0) tariff_terms_[i * nr_ + s].push_back(importer);
         if (exporter.a != 0.0 || exporter.b != 0.0) {
           export_tax_terms_[i * nr_ + r].push_back(exporter);
@@ -465,14 +465,20 @@ double EquilibriumSystem::Revenue(const std::vector<RevenueTerm>& terms, int i, 
 
 EquilibriumSystem::FlowRevenue EquilibriumSystem::FlowRevenueRates(const double* x, int i, int r,
                                                                    int s) const {
+  const int quota = quota_of_flow_.empty() ? -1 : quota_of_flow_[FlowIndex(i, r, s)];
+  return FlowRevenueAt(i, r, s, quota < 0 ? 1.0 : std::exp(x[model_.quota_rent_index(quota)]));
+}
+
+// The wedge chain of MODEL.md section 9 with quota factor `wedge` (e^z): the exporter's
+// (1+tx')(1+rx')Qx, then the importer's (1+tm')(1+rm')Qm.
+EquilibriumSystem::FlowRevenue EquilibriumSystem::FlowRevenueAt(int i, int r, int s,
+                                                                double wedge) const {
   FlowRevenue out;
   if (r == s) return out;
   const double tx = policy_.export_taxes(i, r, s), tm = policy_.tariffs(i, r, s);
   const double rx = policy_.exporter_rent.data().empty() ? 0.0 : policy_.exporter_rent(i, r, s);
   const double rm = policy_.importer_rent.data().empty() ? 0.0 : policy_.importer_rent(i, r, s);
-  const std::size_t k = FlowIndex(i, r, s);
-  const int quota = quota_of_flow_.empty() ? -1 : quota_of_flow_[k];
-  const double wedge = quota < 0 ? 1.0 : std::exp(x[model_.quota_rent_index(quota)]);
+  const int quota = quota_of_flow_.empty() ? -1 : quota_of_flow_[FlowIndex(i, r, s)];
   const RentOwner owner = quota < 0 ? RentOwner::kNone : model_.quotas()[quota].owner;
   const double qx = owner == RentOwner::kExporter ? wedge : 1.0;  // exporter's quota factor
   const double qm = owner == RentOwner::kImporter ? wedge : 1.0;

@@ -111,6 +111,8 @@ class EquilibriumSystem {
   };
   // Revenue definition rows: revenue / scale - sum of taxed flows / scale.
   double LogOpenShipmentHat(const double* x, int i, int r, int s) const;
+  // FlowRevenueRates with the quota factor e^z given.
+  FlowRevenue FlowRevenueAt(int i, int r, int s, double wedge) const;
   double QuotaRow(int k, const double* x, RowWriter* writer) const;
   double Revenue(const std::vector<RevenueTerm>& terms, int i, int index, double scale,
                  const double* x, RowWriter* writer) const;
