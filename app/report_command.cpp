@@ -1,0 +1,65 @@
+// `ohlin report DIR [--out FILE.html] [--svg DIR]`: the result folder as one self-contained
+// HTML page (reports/). Every file is read and checked before anything is written; with
+// --svg, headless Chromium renders the page and each chart's SVG is written.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "app/commands.h"
+#include "calibration/errors.h"
+#include "reports/report.h"
+#include "results/results.h"
+
+namespace ohlin::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Writes each chart of the page's probe as OUT/<chart id>.svg; returns how many.
+int WriteChartSvgs(const std::string& chromium, const std::string& html_path,
+                   const std::string& svg_dir) {
+  const nlohmann::json probe = reports::ReadPageProbe(chromium, html_path, "?svg");
+  if (!probe.value("errors", nlohmann::json::array()).empty()) {
+    throw std::runtime_error(fmt::format("{}: the page reported errors: {}", html_path,
+                                         probe["errors"].dump()));
+  }
+  fs::create_directories(svg_dir);
+  int written = 0;
+  for (const auto& chart : probe.value("charts", nlohmann::json::array())) {
+    if (!chart.contains("svg")) continue;
+    const std::string path = (fs::path(svg_dir) / (chart["id"].get<std::string>() + ".svg")).string();
+    WriteFileAtomically(path, chart["svg"].get<std::string>());
+    ++written;
+  }
+  return written;
+}
+
+}  // namespace
+
+int RunReport(const ReportArguments& arguments) {
+  const nlohmann::json page = reports::ReadResultFolder(arguments.dir);
+  std::string chromium;
+  if (!arguments.svg_dir.empty()) {
+    chromium = reports::FindChromium();
+    if (chromium.empty()) {
+      throw InputError("--svg needs Chromium to draw the charts (Debian package chromium, "
+                       "installed by `make deps`; or set OHLIN_CHROMIUM to a Chrome binary)");
+    }
+  }
+  const std::string out = arguments.out_path.empty()
+                              ? (fs::path(arguments.dir) / "report.html").string()
+                              : arguments.out_path;
+  const fs::path parent = fs::path(out).parent_path();
+  if (!parent.empty()) fs::create_directories(parent);
+  WriteFileAtomically(out, reports::RenderReportHtml(page));
+  std::cout << "Report written to " << out << "\n";
+  if (!arguments.svg_dir.empty()) {
+    const int charts = WriteChartSvgs(chromium, out, arguments.svg_dir);
+    std::cout << fmt::format("{} charts written to {} as SVG\n", charts, arguments.svg_dir);
+  }
+  return kSuccess;
+}
+
+}  // namespace ohlin::app
