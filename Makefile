@@ -23,8 +23,10 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
+# Ends with the demo's report: one HTML file that opens offline in any browser.
 demo: build
 	./$(BUILD_DIR)/ohlin solve scenarios/default.yaml
+	./$(BUILD_DIR)/ohlin report results/default_us_china_tariff_war
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)

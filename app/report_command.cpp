@@ -39,7 +39,20 @@ int WriteChartSvgs(const std::string& chromium, const std::string& html_path,
 }  // namespace
 
 int RunReport(const ReportArguments& arguments) {
-  const nlohmann::json page = reports::ReadResultFolder(arguments.dir);
+  const std::string out = arguments.out_path.empty()
+                              ? (fs::path(arguments.dir) / "report.html").string()
+                              : arguments.out_path;
+  nlohmann::json page;
+  try {
+    page = reports::ReadResultFolder(arguments.dir);
+  } catch (const InputError&) {
+    // A report of an earlier run left at OUT would look like the report of these results.
+    std::error_code error;
+    if (fs::is_regular_file(out, error) && fs::remove(out, error)) {
+      std::cerr << "ohlin: removed " << out << ", the report of an earlier run\n";
+    }
+    throw;
+  }
   std::string chromium;
   if (!arguments.svg_dir.empty()) {
     chromium = reports::FindChromium();
@@ -48,9 +61,6 @@ int RunReport(const ReportArguments& arguments) {
                        "installed by `make deps`; or set OHLIN_CHROMIUM to a Chrome binary)");
     }
   }
-  const std::string out = arguments.out_path.empty()
-                              ? (fs::path(arguments.dir) / "report.html").string()
-                              : arguments.out_path;
   const fs::path parent = fs::path(out).parent_path();
   if (!parent.empty()) fs::create_directories(parent);
   WriteFileAtomically(out, reports::RenderReportHtml(page));

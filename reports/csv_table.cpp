@@ -71,7 +71,7 @@ nlohmann::json ParseField(const std::string& text) {
 }  // namespace
 
 Table ReadCsvTable(const std::string& path, const std::vector<std::string>& required,
-                   const std::vector<std::string>& numeric) {
+                   const std::vector<std::string>& numeric, const std::vector<std::string>& text) {
   Table table;
   table.file = path;
   std::vector<int> lines;
@@ -92,7 +92,8 @@ Table ReadCsvTable(const std::string& path, const std::vector<std::string>& requ
     }
     nlohmann::json row = nlohmann::json::array();
     for (std::size_t c = 0; c < table.columns.size(); ++c) {
-      nlohmann::json value = ParseField(records[r][c]);
+      const bool keep_text = std::find(text.begin(), text.end(), table.columns[c]) != text.end();
+      nlohmann::json value = keep_text ? nlohmann::json(records[r][c]) : ParseField(records[r][c]);
       const bool must_be_number =
           std::find(numeric.begin(), numeric.end(), table.columns[c]) != numeric.end();
       if (must_be_number && value.is_string()) {

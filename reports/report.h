@@ -22,10 +22,12 @@ struct Table {
 
 // Reads a CSV file (RFC 4180 quoting) with a header row. Throws InputError naming the file
 // and line for a row with the wrong number of fields, an unterminated quote, or a file that
-// does not end with a line break (a truncated file); `required` columns must be present and
-// `numeric` ones hold numbers (or nothing).
+// does not end with a line break (a truncated file); `required` columns must be present,
+// `numeric` ones hold numbers (or nothing), and `text` ones are kept as text even where they
+// look like numbers (names such as region "01").
 Table ReadCsvTable(const std::string& path, const std::vector<std::string>& required = {},
-                   const std::vector<std::string>& numeric = {});
+                   const std::vector<std::string>& numeric = {},
+                   const std::vector<std::string>& text = {});
 
 // What a result folder holds, as the page's data: kind ("solve", "compare", or "tables" for a
 // folder of other ohlin tables, e.g. of `game` or `sweep`), summary.json, the scenario file's

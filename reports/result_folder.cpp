@@ -30,6 +30,13 @@ struct KnownTable {
   std::vector<std::string> numeric;
 };
 
+// Columns of names: text even where a name looks like a number.
+const std::vector<std::string>& NameColumns() {
+  static const std::vector<std::string> names = {"region", "household", "factor", "sector",
+                                                 "exporter", "importer", "component", "measure"};
+  return names;
+}
+
 const std::vector<KnownTable>& SolveTables() {
   static const std::vector<KnownTable> tables = {
       {"welfare",
@@ -64,10 +71,15 @@ nlohmann::json TableJson(const Table& table) {
           {"rows", table.rows}};
 }
 
+// A name field as text (a name that looks like a number was read as one).
+std::string Name(const nlohmann::json& field) {
+  return field.is_string() ? field.get<std::string>() : field.is_null() ? "" : field.dump();
+}
+
 std::set<std::string> RegionsOf(const Table& table) {
   std::set<std::string> regions;
   const std::size_t column = ColumnIndex(table, "region");
-  for (const auto& row : table.rows) regions.insert(row[column].is_string() ? row[column].get<std::string>() : row[column].dump());
+  for (const auto& row : table.rows) regions.insert(Name(row[column]));
   return regions;
 }
 
@@ -91,8 +103,8 @@ void CheckDecomposition(const Table& table) {
   const std::size_t component = ColumnIndex(table, "component");
   std::set<std::string> regions, totals;
   for (const auto& row : table.rows) {
-    regions.insert(row[region].dump());
-    if (row[component] == "total") totals.insert(row[region].dump());
+    regions.insert(Name(row[region]));
+    if (row[component] == "total") totals.insert(Name(row[region]));
   }
   for (const std::string& name : regions) {
     if (!totals.count(name)) {
@@ -223,7 +235,8 @@ nlohmann::json ReadSolveFolder(const std::string& dir, const fs::path& folder) {
                                    "tables are incomplete; solve again",
                                    path.string()));
     }
-    tables.push_back(ReadCsvTable(path.string(), known_table.required, known_table.numeric));
+    tables.push_back(ReadCsvTable(path.string(), known_table.required, known_table.numeric,
+                                  NameColumns()));
   }
   for (std::size_t t = 1; t < tables.size(); ++t) {
     if (t != 3) CheckRegionsAgree(tables[0], tables[t]);  // trade.csv has exporter/importer
@@ -236,7 +249,7 @@ nlohmann::json ReadSolveFolder(const std::string& dir, const fs::path& folder) {
   if (fs::exists(decomposition)) {
     const Table table = ReadCsvTable(decomposition.string(),
                                      {"region", "component", "value", "pct_of_income"},
-                                     {"value", "pct_of_income"});
+                                     {"value", "pct_of_income"}, NameColumns());
     CheckRegionsAgree(tables[0], table);
     CheckDecomposition(table);
     json_tables["decomposition"] = TableJson(table);
@@ -249,7 +262,8 @@ nlohmann::json ReadSolveFolder(const std::string& dir, const fs::path& folder) {
 
 nlohmann::json ReadCompareFolder(const std::string& dir, const fs::path& folder) {
   nlohmann::json page = {{"kind", "compare"}, {"dir", dir}};
-  const Table table = ReadCsvTable((folder / "compare.csv").string(), {"region", "household", "measure"});
+  const Table table = ReadCsvTable((folder / "compare.csv").string(),
+                                   {"region", "household", "measure"}, {}, NameColumns());
   if (table.columns.size() < 4 || table.columns[2] != "measure") {
     throw InputError(fmt::format("{}:1: expected region,household,measure and a column per rule",
                                  table.file));

@@ -113,6 +113,8 @@
     if (chart.openTable) details.setAttribute('open', '');
     figure.appendChild(details);
     parent.appendChild(figure);
+    // A chart written as an SVG file (--svg) carries its title; on the page the heading does.
+    if (EXPORT_SVG) chart.spec.title = {text: chart.title, anchor: 'start', fontSize: 14};
     chart.spec.autosize = {type: 'pad'};
     chart.spec.padding = 5;
     chart.spec.config = {
@@ -578,7 +580,7 @@
       active.forEach(function (part, order) {
         var row = byRegion[region][part];
         if (row) values.push({row: region, part: PART_LABELS[part] || part, order: order,
-                              value: row.pct_of_income});
+                              component: part, value: row.pct_of_income});
       });
     });
     var totalValues = shownRows.map(function (r) { return {row: r, value: totals[r].pct_of_income}; });
@@ -600,10 +602,11 @@
       spec: stackSpec(values, totalValues, shownRows,
                       active.map(function (p) { return PART_LABELS[p] || p; }),
                       'contribution to EV, % of benchmark income'),
-      items: values.length,
+      items: values.length + totalValues.length,
       columns: columns, rows: rows.map(function (r) { return {region: r}; }),
       tableTitle: 'decomposition.csv (% of income)',
-      drawn: values.map(function (v) { return [v.row + '/' + v.part, v.value]; })
+      drawn: values.map(function (v) { return [v.row + '/' + v.component, v.value]; })
+          .concat(totalValues.map(function (t) { return [t.row + '/total', t.value]; }))
     });
   }
 
