@@ -43,8 +43,10 @@
   var index = fixed(4);      // Gini and Theil
   var share = fixed(1);      // shares of population, %
   function money(value) {
+    var decimals = Math.abs(value) >= 100 ? 1 : 3;
     return isNumber(value)
-        ? value.toLocaleString('en-US', {minimumFractionDigits: 1, maximumFractionDigits: 1})
+        ? value.toLocaleString('en-US', {minimumFractionDigits: decimals,
+                                         maximumFractionDigits: decimals})
         : '';
   }
   function plain(value) {
@@ -71,11 +73,25 @@
     });
   }
 
-  // At most `limit` of rows sorted by value (descending): the largest and the smallest halves.
-  function topAndBottom(sortedRows, limit) {
+  // At most `limit` of rows (sorted by value, descending): those of the largest magnitude,
+  // in the same order.
+  function largest(sortedRows, limit, value) {
     if (sortedRows.length <= limit) return sortedRows;
-    var half = Math.floor(limit / 2);
-    return sortedRows.slice(0, half).concat(sortedRows.slice(sortedRows.length - half));
+    var kept = sortedBy(sortedRows, function (r) { return Math.abs(value(r)); }, true)
+        .slice(0, limit);
+    return sortedRows.filter(function (r) { return kept.indexOf(r) >= 0; });
+  }
+
+  function largestNote(shown, all, what) {
+    return shown < all ? 'The ' + shown + ' of ' + all + ' ' + what + ' with the largest ' +
+                         'magnitude; the table lists all.' : '';
+  }
+
+  // A d3 format for values of this size: about three significant digits for the largest.
+  function formatFor(values) {
+    var top = Math.max.apply(null, values.map(function (v) { return Math.abs(v.value); }).concat([1e-12]));
+    var decimals = Math.max(0, Math.min(4, 2 - Math.floor(Math.log10(top))));
+    return "format(datum.value, ',." + decimals + "f')";
   }
 
   // ---- page structure ------------------------------------------------------------------------
@@ -400,10 +416,8 @@
         'Equivalent variation (EV): the change in income at benchmark prices worth as much as ' +
         'the policy. EV% is in percent of benchmark income. Regions sorted from the largest gain.');
     var sorted = sortedBy(regions, function (r) { return r.ev_pct; }, true);
-    var shown = topAndBottom(sorted, TOP_BARS);
-    var note = shown.length < sorted.length
-        ? 'Showing the ' + TOP_BARS / 2 + ' largest gains and ' + TOP_BARS / 2 +
-          ' largest losses of ' + sorted.length + ' regions; the table lists all.' : '';
+    var shown = largest(sorted, TOP_BARS, function (r) { return r.ev_pct; });
+    var note = largestNote(shown.length, sorted.length, 'regions');
     var regionColumns = [
       {title: 'region', get: function (r) { return r.region; }},
       {title: 'EV %', get: function (r) { return r.ev_pct; }, format: pct},
@@ -417,13 +431,12 @@
       drawn: shown.map(function (r) { return [r.region, r.ev_pct]; })
     });
     var byMoney = sortedBy(regions, function (r) { return r.ev; }, true);
-    var shownMoney = topAndBottom(byMoney, TOP_BARS);
+    var shownMoney = largest(byMoney, TOP_BARS, function (r) { return r.ev; });
+    var moneyBars = shownMoney.map(function (r) { return {label: r.region, value: r.ev}; });
     addChart(node, {
       id: 'ev-by-region', title: 'EV by region, ' + units,
-      note: shownMoney.length < byMoney.length ? 'The ' + TOP_BARS / 2 + ' largest gains and ' +
-            TOP_BARS / 2 + ' largest losses; the table lists all.' : '',
-      spec: barSpec(shownMoney.map(function (r) { return {label: r.region, value: r.ev}; }),
-                    'EV, ' + units, "format(datum.value, ',.0f')"),
+      note: largestNote(shownMoney.length, byMoney.length, 'regions'),
+      spec: barSpec(moneyBars, 'EV, ' + units, formatFor(moneyBars)),
       items: shownMoney.length, columns: regionColumns, rows: byMoney,
       tableTitle: 'EV by region', drawn: shownMoney.map(function (r) { return [r.region, r.ev]; })
     });
@@ -524,14 +537,16 @@
       return copy;
     });
     var shownFlows = sortedBy(flows.slice(0, 15), function (r) { return r.change; }, true);
+    var flowBars = shownFlows.map(function (r) {
+      return {label: r.exporter + '→' + r.importer + ' ' + r.sector, value: r.change};
+    });
     addChart(node, {
       id: 'largest-trade-changes', title: 'Largest changes of bilateral trade (exporter → importer, sector)',
       note: 'The ' + shownFlows.length + ' largest changes in value of ' +
             (DATA.tables.trade.rows_in_file || flows.length) + ' cross-border flows; the table ' +
             'lists the ' + flows.length + ' largest (trade.csv has all).',
-      spec: barSpec(shownFlows.map(function (r) {
-        return {label: r.exporter + '→' + r.importer + ' ' + r.sector, value: r.change};
-      }), 'change in value, ' + units + ' (numeraire units)', "format(datum.value, ',.0f')"),
+      spec: barSpec(flowBars, 'change in value, ' + units + ' (numeraire units)',
+                    formatFor(flowBars)),
       items: shownFlows.length,
       columns: [
         {title: 'exporter', get: function (r) { return r.exporter; }},
@@ -574,7 +589,9 @@
       return decomposition.some(function (r) { return r.component === part && r.value !== 0; });
     });
     var rows = regionOrder.filter(function (r) { return totals[r]; });
-    var shownRows = topAndBottom(rows, TOP_BARS);
+    var evOf = {};
+    rows.forEach(function (r) { evOf[r] = totals[r].pct_of_income; });
+    var shownRows = largest(rows, TOP_BARS, function (r) { return evOf[r]; });
     var values = [];
     shownRows.forEach(function (region) {
       active.forEach(function (part, order) {
@@ -596,9 +613,8 @@
     });
     addChart(node, {
       id: 'ev-decomposition', title: 'EV decomposition by region, % of benchmark income',
-      note: shownRows.length < rows.length ? 'The ' + TOP_BARS / 2 + ' largest gains and ' +
-            TOP_BARS / 2 + ' largest losses; the table lists all.' : 'Parts that are zero in ' +
-            'every region are left out of the chart.',
+      note: (largestNote(shownRows.length, rows.length, 'regions') + ' Parts that are zero in ' +
+             'every region are left out of the chart.').trim(),
       spec: stackSpec(values, totalValues, shownRows,
                       active.map(function (p) { return PART_LABELS[p] || p; }),
                       'contribution to EV, % of benchmark income'),
