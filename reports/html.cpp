@@ -84,7 +84,9 @@ std::string RenderReportHtml(const nlohmann::json& page_data) {
   html += "<main id=\"report\"><noscript>This report draws its charts with JavaScript; every "
           "number is also in the result folder's CSV files.</noscript></main>\n";
   html += "<pre id=\"ohlin-probe\" hidden></pre>\n";
-  html += "<script type=\"application/json\" id=\"ohlin-data\">" + InlineJson(page_data) +
+  nlohmann::json data = page_data;
+  data["ohlin_version"] = OHLIN_VERSION;
+  html += "<script type=\"application/json\" id=\"ohlin-data\">" + InlineJson(data) +
           "</script>\n";
   html += "<script>\n";
   html += InlineAsset("VegaJs");

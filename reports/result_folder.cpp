@@ -284,6 +284,32 @@ nlohmann::json ReadCompareFolder(const std::string& dir, const fs::path& folder)
   return page;
 }
 
+// A folder of another command's tables (a sweep's points.csv and long tables, a sensitivity
+// analysis' statistics and its summary.json without a status): every CSV read as it is.
+nlohmann::json ReadOtherFolder(const std::string& dir, const fs::path& folder) {
+  nlohmann::json page = {{"kind", "tables"}, {"dir", dir}, {"summary", nlohmann::json::object()}};
+  if (fs::exists(folder / "summary.json")) {
+    const std::string path = (folder / "summary.json").string();
+    try {
+      page["summary"] = nlohmann::json::parse(input::ReadTextFile(path));
+    } catch (const nlohmann::json::exception& error) {
+      throw InputError(fmt::format("{}: not valid JSON ({}): the file is damaged or truncated",
+                                   path, error.what()));
+    }
+  }
+  page["other_tables"] = OtherTables(dir, {});
+  if (page["other_tables"].empty()) {
+    throw InputError(fmt::format(
+        "{}: no ohlin results here: expected summary.json and the tables of `ohlin solve`, "
+        "compare.csv of `ohlin compare`, or other ohlin tables (*.csv)",
+        dir));
+  }
+  if (page["other_tables"].contains("points")) {
+    page["kind"] = page["summary"].contains("method") ? "sensitivity" : "sweep";
+  }
+  return page;
+}
+
 }  // namespace
 
 nlohmann::json ReadResultFolder(const std::string& dir) {
@@ -294,17 +320,11 @@ nlohmann::json ReadResultFolder(const std::string& dir) {
                                  "`ohlin compare`",
                                  dir));
   }
-  if (fs::exists(folder / "summary.json")) return ReadSolveFolder(dir, folder);
-  if (fs::exists(folder / "compare.csv")) return ReadCompareFolder(dir, folder);
-  nlohmann::json page = {{"kind", "tables"}, {"dir", dir}, {"summary", nlohmann::json::object()}};
-  page["other_tables"] = OtherTables(dir, {});
-  if (page["other_tables"].empty()) {
-    throw InputError(fmt::format(
-        "{}: no ohlin results here: expected summary.json and the tables of `ohlin solve`, "
-        "compare.csv of `ohlin compare`, or other ohlin tables (*.csv)",
-        dir));
+  if (fs::exists(folder / "summary.json") && !fs::exists(folder / "points.csv")) {
+    return ReadSolveFolder(dir, folder);
   }
-  return page;
+  if (fs::exists(folder / "compare.csv")) return ReadCompareFolder(dir, folder);
+  return ReadOtherFolder(dir, folder);
 }
 
 }  // namespace ohlin::reports

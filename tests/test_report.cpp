@@ -283,5 +283,67 @@ TEST_CASE("report of a compare run in headless Chromium: each rule side by side"
   }
 }
 
+// The page of a folder written by `ohlin report DIR --out page.html`, read back by Chromium.
+json ProbeOf(const fs::path& dir, const std::string& folder) {
+  REQUIRE(RunOhlin("report " + folder + " --out " + folder + ".html", dir) == 0);
+  return reports::ReadPageProbe(reports::FindChromium(), (dir / (folder + ".html")).string());
+}
+
+TEST_CASE("report sections of a game, a sweep and a sensitivity analysis, keyed on their files") {
+  REQUIRE_FALSE(reports::FindChromium().empty());
+  const fs::path dir = testing::MakeTempDir("report_others");
+  const std::string scenario = std::string(OHLIN_SOURCE_DIR) + "/scenarios/default.yaml";
+  REQUIRE(RunOhlin("solve '" + scenario + "' --no-decomposition --out game", dir) == 0);
+
+  // A game: the solve's tables, tariffs.csv and summary.json's `game` (FORMATS.md "Games").
+  json summary = json::parse(ReadFile(dir / "game" / "summary.json"));
+  summary["game"] = {{"concept", "nash"},
+                     {"players", {{{"region", "USA"}, {"gain_pct_of_income", 0.25}},
+                                  {{"region", "CHN"}, {"gain_pct_of_income", -0.5}}}}};
+  WriteText(dir / "game" / "summary.json", summary.dump(2));
+  WriteText(dir / "game" / "tariffs.csv",
+            "player,partner,sector,rate_before,rate_chosen\nUSA,CHN,MAN,0.03,0.2\n"
+            "USA,EU,MAN,0.03,0.4\nUSA,CHN,HIT,0,0.1\nCHN,USA,AGR,0.05,0.3\n");
+  json probe = ProbeOf(dir, "game");
+  CheckEveryChartDrew(probe, 11);  // the solve's 9 (no decomposition) and the game's 2
+  std::map<std::string, json> tariffs = {{"USA/MAN", {{"rate", 0.3}}},
+                                         {"USA/HIT", {{"rate", 0.1}}},
+                                         {"CHN/AGR", {{"rate", 0.3}}}};
+  for (const auto& item : Chart(probe, "game-tariffs")["drawn"]) {
+    CHECK(item[1].get<double>() == Approx(tariffs.at(item[0])["rate"].get<double>()));
+  }
+  CHECK(Chart(probe, "game-gains")["drawn"] == json::parse(R"([["USA", 0.25], ["CHN", -0.5]])"));
+
+  // A sweep: points.csv and welfare.csv with the coordinates first (FORMATS.md "Sweeps").
+  fs::create_directories(dir / "sweep");
+  WriteText(dir / "sweep" / "points.csv",
+            "point,usa_tariff,rule,status,iterations,start,reason\n0,0,lump_sum,converged,3,,\n"
+            "1,0.25,lump_sum,converged,4,0,\n2,0.5,lump_sum,failed,200,1,no equilibrium\n");
+  WriteText(dir / "sweep" / "welfare.csv",
+            "point,usa_tariff,rule,region,household,population,income_base,income_new,ev,ev_pct\n"
+            "0,0,lump_sum,USA,workers,1,100,100,0,0\n0,0,lump_sum,USA,owners,1,300,300,0,0\n"
+            "1,0.25,lump_sum,USA,workers,1,100,101,2,2\n1,0.25,lump_sum,USA,owners,1,300,299,-6,-2\n");
+  probe = ProbeOf(dir, "sweep");
+  CHECK(probe["kind"] == "sweep");
+  CheckEveryChartDrew(probe, 1);
+  // USA's EV % at each point: (2 - 6) / (100 + 300) = -1% at usa_tariff 0.25, 0 at 0.
+  CHECK(Chart(probe, "sweep-ev")["drawn"] == json::parse(R"([["0/USA", 0], ["1/USA", -1]])"));
+
+  // A sensitivity analysis: summary.json with `method`, statistics tables, points.csv.
+  fs::create_directories(dir / "sensitivity");
+  WriteText(dir / "sensitivity" / "summary.json",
+            R"({"scenario": "s", "method": "quadrature", "points": 2, "converged": 2})");
+  WriteText(dir / "sensitivity" / "points.csv", "point,weight,sigma,status\n0,0.5,4,converged\n"
+                                                "1,0.5,6,converged\n");
+  WriteText(dir / "sensitivity" / "welfare.csv",
+            "region,household,column,mean,sd,low,high,points\nUSA,workers,ev_pct,0.5,0.1,0.2,0.8,2\n"
+            "USA,owners,ev_pct,-0.25,0.05,-0.4,-0.1,2\nUSA,owners,ev,-3,1,-6,0,2\n");
+  probe = ProbeOf(dir, "sensitivity");
+  CHECK(probe["kind"] == "sensitivity");
+  CheckEveryChartDrew(probe, 1);
+  CHECK(Chart(probe, "sensitivity-ev")["drawn"] ==
+        json::parse(R"([["USA workers", 0.5], ["USA owners", -0.25]])"));
+}
+
 }  // namespace
 }  // namespace ohlin

@@ -314,6 +314,65 @@
     };
   }
 
+  // Lines with dots: y against x, one colour per series.
+  function lineSpec(values, series, xTitle, yTitle) {
+    return {
+      width: 520, height: 300,
+      data: [{name: 'points', values: values}],
+      scales: [
+        {name: 'x', type: 'linear', domain: {data: 'points', field: 'x'}, range: 'width',
+         nice: true, zero: false},
+        {name: 'y', type: 'linear', domain: {data: 'points', field: 'value'}, range: 'height',
+         nice: true, zero: true},
+        {name: 'colour', type: 'ordinal', domain: series, range: OKABE_ITO}
+      ],
+      axes: [
+        {orient: 'bottom', scale: 'x', title: xTitle, grid: true, gridOpacity: 0.3},
+        {orient: 'left', scale: 'y', title: yTitle, grid: true, gridOpacity: 0.3}
+      ],
+      legends: [{stroke: 'colour', title: null, symbolType: 'stroke'}],
+      marks: [{
+        type: 'group',
+        from: {facet: {data: 'points', name: 'one_series', groupby: 'series'}},
+        marks: [
+          {type: 'line', from: {data: 'one_series'}, sort: {field: 'datum.x'},
+           encode: {enter: {x: {scale: 'x', field: 'x'}, y: {scale: 'y', field: 'value'},
+                            stroke: {scale: 'colour', field: 'series'}, strokeWidth: {value: 2}}}},
+          {type: 'symbol', from: {data: 'one_series'},
+           encode: {enter: {x: {scale: 'x', field: 'x'}, y: {scale: 'y', field: 'value'},
+                            fill: {scale: 'colour', field: 'series'}, size: {value: 30}}}}
+        ]
+      }]
+    };
+  }
+
+  // Per row a bar from low to high and a dot at the mean.
+  function rangeSpec(values, rows, axisTitle) {
+    return {
+      width: 520, height: Math.max(60, rows.length * 22),
+      data: [{name: 'ranges', values: values}],
+      scales: [
+        {name: 'y', type: 'band', domain: rows, range: 'height', padding: 0.3},
+        {name: 'x', type: 'linear', domain: {fields: [{data: 'ranges', field: 'low'},
+                                                      {data: 'ranges', field: 'high'}]},
+         range: 'width', nice: true, zero: true}
+      ],
+      axes: [
+        {orient: 'bottom', scale: 'x', title: axisTitle, grid: true, gridOpacity: 0.3},
+        {orient: 'left', scale: 'y', title: null}
+      ],
+      marks: [
+        {type: 'rect', from: {data: 'ranges'}, encode: {enter: {
+          y: {scale: 'y', field: 'row'}, height: {scale: 'y', band: 1},
+          x: {scale: 'x', field: 'low'}, x2: {scale: 'x', field: 'high'},
+          fill: {value: '#56B4E9'}, fillOpacity: {value: 0.6}}}},
+        {type: 'symbol', from: {data: 'ranges'}, encode: {enter: {
+          y: {scale: 'y', field: 'row', band: 0.5}, x: {scale: 'x', field: 'value'},
+          size: {value: 50}, fill: {value: '#0072B2'}, stroke: {value: 'white'}}}}
+      ]
+    };
+  }
+
   // ---- sections of a solve -------------------------------------------------------------------
 
   function header() {
@@ -321,7 +380,9 @@
     var title = summary.scenario ||
         (DATA.kind === 'compare' ? 'Redistribution rules compared: ' + folder : folder);
     main.appendChild(el('h1', {text: title}));
-    var kind = {solve: 'ohlin solve', compare: 'ohlin compare', tables: 'ohlin tables'}[DATA.kind];
+    var kind = {solve: summary.game ? 'ohlin game' : 'ohlin solve', compare: 'ohlin compare',
+                sweep: 'ohlin sweep', sensitivity: 'ohlin sensitivity',
+                tables: 'ohlin'}[DATA.kind];
     main.appendChild(el('p', {class: 'subtitle',
                               text: 'Results of ' + kind + ' in ' + DATA.dir}));
   }
@@ -668,7 +729,7 @@
     });
   }
 
-  function solveReport() {
+  function solveReport(handled) {
     var tables = DATA.tables;
     var welfare = records(tables.welfare);
     header();
@@ -688,6 +749,7 @@
     sectorSection(records(tables.sectors), records(tables.trade));
     if (tables.decomposition) decompositionSection(records(tables.decomposition), regionOrder);
     distributionSection(records(tables.distribution), orderedTop);
+    gameSection(handled);
     runDetails();
   }
 
@@ -802,10 +864,157 @@
     }
   }
 
+  // ---- game, sweep, sensitivity: keyed on their files, tolerant of columns not known --------
+
+  function hasColumns(table, columns) {
+    return table && columns.every(function (c) { return table.columns.indexOf(c) >= 0; });
+  }
+
+  // tariffs.csv of `ohlin game`: the chosen tariffs (player x sector, mean over partners) and
+  // each player's gain at the outcome over the start (summary.json `game`).
+  function gameSection(handled) {
+    var table = (DATA.other_tables || {}).tariffs;
+    if (!hasColumns(table, ['player', 'sector', 'rate_chosen'])) return;
+    handled.tariffs = true;
+    var game = summary.game || {};
+    var node = section('Tariff game', 'The tariffs the game chose' +
+        (game.concept ? ' (' + game.concept + ')' : '') + ' and what each player gains. ' +
+        'Rates are fractions (0.25 is 25%).');
+    var rows = records(table);
+    var sums = {}, players = [], sectors = [];
+    rows.forEach(function (r) {
+      if (!isNumber(r.rate_chosen)) return;
+      var key = r.player + '|' + r.sector;
+      (sums[key] = sums[key] || {row: String(r.player), column: String(r.sector), total: 0, n: 0});
+      sums[key].total += r.rate_chosen;
+      sums[key].n += 1;
+      if (players.indexOf(String(r.player)) < 0) players.push(String(r.player));
+      if (sectors.indexOf(String(r.sector)) < 0) sectors.push(String(r.sector));
+    });
+    var cells = Object.keys(sums).map(function (k) {
+      return {row: sums[k].row, column: sums[k].column, value: sums[k].total / sums[k].n};
+    });
+    var columns = table.columns.map(function (column) {
+      return {title: column, get: function (r) { return r[column]; },
+              format: /rate/.test(column) ? index : null};
+    });
+    addChart(node, {
+      id: 'game-tariffs', title: 'Chosen tariffs, player × sector (mean over partners, fraction)',
+      spec: heatSpec(cells, players.slice(0, TOP_ROWS), sectors, 'tariff rate (fraction)',
+                     "format(datum.value, '.3f')"),
+      items: cells.filter(function (c) { return players.indexOf(c.row) < TOP_ROWS; }).length,
+      columns: columns, rows: rows, tableTitle: 'tariffs.csv',
+      drawn: cells.map(function (c) { return [c.row + '/' + c.column, c.value]; })
+          .filter(function (d) { return players.indexOf(d[0].split('/')[0]) < TOP_ROWS; })
+    });
+    var gains = (game.players || []).filter(function (p) { return isNumber(p.gain_pct_of_income); });
+    if (gains.length) {
+      var bars = gains.map(function (p) { return {label: String(p.region), value: p.gain_pct_of_income}; });
+      addChart(node, {
+        id: 'game-gains', title: 'Each player\'s gain at the outcome over the start, % of income',
+        spec: barSpec(bars, 'gain in its objective, % of benchmark income', formatFor(bars)),
+        items: bars.length,
+        columns: ['region', 'objective', 'objective_factual', 'objective_value',
+                  'gain_pct_of_income', 'kkt_residual'].map(function (key) {
+          return {title: key, get: function (p) { return p[key]; },
+                  format: key === 'region' || key === 'objective' ? null : plain};
+        }),
+        rows: gains, tableTitle: 'summary.json, game players',
+        drawn: bars.map(function (b) { return [b.label, b.value]; })
+      });
+    }
+  }
+
+  // The coordinate columns of a sweep's points.csv: between `point` (and `weight`) and `status`.
+  function coordinates(points) {
+    var start = points.columns.indexOf('point') + 1;
+    if (points.columns[start] === 'weight') start += 1;
+    var end = points.columns.indexOf('status');
+    return points.columns.slice(start, end < 0 ? points.columns.length : end);
+  }
+
+  // `ohlin sweep`: each region's EV % along the first numeric coordinate (welfare.csv long).
+  function sweepSection(handled) {
+    var points = DATA.other_tables.points;
+    var welfare = DATA.other_tables.welfare;
+    var coords = coordinates(points);
+    var pointRows = records(points);
+    var node = section('Sweep', 'Results along the swept coordinates (' + coords.join(', ') +
+        '). ' + pointRows.filter(function (r) { return r.status === 'converged'; }).length +
+        ' of ' + pointRows.length + ' points converged (points.csv).');
+    if (!hasColumns(welfare, ['point', 'region', 'ev', 'income_base'].concat(coords))) return;
+    handled.welfare = true;
+    var numeric = coords.filter(function (c) { return pointRows.every(function (r) { return isNumber(r[c]); }); });
+    var xColumn = numeric.length ? numeric[0] : 'point';
+    // Other coordinates that vary tell the lines apart.
+    var others = coords.filter(function (c) {
+      return c !== xColumn && pointRows.some(function (r) { return r[c] !== pointRows[0][c]; });
+    });
+    var groups = {};
+    records(welfare).forEach(function (r) {
+      if (r.household === 'government') return;
+      var series = [r.region].concat(others.map(function (c) { return c + '=' + r[c]; })).join(' · ');
+      var key = series + '|' + r.point;
+      var g = groups[key] || (groups[key] = {series: series, region: r.region, point: r.point,
+                                             x: r[xColumn], ev: 0, income: 0});
+      g.ev += r.ev;
+      g.income += r.income_base;
+    });
+    var values = Object.keys(groups).map(function (k) {
+      var g = groups[k];
+      return {series: g.series, region: g.region, point: g.point, x: g.x, value: 100 * g.ev / g.income};
+    });
+    var reach = {};
+    values.forEach(function (v) { reach[v.series] = Math.max(reach[v.series] || 0, Math.abs(v.value)); });
+    var series = sortedBy(Object.keys(reach), function (k) { return reach[k]; }, true).slice(0, 8);
+    var shown = values.filter(function (v) { return series.indexOf(v.series) >= 0; });
+    addChart(node, {
+      id: 'sweep-ev', title: 'EV by region along ' + xColumn + ', % of benchmark income',
+      note: Object.keys(reach).length > series.length ? 'The ' + series.length + ' of ' +
+            Object.keys(reach).length + ' lines that reach furthest from zero; the table lists all.' : '',
+      spec: lineSpec(shown, series, xColumn, 'EV, % of benchmark income'), items: shown.length,
+      columns: [{title: 'point', get: function (v) { return v.point; }},
+                {title: xColumn, get: function (v) { return v.x; }, format: plain},
+                {title: 'series', get: function (v) { return v.series; }},
+                {title: 'EV %', get: function (v) { return v.value; }, format: pct}],
+      rows: sortedBy(values, function (v) { return v.point; }), tableTitle: 'EV % by point',
+      drawn: shown.map(function (v) { return [v.point + '/' + v.series, v.value]; })
+    });
+  }
+
+  // `ohlin sensitivity`: each household's EV % mean with its bounds (welfare.csv statistics).
+  function sensitivitySection(handled) {
+    var welfare = DATA.other_tables.welfare;
+    var node = section('Sensitivity', [summary.method, summary.bounds, summary.note]
+        .filter(Boolean).join('; ') + '.');
+    if (!hasColumns(welfare, ['region', 'column', 'mean', 'low', 'high'])) return;
+    handled.welfare = true;
+    var rows = records(welfare).filter(function (r) {
+      return r.column === 'ev_pct' && isNumber(r.mean) && r.household !== 'government';
+    });
+    var label = function (r) { return r.region + (r.household ? ' ' + r.household : ''); };
+    var shown = sortedBy(rows, function (r) { return Math.abs(r.mean); }, true).slice(0, TOP_BARS);
+    shown = sortedBy(shown, function (r) { return r.mean; }, true);
+    var values = shown.map(function (r) { return {row: label(r), value: r.mean, low: r.low, high: r.high}; });
+    addChart(node, {
+      id: 'sensitivity-ev', title: 'EV by household group: mean and bounds, % of benchmark income',
+      note: largestNote(shown.length, rows.length, 'household groups'),
+      spec: rangeSpec(values, values.map(function (v) { return v.row; }),
+                      'EV, % of benchmark income (dot: mean; bar: low to high)'),
+      items: values.length,
+      columns: welfare.columns.map(function (column) {
+        return {title: column, get: function (r) { return r[column]; },
+                format: ['mean', 'sd', 'low', 'high'].indexOf(column) >= 0 ? pct : null};
+      }),
+      rows: rows, tableTitle: 'welfare.csv, ev_pct',
+      drawn: values.map(function (v) { return [v.row, v.value]; })
+    });
+  }
+
   // ---- tables of other commands (game, sweep, sensitivity): shown as they come ----------------
 
-  function otherTables() {
-    var names = Object.keys(DATA.other_tables || {});
+  function otherTables(handled) {
+    var names = Object.keys(DATA.other_tables || {}).filter(function (n) { return !handled[n]; });
     if (!names.length) return;
     var node = section('Other tables in this folder',
         'Tables of other ohlin commands, shown as written' + '.');
@@ -864,11 +1073,14 @@
   }
 
   try {
-    if (DATA.kind === 'solve') solveReport();
+    var handled = {};
+    if (DATA.kind === 'solve') solveReport(handled);
     else if (DATA.kind === 'compare') compareReport();
     else header();
-    otherTables();
-    main.appendChild(el('footer', {text: 'Written by ohlin ' + (summary.ohlin_version || '') +
+    if (DATA.kind === 'sweep') sweepSection(handled);
+    if (DATA.kind === 'sensitivity') sensitivitySection(handled);
+    otherTables(handled);
+    main.appendChild(el('footer', {text: 'Written by ohlin ' + DATA.ohlin_version +
         ' (ohlin report). Charts drawn with Vega (BSD-3-Clause), embedded in this file.'}));
   } catch (error) {
     window.ohlinErrors.push(String(error && error.stack || error));
