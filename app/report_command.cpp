@@ -64,7 +64,10 @@ int RunReport(const ReportArguments& arguments) {
   const fs::path parent = fs::path(out).parent_path();
   if (!parent.empty()) fs::create_directories(parent);
   WriteFileAtomically(out, reports::RenderReportHtml(page));
-  std::cout << "Report written to " << out << "\n";
+  std::error_code error;
+  const fs::path absolute = fs::absolute(out, error);
+  std::cout << "Report written to " << out << " (open file://" << absolute.string()
+            << " in a browser)\n";
   if (!arguments.svg_dir.empty()) {
     const int charts = WriteChartSvgs(chromium, out, arguments.svg_dir);
     std::cout << fmt::format("{} charts written to {} as SVG\n", charts, arguments.svg_dir);

@@ -99,10 +99,11 @@ nlohmann::json ReadPageProbe(const std::string& chromium, const std::string& htm
   if (!mkdtemp(profile_template.data())) throw std::runtime_error("cannot make a temporary folder");
   const std::string profile = profile_template;
   // Chromium as root needs --no-sandbox; the others keep it off the network (the page needs
-  // none) and quiet. Virtual time lets the page's asynchronous rendering finish.
+  // none) and quiet. Virtual time lets the page's asynchronous rendering finish; `timeout`
+  // stops a browser that hangs.
   const std::string url = "file://" + UrlPath(fs::absolute(html_path).string()) + query;
   const std::string command = fmt::format(
-      "{} --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "timeout 120 {} --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
       "--disable-background-networking --disable-component-update --disable-sync "
       "--disable-extensions --user-data-dir={} --virtual-time-budget=20000 --dump-dom {} "
       "2>/dev/null",
