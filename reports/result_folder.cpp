@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -260,6 +261,29 @@ nlohmann::json ReadSolveFolder(const std::string& dir, const fs::path& folder) {
   return page;
 }
 
+// Every region of compare.csv has the same region measures as the first (a file cut at a line
+// break lacks the last region's last rows).
+void CheckCompareComplete(const Table& table) {
+  std::map<std::string, std::set<std::string>> measures;
+  std::vector<std::string> order;
+  for (const auto& row : table.rows) {
+    const std::string region = Name(row[0]);
+    if (!measures.count(region)) order.push_back(region);
+    if (Name(row[1]).empty()) measures[region].insert(Name(row[2]));
+  }
+  for (const std::string& region : order) {
+    if (measures[region] != measures[order.front()]) {
+      throw InputError(fmt::format("{}: region {} has the measures {{{}}}, region {} has {{{}}}: "
+                                   "the file is truncated or damaged",
+                                   table.file, region,
+                                   input::JoinNames({measures[region].begin(), measures[region].end()}),
+                                   order.front(),
+                                   input::JoinNames({measures[order.front()].begin(),
+                                                     measures[order.front()].end()})));
+    }
+  }
+}
+
 nlohmann::json ReadCompareFolder(const std::string& dir, const fs::path& folder) {
   nlohmann::json page = {{"kind", "compare"}, {"dir", dir}};
   const Table table = ReadCsvTable((folder / "compare.csv").string(),
@@ -278,6 +302,7 @@ nlohmann::json ReadCompareFolder(const std::string& dir, const fs::path& folder)
     }
   }
   if (table.rows.empty()) throw InputError(fmt::format("{}: no rows", table.file));
+  CheckCompareComplete(table);
   page["tables"] = {{"compare", TableJson(table)}};
   page["rules"] = rules;
   page["other_tables"] = OtherTables(dir, {"compare.csv"});

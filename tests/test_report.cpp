@@ -127,6 +127,16 @@ TEST_CASE("report: a folder without results, a failed solve and damaged files ar
   CHECK(RunOhlin("report failed", dir) == 1);
   CHECK_FALSE(fs::exists(dir / "failed" / "report.html"));  // a stale report is removed too
 
+  // compare.csv cut at a line break: its last region lacks measures the others have.
+  fs::create_directories(dir / "compared");
+  WriteText(dir / "compared" / "compare.csv",
+            "region,household,measure,lump_sum,none\nA,h,ev_pct,1,2\nA,,ev,3,4\nA,,gini_new,0.1,0.2\n"
+            "B,h,ev_pct,1,2\nB,,ev,3,4\n");
+  CHECK(RunOhlin("report compared", dir) == 1);
+  CHECK_FALSE(fs::exists(dir / "compared" / "report.html"));
+  CHECK(ReadFile(dir / "cli.log").find("compare.csv: region B has the measures {ev}") !=
+        std::string::npos);
+
   const fs::path demo = SolveDemo(dir);
   const std::string log_before = ReadFile(dir / "cli.log");
   auto refused = [&](const std::string& message_part) {

@@ -410,7 +410,7 @@
     var sorted = sortedBy(regions, function (r) { return r.ev_pct; }, true);
     var losers = regions.filter(function (r) { return r.ev < 0; }).length;
     var cards = [
-      ['World EV', money(worldEv) + ' ' + units, pct(100 * worldEv / worldIncome) +
+      ['World EV', money(worldEv), units + '; ' + pct(100 * worldEv / worldIncome) +
        '% of world benchmark income'],
       ['Regions that lose', losers + ' of ' + regions.length, 'EV below zero'],
       ['Largest gain', sorted[0].region + ' ' + pct(sorted[0].ev_pct) + '%', 'EV, % of income'],
@@ -433,7 +433,7 @@
     var parts = [
       'Data: ' + ([data.name, data.year].filter(Boolean).join(', ') || summary.data || 'unknown'),
       summary.status + ' in ' + summary.iterations + ' iterations, largest scaled residual ' +
-          plain(summary.max_residual),
+          (isNumber(summary.max_residual) ? summary.max_residual.toExponential(1) : '?'),
       'redistribution: ' + summary.redistribution,
       'values in ' + units
     ];
