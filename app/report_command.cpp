@@ -17,10 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Writes each chart of the page's probe as OUT/<chart id>.svg; returns how many.
+// Writes each chart of the page's probe as OUT/<chart id>.svg, and the probe without the SVGs
+// as OUT/charts.json (each chart's id, title and the numbers it drew); returns how many.
 int WriteChartSvgs(const std::string& chromium, const std::string& html_path,
                    const std::string& svg_dir) {
-  const nlohmann::json probe = reports::ReadPageProbe(chromium, html_path, "?svg");
+  nlohmann::json probe = reports::ReadPageProbe(chromium, html_path, "?svg");
   if (!probe.value("errors", nlohmann::json::array()).empty()) {
     throw std::runtime_error(fmt::format("{}: the page reported errors: {}", html_path,
                                          probe["errors"].dump()));
@@ -33,6 +34,8 @@ int WriteChartSvgs(const std::string& chromium, const std::string& html_path,
     WriteFileAtomically(path, chart["svg"].get<std::string>());
     ++written;
   }
+  for (auto& chart : probe["charts"]) chart.erase("svg");
+  WriteFileAtomically((fs::path(svg_dir) / "charts.json").string(), probe.dump(1) + "\n");
   return written;
 }
 

@@ -181,9 +181,15 @@ TEST_CASE("report of the demo scenario in headless Chromium: every chart drawn, 
   REQUIRE_FALSE(chromium.empty());  // installed by tools/install-deps.sh (make deps)
   const fs::path dir = testing::MakeTempDir("report_demo");
   const fs::path demo = SolveDemo(dir);
+  // One run of Chromium: --svg writes each chart and the page's probe (svg/charts.json).
   REQUIRE(RunOhlin("report demo --svg svg", dir) == 0);
-  const json probe = reports::ReadPageProbe(chromium, (demo / "report.html").string());
+  const json probe = json::parse(ReadFile(dir / "svg" / "charts.json"));
   CheckEveryChartDrew(probe, 10);
+  // Self-contained: no script, style sheet, image or frame loaded from anywhere.
+  const std::string html = ReadFile(demo / "report.html");
+  for (const char* reference : {"<script src", "<link", "<img", "<iframe", "@import"}) {
+    CHECK(html.find(reference) == std::string::npos);
+  }
 
   const auto welfare = Keyed(demo / "welfare.csv", {"region", "household"});
   const auto factors = Keyed(demo / "factors.csv", {"region", "factor"});
@@ -295,8 +301,43 @@ TEST_CASE("report of a compare run in headless Chromium: each rule side by side"
 
 // The page of a folder written by `ohlin report DIR --out page.html`, read back by Chromium.
 json ProbeOf(const fs::path& dir, const std::string& folder) {
+  REQUIRE_FALSE(reports::FindChromium().empty());
   REQUIRE(RunOhlin("report " + folder + " --out " + folder + ".html", dir) == 0);
   return reports::ReadPageProbe(reports::FindChromium(), (dir / (folder + ".html")).string());
+}
+
+TEST_CASE("report of a 44-region world: charts keep the largest, tables keep every region") {
+  REQUIRE_FALSE(reports::FindChromium().empty());
+  const fs::path dir = testing::MakeTempDir("report_44");
+  REQUIRE(RunOhlin("synth --regions 44 --sectors 3 --factors 2 --households 2 --seed 5 --out world",
+                   dir) == 0);
+  WriteText(dir / "world" / "tariff.yaml",
+            "ohlin: 1\nname: R001 raises tariffs\ndata: data.yaml\nshocks:\n"
+            "  - {type: tariff, importer: R001, add: 0.2}\n");
+  REQUIRE(RunOhlin("solve world/tariff.yaml --no-decomposition --out solved", dir) == 0);
+  const json probe = ProbeOf(dir, "solved");
+  CheckEveryChartDrew(probe, 9);
+  const json& bars = Chart(probe, "ev-pct-by-region");
+  CHECK(bars["items"] == 20);
+  CHECK(bars["table"].size() == 45);  // header and every region
+  CHECK(Chart(probe, "real-factor-returns")["items"] == 30 * 2);
+  // The bars are the 20 regions of largest |EV %|, sorted from the largest gain.
+  double previous = 1e300;
+  for (const auto& item : bars["drawn"]) {
+    CHECK(item[1].get<double>() <= previous);
+    previous = item[1].get<double>();
+  }
+  double smallest = 1e300;
+  std::set<std::string> drawn;
+  for (const auto& item : bars["drawn"]) {
+    smallest = std::min(smallest, std::abs(item[1].get<double>()));
+    drawn.insert(item[0]);
+  }
+  for (std::size_t r = 1; r < bars["table"].size(); ++r) {
+    if (!drawn.count(bars["table"][r][0])) {
+      CHECK(std::abs(Shown(bars["table"][r][1])) <= smallest + 0.0005);
+    }
+  }
 }
 
 TEST_CASE("report sections of a game, a sweep and a sensitivity analysis, keyed on their files") {
