@@ -74,10 +74,18 @@ std::string RenderReportHtml(const nlohmann::json& page_data) {
   html += fmt::format("<title>{}</title>\n<style>\n", EscapeHtml(PageTitle(page_data)));
   html += InlineAsset("ReportCss");
   html += "</style>\n";
-  // The error hook first, so that an error while loading Vega is recorded too.
+  // The error hooks first, so that an error while loading Vega is recorded too; console errors
+  // and warnings (Vega warns of e.g. a scale with no valid data) count as errors.
   html +=
       "<script>window.ohlinErrors = [];\n"
       "window.addEventListener('error', function (e) { window.ohlinErrors.push(String(e.message)); });\n"
+      "['error', 'warn'].forEach(function (level) {\n"
+      "  var original = console[level];\n"
+      "  console[level] = function () {\n"
+      "    window.ohlinErrors.push('console.' + level + ': ' + Array.prototype.join.call(arguments, ' '));\n"
+      "    return original.apply(console, arguments);\n"
+      "  };\n"
+      "});\n"
       "window.addEventListener('unhandledrejection', function (e) { "
       "window.ohlinErrors.push('unhandled rejection: ' + String(e.reason)); });\n"
       "</script>\n</head>\n<body>\n";

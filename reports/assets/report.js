@@ -755,113 +755,131 @@
 
   // ---- compare -------------------------------------------------------------------------------
 
-  function compareReport() {
+  // What every chart of a comparison shares: the rules, the rows, the regions shown (the
+  // COMPARE_REGIONS of largest |EV %| in a large world, sorted from the largest gain).
+  function compareContext() {
     var rules = DATA.rules;
     var rows = records(DATA.tables.compare);
-    header();
-    main.appendChild(el('p', {class: 'intro', text: 'The same scenario solved under each rule ' +
-        'for returning government revenue to households: ' + rules.join(', ') + '.'}));
-    var node = section('Each rule side by side');
     var regionRows = rows.filter(function (r) { return r.household === null || r.household === ''; });
+    var evPct = {};
     var regionOrder = [];
     regionRows.forEach(function (r) {
-      if (r.measure === 'ev_pct' && regionOrder.indexOf(r.region) < 0) regionOrder.push(r.region);
+      if (r.measure !== 'ev_pct') return;
+      evPct[r.region] = r[rules[0]];
+      regionOrder.push(r.region);
     });
-    var evPct = {};
-    regionRows.forEach(function (r) { if (r.measure === 'ev_pct') evPct[r.region] = r[rules[0]]; });
     regionOrder = sortedBy(regionOrder, function (r) { return evPct[r]; }, true);
-    var shownRegions = regionOrder.length > COMPARE_REGIONS
-        ? sortedBy(regionOrder, function (r) { return Math.abs(evPct[r]); }, true)
-            .slice(0, COMPARE_REGIONS)
-        : regionOrder;
-    shownRegions = regionOrder.filter(function (r) { return shownRegions.indexOf(r) >= 0; });
-    var ruleColumns = rules.map(function (rule) {
-      return {title: rule, get: function (r) { return r[rule]; }, format: plain};
-    });
-    // Household EV% under each rule: a heat map of (region, household) x rule.
-    // Governments (rule none) keep what they collect: their EV % is on another scale, so
-    // they are in the table only.
-    var hh = rows.filter(function (r) { return r.household && r.household !== 'government' &&
-                                               r.measure === 'ev_pct' &&
-                                               shownRegions.indexOf(r.region) >= 0; });
-    var hhRows = hh.map(function (r) { return r.region + ' ' + r.household; });
-    var cells = [];
-    hh.forEach(function (r) {
-      rules.forEach(function (rule) {
-        if (isNumber(r[rule])) cells.push({row: r.region + ' ' + r.household, column: rule, value: r[rule]});
+    var shown = largest(regionOrder, COMPARE_REGIONS, function (r) { return evPct[r]; });
+    return {
+      rules: rules, rows: rows, regionRows: regionRows, shownRegions: shown,
+      note: largestNote(shown.length, regionOrder.length, 'regions'),
+      columns: [{title: 'region', get: function (r) { return r.region; }},
+                {title: 'household', get: function (r) { return r.household; }},
+                {title: 'measure', get: function (r) { return r.measure; }}]
+          .concat(rules.map(function (rule) {
+            return {title: rule, get: function (r) { return r[rule]; }, format: pct};
+          }))
+    };
+  }
+
+  // [row, rule, value] items of `rows` for each rule with a number.
+  function ruleValues(c, rows, rowName) {
+    var values = [];
+    rows.forEach(function (r) {
+      c.rules.forEach(function (rule) {
+        if (isNumber(r[rule])) values.push({row: rowName(r), series: rule, value: r[rule]});
       });
     });
-    var measureColumns = [{title: 'region', get: function (r) { return r.region; }},
-                          {title: 'household', get: function (r) { return r.household; }},
-                          {title: 'measure', get: function (r) { return r.measure; }}]
-        .concat(rules.map(function (rule) {
-          return {title: rule, get: function (r) { return r[rule]; }, format: pct};
-        }));
-    var note = shownRegions.length < regionOrder.length ? 'The ' + shownRegions.length +
-        ' regions with the largest |EV %|; the table lists all.' : '';
-    var hasGovernment = rows.some(function (r) { return r.household === 'government'; });
+    return values;
+  }
+
+  function drawnPairs(values) {
+    return values.map(function (v) { return [v.row + '/' + v.series, v.value]; });
+  }
+
+  // Household EV % under each rule: a heat map of (region, household) x rule. Governments
+  // (rule none) keep what they collect: their EV % is on another scale, so they are in the
+  // table only.
+  function compareHouseholds(node, c) {
+    var households = c.rows.filter(function (r) {
+      return r.household && r.household !== 'government' && r.measure === 'ev_pct' &&
+             c.shownRegions.indexOf(r.region) >= 0;
+    });
+    var name = function (r) { return r.region + ' ' + r.household; };
+    var values = ruleValues(c, households, name);
+    var hasGovernment = c.rows.some(function (r) { return r.household === 'government'; });
     addChart(node, {
-      id: 'compare-household-ev', title: 'EV by household group under each rule, % of benchmark income',
-      note: [note, hasGovernment ? 'Governments (rule none) are in the table.' : '']
+      id: 'compare-household-ev',
+      title: 'EV by household group under each rule, % of benchmark income',
+      note: [c.note, hasGovernment ? 'Governments (rule none) are in the table.' : '']
           .filter(Boolean).join(' '),
-      spec: heatSpec(cells, hhRows, rules, 'EV %', "format(datum.value, '.3f')"),
-      items: cells.length, columns: measureColumns,
-      rows: rows.filter(function (r) { return r.measure === 'ev_pct'; }),
-      tableTitle: 'compare.csv, EV %',
-      drawn: cells.map(function (c) { return [c.row + '/' + c.column, c.value]; })
+      spec: heatSpec(values.map(function (v) { return {row: v.row, column: v.series, value: v.value}; }),
+                     households.map(name), c.rules, 'EV %', "format(datum.value, '.3f')"),
+      items: values.length, columns: c.columns,
+      rows: c.rows.filter(function (r) { return r.measure === 'ev_pct'; }),
+      tableTitle: 'compare.csv, EV %', drawn: drawnPairs(values)
     });
-    var measures = [
-      ['population_losing_pct', 'compare-population-losing',
-       'Share of the population that loses under each rule, %', 'population losing, %'],
-      ['ev_pct', 'compare-national-ev', 'National EV under each rule, % of benchmark income ' +
-       '(equal under every rule unless a rule costs efficiency)', 'EV, % of benchmark income']
-    ];
-    measures.forEach(function (m) {
-      var values = [];
-      regionRows.forEach(function (r) {
-        if (r.measure !== m[0] || shownRegions.indexOf(r.region) < 0) return;
-        rules.forEach(function (rule) {
-          if (isNumber(r[rule])) values.push({row: r.region, series: rule, value: r[rule]});
-        });
-      });
-      addChart(node, {
-        id: m[1], title: m[2], note: note,
-        spec: groupedSpec(values, shownRegions, rules, m[3]), items: values.length,
-        columns: measureColumns, rows: regionRows.filter(function (r) { return r.measure === m[0]; }),
-        tableTitle: 'compare.csv, ' + m[0],
-        drawn: values.map(function (v) { return [v.row + '/' + v.series, v.value]; })
-      });
-    });
-    var dots = [], bases = [];
-    regionRows.forEach(function (r) {
-      if (shownRegions.indexOf(r.region) < 0) return;
-      if (r.measure === 'gini_new') {
-        rules.forEach(function (rule) {
-          if (isNumber(r[rule])) dots.push({row: r.region, series: rule, value: r[rule]});
-        });
-      } else if (r.measure === 'gini_base' && isNumber(r[rules[0]])) {
-        bases.push({row: r.region, value: r[rules[0]]});
-      }
-    });
+  }
+
+  // A region measure under each rule as grouped bars.
+  function compareMeasure(node, c, measure, id, title, axisTitle) {
+    var rows = c.regionRows.filter(function (r) { return r.measure === measure; });
+    var values = ruleValues(c, rows.filter(function (r) {
+      return c.shownRegions.indexOf(r.region) >= 0;
+    }), function (r) { return r.region; });
     addChart(node, {
-      id: 'compare-gini', title: 'Gini index after the policy under each rule (grey bar: before, ' +
-          'under ' + rules[0] + ')', note: note,
-      spec: dotSpec(dots, shownRegions, rules, 'Gini index (dimensionless)', bases),
-      items: dots.length, columns: measureColumns,
-      rows: regionRows.filter(function (r) { return r.measure === 'gini_base' || r.measure === 'gini_new'; }),
-      tableTitle: 'compare.csv, Gini',
-      drawn: dots.map(function (d) { return [d.row + '/' + d.series, d.value]; })
+      id: id, title: title, note: c.note,
+      spec: groupedSpec(values, c.shownRegions, c.rules, axisTitle), items: values.length,
+      columns: c.columns, rows: rows, tableTitle: 'compare.csv, ' + measure,
+      drawn: drawnPairs(values)
     });
-    var others = regionRows.filter(function (r) {
+  }
+
+  // Gini after under each rule (dots), before as a grey bar (the same under every rule with
+  // households only; under rule none the government changes it, so the first rule's is shown).
+  function compareGini(node, c) {
+    var shown = c.regionRows.filter(function (r) { return c.shownRegions.indexOf(r.region) >= 0; });
+    var dots = ruleValues(c, shown.filter(function (r) { return r.measure === 'gini_new'; }),
+                          function (r) { return r.region; });
+    var bases = shown.filter(function (r) {
+      return r.measure === 'gini_base' && isNumber(r[c.rules[0]]);
+    }).map(function (r) { return {row: r.region, value: r[c.rules[0]]}; });
+    addChart(node, {
+      id: 'compare-gini', title: 'Gini index after the policy under each rule (grey bar: ' +
+          'before, under ' + c.rules[0] + ')', note: c.note,
+      spec: dotSpec(dots, c.shownRegions, c.rules, 'Gini index (dimensionless)', bases),
+      items: dots.length, columns: c.columns,
+      rows: c.regionRows.filter(function (r) {
+        return r.measure === 'gini_base' || r.measure === 'gini_new';
+      }),
+      tableTitle: 'compare.csv, Gini', drawn: drawnPairs(dots)
+    });
+  }
+
+  function compareReport() {
+    var c = compareContext();
+    header();
+    main.appendChild(el('p', {class: 'intro', text: 'The same scenario solved under each rule ' +
+        'for returning government revenue to households: ' + c.rules.join(', ') + '.'}));
+    var node = section('Each rule side by side');
+    compareHouseholds(node, c);
+    compareMeasure(node, c, 'population_losing_pct', 'compare-population-losing',
+                   'Share of the population that loses under each rule, %', 'population losing, %');
+    compareMeasure(node, c, 'ev_pct', 'compare-national-ev', 'National EV under each rule, % of ' +
+                   'benchmark income (equal under every rule unless a rule costs efficiency)',
+                   'EV, % of benchmark income');
+    compareGini(node, c);
+    var others = c.regionRows.filter(function (r) {
       return ['ev_pct', 'population_losing_pct', 'gini_base', 'gini_new'].indexOf(r.measure) < 0;
     });
-    if (others.length) {
-      var tableSection = section('Other measures',
-          'National EV in ' + units + ' and the compensation tax (compare.csv).');
-      tableSection.appendChild(htmlTable([
-        {title: 'region', get: function (r) { return r.region; }},
-        {title: 'measure', get: function (r) { return r.measure; }}].concat(ruleColumns), others));
-    }
+    if (!others.length) return;
+    section('Other measures', 'National EV in ' + units + ' and the compensation tax ' +
+            '(compare.csv).').appendChild(htmlTable([
+      {title: 'region', get: function (r) { return r.region; }},
+      {title: 'measure', get: function (r) { return r.measure; }}
+    ].concat(c.rules.map(function (rule) {
+      return {title: rule, get: function (r) { return r[rule]; }, format: plain};
+    })), others));
   }
 
   // ---- game, sweep, sensitivity: keyed on their files, tolerant of columns not known --------
