@@ -805,6 +805,10 @@
       return r.household && r.household !== 'government' && r.measure === 'ev_pct' &&
              c.shownRegions.indexOf(r.region) >= 0;
     });
+    // Regions from the largest gain (under the first rule), households in the file's order.
+    households = sortedBy(households, function (r) {
+      return c.shownRegions.indexOf(r.region) * 1e6 + c.rows.indexOf(r);
+    });
     var name = function (r) { return r.region + ' ' + r.household; };
     var values = ruleValues(c, households, name);
     var hasGovernment = c.rows.some(function (r) { return r.household === 'government'; });
