@@ -110,6 +110,26 @@ void CheckDrawn(const json& chart, const std::map<std::string, json>& rows,
   }
 }
 
+TEST_CASE("report: result CSVs read whole, with RFC 4180 quoting, names kept as text") {
+  const fs::path dir = testing::MakeTempDir("report_csv");
+  WriteText(dir / "t.csv", "region,sector,value\r\n01,\"MAN, \"\"heavy\"\"\",1.5\r\nUSA,AGR,\r\n");
+  const reports::Table table = reports::ReadCsvTable((dir / "t.csv").string(), {"value"},
+                                                     {"value"}, {"region"});
+  CHECK(table.columns == std::vector<std::string>{"region", "sector", "value"});
+  REQUIRE(table.rows.size() == 2);
+  CHECK(table.rows[0] == json::parse(R"(["01", "MAN, \"heavy\"", 1.5])"));
+  CHECK(table.rows[1] == json::parse(R"(["USA", "AGR", null])"));
+  WriteText(dir / "t.csv", "region,value\nUSA,\"1\n");
+  CHECK_THROWS_WITH(reports::ReadCsvTable((dir / "t.csv").string()),
+                    Catch::Contains("t.csv:2: a quoted field is never closed"));
+  WriteText(dir / "t.csv", "region,value\nUSA,abc\n");
+  CHECK_THROWS_WITH(reports::ReadCsvTable((dir / "t.csv").string(), {}, {"value"}),
+                    Catch::Contains("t.csv:2: row 1, column value: 'abc' is not a number"));
+  WriteText(dir / "t.csv", "region,value\nUSA,1\nCHN\n");
+  CHECK_THROWS_WITH(reports::ReadCsvTable((dir / "t.csv").string()),
+                    Catch::Contains("t.csv:3: row 2 has 1 fields, the header 2"));
+}
+
 TEST_CASE("report: a folder without results, a failed solve and damaged files are refused") {
   const fs::path dir = testing::MakeTempDir("report_bad");
   fs::create_directories(dir / "empty");

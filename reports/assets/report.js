@@ -131,6 +131,7 @@
     parent.appendChild(figure);
     // A chart written as an SVG file (--svg) carries its title; on the page the heading does.
     if (EXPORT_SVG) chart.spec.title = {text: chart.title, anchor: 'start', fontSize: 14};
+    chart.spec.description = chart.title;  // the SVG's aria-label, for screen readers
     chart.spec.autosize = {type: 'pad'};
     chart.spec.padding = 5;
     chart.spec.config = {
