@@ -29,8 +29,8 @@ Table ReadCsvTable(const std::string& path, const std::vector<std::string>& requ
                    const std::vector<std::string>& numeric = {},
                    const std::vector<std::string>& text = {});
 
-// What a result folder holds, as the page's data: kind ("solve", "compare", or "tables" for a
-// folder of other ohlin tables, e.g. of `game` or `sweep`), summary.json, the scenario file's
+// What a result folder holds, as the page's data: kind ("solve", also for `ohlin game`,
+// "compare", "sweep" or "sensitivity"), summary.json, the scenario file's
 // text and the data set's name, source, year and units where they can be found, and every
 // table by file stem. Throws InputError for a folder without results, a failed solve, or any
 // bad or truncated file, naming it.

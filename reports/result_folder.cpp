@@ -309,8 +309,8 @@ nlohmann::json ReadCompareFolder(const std::string& dir, const fs::path& folder)
   return page;
 }
 
-// A folder of another command's tables (a sweep's points.csv and long tables, a sensitivity
-// analysis' statistics and its summary.json without a status): every CSV read as it is.
+// The folder of a sweep (points.csv and long tables) or a sensitivity analysis (points.csv,
+// statistics tables, a summary.json without a status): every CSV read as it is.
 nlohmann::json ReadOtherFolder(const std::string& dir, const fs::path& folder) {
   nlohmann::json page = {{"kind", "tables"}, {"dir", dir}, {"summary", nlohmann::json::object()}};
   if (fs::exists(folder / "summary.json")) {
@@ -322,16 +322,15 @@ nlohmann::json ReadOtherFolder(const std::string& dir, const fs::path& folder) {
                                    path, error.what()));
     }
   }
-  page["other_tables"] = OtherTables(dir, {});
-  if (page["other_tables"].empty()) {
+  if (!fs::exists(folder / "points.csv")) {
     throw InputError(fmt::format(
-        "{}: no ohlin results here: expected summary.json and the tables of `ohlin solve`, "
-        "compare.csv of `ohlin compare`, or other ohlin tables (*.csv)",
+        "{}: no ohlin results here: expected summary.json and the tables of `ohlin solve` (or "
+        "`ohlin game`), compare.csv of `ohlin compare`, or points.csv of `ohlin sweep` or "
+        "`ohlin sensitivity`",
         dir));
   }
-  if (page["other_tables"].contains("points")) {
-    page["kind"] = page["summary"].contains("method") ? "sensitivity" : "sweep";
-  }
+  page["other_tables"] = OtherTables(dir, {});
+  page["kind"] = page["summary"].contains("method") ? "sensitivity" : "sweep";
   return page;
 }
 

@@ -136,6 +136,9 @@ TEST_CASE("report: a folder without results, a failed solve and damaged files ar
   CHECK(RunOhlin("report empty", dir) == 1);
   CHECK(RunOhlin("report missing", dir) == 1);
   CHECK_FALSE(fs::exists(dir / "empty" / "report.html"));
+  WriteText(dir / "empty" / "trade.csv", "exporter,importer,sector,value\nA,B,C,1\n");
+  CHECK(RunOhlin("report empty", dir) == 1);  // a data folder's table is no result
+  CHECK(ReadFile(dir / "cli.log").find("empty: no ohlin results here") != std::string::npos);
 
   // A solve that stops after one iteration writes summary.json with status failed (exit 2).
   WriteText(dir / "fails.yaml",
