@@ -77,17 +77,19 @@ std::string Name(const nlohmann::json& field) {
   return field.is_string() ? field.get<std::string>() : field.is_null() ? "" : field.dump();
 }
 
-std::set<std::string> RegionsOf(const Table& table) {
+std::set<std::string> RegionsOf(const Table& table, const std::string& region_column = "region") {
   std::set<std::string> regions;
-  const std::size_t column = ColumnIndex(table, "region");
+  const std::size_t column = ColumnIndex(table, region_column);
   for (const auto& row : table.rows) regions.insert(Name(row[column]));
   return regions;
 }
 
-// Every table names the same regions as welfare.csv (a file cut at a line break loses some).
-void CheckRegionsAgree(const Table& welfare, const Table& other) {
+// Every table names the same regions as welfare.csv (a file cut at a line break loses some);
+// trade.csv has every region as an exporter.
+void CheckRegionsAgree(const Table& welfare, const Table& other,
+                       const std::string& region_column = "region") {
   const std::set<std::string> expected = RegionsOf(welfare);
-  const std::set<std::string> found = RegionsOf(other);
+  const std::set<std::string> found = RegionsOf(other, region_column);
   for (const std::string& region : expected) {
     if (!found.count(region)) {
       throw InputError(fmt::format("{}: no rows for region '{}' (which {} has): the file is "
@@ -239,12 +241,11 @@ nlohmann::json ReadSolveFolder(const std::string& dir, const fs::path& folder) {
     tables.push_back(ReadCsvTable(path.string(), known_table.required, known_table.numeric,
                                   NameColumns()));
   }
-  for (std::size_t t = 1; t < tables.size(); ++t) {
-    if (t != 3) CheckRegionsAgree(tables[0], tables[t]);  // trade.csv has exporter/importer
-  }
   nlohmann::json json_tables;
   for (std::size_t t = 0; t < tables.size(); ++t) {
-    json_tables[SolveTables()[t].stem] = t == 3 ? LargestTradeChanges(tables[t]) : TableJson(tables[t]);
+    const std::string stem = SolveTables()[t].stem;
+    CheckRegionsAgree(tables[0], tables[t], stem == "trade" ? "exporter" : "region");
+    json_tables[stem] = stem == "trade" ? LargestTradeChanges(tables[t]) : TableJson(tables[t]);
   }
   const fs::path decomposition = folder / "decomposition.csv";
   if (fs::exists(decomposition)) {
