@@ -305,6 +305,7 @@ void ReadReal(RecordReader* reader, const std::string& what, const std::string& 
                 [&] { return static_cast<double>(data.Real()); });
     }
   } else {
+    array->sparse = true;
     Fields first = NextFields(reader, what);
     first.Blank();
     const std::size_t nonzeros = first.Count("nonzero count");

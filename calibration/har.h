@@ -38,7 +38,7 @@ struct HeaderArray {
   std::vector<std::int32_t> ints;    // kIntMatrix: column-major
   std::string coefficient;           // kReal: coefficient name (up to 12 characters)
   std::vector<Set> sets;             // kReal: one per dimension (may be empty: written as RL)
-  bool sparse = false;               // kReal: written SPSE (index-value pairs of the nonzeros)
+  bool sparse = false;               // kReal: stored SPSE (index-value pairs of the nonzeros)
 
   std::size_t size() const;  // product of extents (strings: count)
   // Column-major offset of a multi-index (kReal, matrices).

@@ -15,6 +15,7 @@
 #include "calibration/accounts.h"
 #include "calibration/errors.h"
 #include "calibration/gtap_import.h"
+#include "calibration/gtap_synth.h"
 #include "calibration/har.h"
 #include "calibration/wiod_import.h"
 #include "calibration/loader.h"
@@ -556,6 +557,28 @@ TEST_CASE("ohlin import gtap: bad input names the file and header, exits 1, writ
     CHECK(report != std::string::npos);
     CHECK(report < output.find("no positive value added"));
   }
+}
+
+TEST_CASE("a synthetic GTAP data base (as `ohlin bench` times) imports exactly", "[import]") {
+  GtapSynthSize size;
+  size.regions = 11;
+  size.commodities = 6;
+  size.endowments = 3;
+  const fs::path dir = testing::MakeTempDir("gtap_synth");
+  const GtapArrays arrays = SynthesizeGtap(size);
+  har::WriteHar((fs::path(dir) / "basedata.har").string(), arrays.basedata);
+  har::WriteHar((fs::path(dir) / "sets.har").string(), arrays.sets);
+  har::WriteHar((fs::path(dir) / "default.prm").string(), arrays.parameters);
+  GtapImportReport report;
+  const Benchmark data = ImportGtap(dir, GtapImportOptions{}, &report);
+  CHECK(data.num_regions() == 11);
+  CHECK(data.num_sectors() == 6);
+  CheckBalancedAndReplicates(data);
+  CHECK(report.balance.largest_adjustment < 1e-6);
+  CHECK(report.cells.empty());
+  CHECK(data.factors[0].mobility == FactorMobility::kSpecific);
+  CHECK(data.factors[1].mobility == FactorMobility::kMobile);
+  CHECK(Fold(report, "trade within regions") > 0.0);
 }
 
 TEST_CASE("GTAP import refuses missing headers and sets that disagree", "[import]") {
