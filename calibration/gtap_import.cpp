@@ -630,7 +630,7 @@ void Converter::SetValueAdded(const Firms& firms, Benchmark* data) {
         totals_.subsidies += subsidy;
         ++totals_.subsidy_cells;
         report_->cells.push_back(fmt::format(
-            "{}/{}: input subsidy on {} ({}+{} - {}-{}) of {:.6g} moved from intermediates to "
+            "{}/{}: input subsidy on {} ({}+{} - ({}+{})) of {:.6g} moved from intermediates to "
             "final demand; value added now {:.6g}",
             regions_[r], sectors_[i], sectors_[j], H("VDFB", "VDFM"), H("VMFB", "VIFM"),
             H("VDFP", "VDFA"), H("VMFP", "VIFA"), subsidy, value_added));
@@ -661,7 +661,7 @@ void Converter::SetValueAdded(const Firms& firms, Benchmark* data) {
                                : value_added / static_cast<double>(num_f);
       }
       totals_.tax_fold += value_added - margin_shift_(i, r, 0) - payments;
-      totals_.margin_fold += margin_shift_(i, r, 0);
+      totals_.margin_fold += std::max(0.0, margin_shift_(i, r, 0));
     }
   }
 }
@@ -677,8 +677,8 @@ void Converter::ReportFolds(const Firms& firms) {
   Fold("output, factor and intermediate-use taxes -> factor payments", t.tax_fold,
        t.factor_basic, evfb);
   if (firms.purchasers) {
-    Fold(fmt::format("  of which taxes on intermediate use ({} - {})", H("VDFP+VMFP", "VDFA+VIFA"),
-                     H("VDFB+VMFB", "VDFM+VIFM")),
+    Fold(fmt::format("  of which taxes on intermediate use (({}) - ({}))",
+                     H("VDFP+VMFP", "VDFA+VIFA"), H("VDFB+VMFB", "VDFM+VIFM")),
          t.intermediate_taxes, t.intermediates_basic, "intermediates at basic prices");
   }
   const std::string xsb = H("VXSB", "VXMD"), fob = H("VFOB", "VXWD"), cif = H("VCIF", "VIWS"),
@@ -696,7 +696,8 @@ void Converter::ReportFolds(const Firms& firms) {
        t.diagonal_export_taxes + t.diagonal_tariffs, t.diagonal_exports, "trade within regions");
   Fold("margin supply (VST) removed from the margin sectors' output", t.margin_supply,
        t.margins + t.diagonal_margins, "margins");
-  Fold("net change of value added from the margin fold", t.margin_fold, t.factor_basic, evfb);
+  Fold("value added moved from margin sectors to the shippers of margins", t.margin_fold,
+       t.factor_basic, evfb);
   Fold(fmt::format("export taxes ({} - {}), kept as rates tx (tx X = {} - {})", fob, xsb, fob, xsb),
        t.export_taxes, t.exports_fob, "exports fob");
   Fold(fmt::format("tariffs ({} - {}), kept as rates tm", msb, cif), t.tariffs, t.imports_cif,
