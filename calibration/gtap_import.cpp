@@ -555,9 +555,11 @@ void Converter::ReadAbsorption(const Firms& firms, Benchmark* data) {
       double imports = vmpb(j, r) + vmgb(j, r) + investment_m;
       for (std::size_t i = 0; i < num_i; ++i) imports += firms.imp(j, i, r);
       // The taxes on trade within r leave every import purchase of j in proportion.
-      const double keep =
-          imports > 0.0 ? 1.0 - diagonal_taxes_(j, r, 0) / imports : 1.0;
-      if (!(imports > 0.0)) totals_.diagonal_unmatched += diagonal_taxes_(j, r, 0);
+      // (Inconsistent data: taxes beyond the purchases stay with the buyers, reported.)
+      const double removed =
+          imports > 0.0 ? std::min(diagonal_taxes_(j, r, 0), imports) : 0.0;
+      const double keep = imports > 0.0 ? 1.0 - removed / imports : 1.0;
+      totals_.diagonal_unmatched += diagonal_taxes_(j, r, 0) - removed;
       double absorption = 0.0;
       for (std::size_t i = 0; i < num_i; ++i) {
         data->intermediates(j, i, r) = firms.dom(j, i, r) + keep * firms.imp(j, i, r);

@@ -22,7 +22,7 @@ while IFS= read -r -d '' base; do
   name=${dir#"$root"}; name=${name#/}; name=${name:-.}
   work="$scratch/$(echo "$name" | tr '/ ' '__')"
   mkdir -p "$work"
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   import=failed adjustment=- check=- solve=- ev=-
   if "$ohlin" import gtap "$dir" --out "$work/data" > "$work/import.log" 2>&1; then
     import=ok
@@ -45,7 +45,7 @@ YAML
       solve="failed($?)"
     fi
   fi
-  seconds=$(echo "$(date +%s.%N) - $start" | bc)
+  seconds=$(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN { print (b - a) / 1e9 }')
   printf '%-28s %-9s %-11s %-6s %-10s %-24s %8.2f\n' "$name" "$import" "$adjustment" "$check" \
     "$solve" "$ev" "$seconds"
   if [[ $import != ok || $check != ok || $solve != converged ]]; then
