@@ -174,9 +174,17 @@ class Converter {
   void ReadTrade(Benchmark* data);
   void ReadAbsorption(const Firms& firms, Benchmark* data);
   void SetValueAdded(const Firms& firms, Benchmark* data);
+  double FoldInputSubsidies(const Firms& firms, std::size_t i, std::size_t r, double value_added,
+                            Benchmark* data);
   void ReportFolds(const Firms& firms);
   std::vector<double> SectorParameter(std::initializer_list<const char*> names,
                                       double fallback, const char* what);
+  // GTAP's endowment types (SLUG, EFLG, ENDM/ENDS/ENDF); sluggish and fixed become specific.
+  enum class Kind { kUnknown, kMobile, kSluggish, kFixed };
+  std::size_t FactorIndex(const std::vector<std::string>& labels, std::size_t f) const;
+  std::vector<Kind> KindsFromSlug(const har::HeaderArray& slug) const;
+  std::vector<Kind> KindsFromEflg(const har::HeaderArray& eflg) const;
+  std::vector<Kind> KindsFromSets() const;
   void ReadMobility(Benchmark* data);
   void Fold(const std::string& what, double value, double reference, const std::string& of) {
     report_->folds.push_back({what, value, reference != 0.0 ? value / reference : 0.0, of});
@@ -590,6 +598,29 @@ void Converter::ReadAbsorption(const Firms& firms, Benchmark* data) {
   }
 }
 
+// Values the subsidised inputs of sector i in r at purchasers' prices, one by one until value
+// added is positive; each subsidy moves to r's final demand of that input. Returns value added.
+double Converter::FoldInputSubsidies(const Firms& firms, std::size_t i, std::size_t r,
+                                     double value_added, Benchmark* data) {
+  for (std::size_t j = 0; j < sectors_.size() && !(value_added > 0.0); ++j) {
+    const double subsidy = std::min(
+        data->intermediates(j, i, r),
+        firms.dom(j, i, r) + firms.imp(j, i, r) - firms.dom_p(j, i, r) - firms.imp_p(j, i, r));
+    if (!(subsidy > 0.0)) continue;
+    data->intermediates(j, i, r) -= subsidy;
+    data->final_demand[r][0][j] += subsidy;
+    value_added += subsidy;
+    totals_.subsidies += subsidy;
+    ++totals_.subsidy_cells;
+    report_->cells.push_back(fmt::format(
+        "{}/{}: input subsidy on {} ({}+{} - ({}+{})) of {:.6g} moved from intermediates to "
+        "final demand; value added now {:.6g}",
+        regions_[r], sectors_[i], sectors_[j], H("VDFB", "VDFM"), H("VMFB", "VIFM"),
+        H("VDFP", "VDFA"), H("VMFP", "VIFA"), subsidy, value_added));
+  }
+  return value_added;
+}
+
 // Value added = output - intermediates, split in proportion to EVFB; input subsidies folded
 // where it would not be positive.
 void Converter::SetValueAdded(const Firms& firms, Benchmark* data) {
@@ -621,21 +652,8 @@ void Converter::SetValueAdded(const Firms& firms, Benchmark* data) {
         continue;
       }
       double value_added = output - inputs;
-      for (std::size_t j = 0; j < num_i && !(value_added > 0.0) && firms.purchasers; ++j) {
-        const double subsidy = std::min(
-            data->intermediates(j, i, r),
-            firms.dom(j, i, r) + firms.imp(j, i, r) - firms.dom_p(j, i, r) - firms.imp_p(j, i, r));
-        if (!(subsidy > 0.0)) continue;
-        data->intermediates(j, i, r) -= subsidy;
-        data->final_demand[r][0][j] += subsidy;
-        value_added += subsidy;
-        totals_.subsidies += subsidy;
-        ++totals_.subsidy_cells;
-        report_->cells.push_back(fmt::format(
-            "{}/{}: input subsidy on {} ({}+{} - ({}+{})) of {:.6g} moved from intermediates to "
-            "final demand; value added now {:.6g}",
-            regions_[r], sectors_[i], sectors_[j], H("VDFB", "VDFM"), H("VMFB", "VIFM"),
-            H("VDFP", "VDFA"), H("VMFP", "VIFA"), subsidy, value_added));
+      if (!(value_added > 0.0) && firms.purchasers) {
+        value_added = FoldInputSubsidies(firms, i, r, value_added, data);
       }
       if (!(value_added > 0.0)) {
         refusals_.push_back(fmt::format(
@@ -792,74 +810,98 @@ std::vector<double> Converter::SectorParameter(std::initializer_list<const char*
 }
 
 // Factor mobility: SLUG, else EFLG, else the sets ENDM / ENDS / ENDF.
-void Converter::ReadMobility(Benchmark* data) {
-  const std::size_t num_f = factors_.size();
-  enum Kind { kUnknown, kMobileKind, kSluggish, kFixed };
-  std::vector<Kind> kind(num_f, kUnknown);
-  std::string source;
-  auto factor_index = [&](const std::vector<std::string>& labels, std::size_t f) {
-    if (labels.empty()) return f;
-    for (std::size_t n = 0; n < labels.size(); ++n) {
-      if (Lower(labels[n]) == Lower(factors_[f])) return n;
-    }
-    return kAbsent;
-  };
-  if (const har::HeaderArray* slug = Pick(arrays_.parameters, {"SLUG"})) {
-    source = "SLUG";
-    const std::vector<std::string> labels = Labels(*slug, 0);
-    for (std::size_t f = 0; f < num_f; ++f) {
-      const std::size_t k = factor_index(labels, f);
-      double value = 0.0;
-      if (k != kAbsent && k < slug->reals.size()) value = slug->reals[k];
-      if (k != kAbsent && k < slug->ints.size()) value = slug->ints[k];
-      if (k != kAbsent) kind[f] = value > 0.5 ? kSluggish : kMobileKind;
-    }
-  } else if (const har::HeaderArray* eflg = Pick(arrays_.parameters, {"EFLG"})) {
-    source = "EFLG";
-    if (eflg->type != har::ArrayType::kReal || eflg->extents.size() != 2) {
-      Fail(arrays_.parameters_file,
-           fmt::format("header EFLG is of type {} with {} dimensions, expected a real array "
-                       "ENDW x ENDWT",
-                       har::ArrayTypeCode(eflg->type), eflg->extents.size()));
-    }
-    const std::vector<std::string> labels = Labels(*eflg, 0), types = Labels(*eflg, 1);
-    std::vector<Kind> column_kind = {kMobileKind, kSluggish, kFixed};
-    column_kind.resize(eflg->extents[1], kUnknown);
-    for (std::size_t c = 0; c < types.size() && c < column_kind.size(); ++c) {
-      const std::string type = Lower(types[c]);
-      column_kind[c] = type.rfind("mob", 0) == 0    ? kMobileKind
-                       : type.rfind("slug", 0) == 0 ? kSluggish
-                       : type.rfind("fix", 0) == 0  ? kFixed
-                                                    : kUnknown;
-    }
-    for (std::size_t f = 0; f < num_f; ++f) {
-      const std::size_t k = factor_index(labels, f);
-      if (k == kAbsent || k >= eflg->extents[0]) continue;
-      for (std::size_t c = 0; c < column_kind.size(); ++c) {
-        if (eflg->reals[c * eflg->extents[0] + k] > 0.5) kind[f] = column_kind[c];
-      }
-    }
-  } else {
-    const std::vector<std::string> mobile = SetFromFile(arrays_.sets, {"ENDM"});
-    const std::vector<std::string> sluggish = SetFromFile(arrays_.sets, {"ENDS"});
-    const std::vector<std::string> fixed = SetFromFile(arrays_.sets, {"ENDF"});
-    if (!mobile.empty() || !sluggish.empty() || !fixed.empty()) source = "sets ENDM/ENDS/ENDF";
-    for (std::size_t f = 0; f < num_f; ++f) {
-      auto in = [&](const std::vector<std::string>& set) {
-        return std::any_of(set.begin(), set.end(),
-                           [&](const std::string& x) { return Lower(x) == Lower(factors_[f]); });
-      };
-      kind[f] = in(fixed) ? kFixed : in(sluggish) ? kSluggish : in(mobile) ? kMobileKind : kUnknown;
+std::size_t Converter::FactorIndex(const std::vector<std::string>& labels, std::size_t f) const {
+  if (labels.empty()) return f;
+  for (std::size_t n = 0; n < labels.size(); ++n) {
+    if (Lower(labels[n]) == Lower(factors_[f])) return n;
+  }
+  return kAbsent;
+}
+
+std::vector<Converter::Kind> Converter::KindsFromSlug(const har::HeaderArray& slug) const {
+  std::vector<Kind> kind(factors_.size(), Kind::kUnknown);
+  const std::vector<std::string> labels = Labels(slug, 0);
+  for (std::size_t f = 0; f < factors_.size(); ++f) {
+    const std::size_t k = FactorIndex(labels, f);
+    if (k == kAbsent) continue;
+    double value = 0.0;
+    if (k < slug.reals.size()) value = slug.reals[k];
+    if (k < slug.ints.size()) value = slug.ints[k];
+    kind[f] = value > 0.5 ? Kind::kSluggish : Kind::kMobile;
+  }
+  return kind;
+}
+
+// EFLG: ENDW x ENDWT, a 1 in the column "mobile", "sluggish" or "fixed" (in that order when the
+// columns are not labelled).
+std::vector<Converter::Kind> Converter::KindsFromEflg(const har::HeaderArray& eflg) const {
+  if (eflg.type != har::ArrayType::kReal || eflg.extents.size() != 2) {
+    Fail(arrays_.parameters_file,
+         fmt::format("header EFLG is of type {} with {} dimensions, expected a real array "
+                     "ENDW x ENDWT",
+                     har::ArrayTypeCode(eflg.type), eflg.extents.size()));
+  }
+  const std::vector<std::string> labels = Labels(eflg, 0), types = Labels(eflg, 1);
+  std::vector<Kind> column_kind = {Kind::kMobile, Kind::kSluggish, Kind::kFixed};
+  column_kind.resize(eflg.extents[1], Kind::kUnknown);
+  for (std::size_t c = 0; c < types.size() && c < column_kind.size(); ++c) {
+    const std::string type = Lower(types[c]);
+    column_kind[c] = type.rfind("mob", 0) == 0    ? Kind::kMobile
+                     : type.rfind("slug", 0) == 0 ? Kind::kSluggish
+                     : type.rfind("fix", 0) == 0  ? Kind::kFixed
+                                                  : Kind::kUnknown;
+  }
+  std::vector<Kind> kind(factors_.size(), Kind::kUnknown);
+  for (std::size_t f = 0; f < factors_.size(); ++f) {
+    const std::size_t k = FactorIndex(labels, f);
+    if (k == kAbsent || k >= eflg.extents[0]) continue;
+    for (std::size_t c = 0; c < column_kind.size(); ++c) {
+      if (eflg.reals[c * eflg.extents[0] + k] > 0.5) kind[f] = column_kind[c];
     }
   }
+  return kind;
+}
+
+std::vector<Converter::Kind> Converter::KindsFromSets() const {
+  const std::vector<std::string> mobile = SetFromFile(arrays_.sets, {"ENDM"});
+  const std::vector<std::string> sluggish = SetFromFile(arrays_.sets, {"ENDS"});
+  const std::vector<std::string> fixed = SetFromFile(arrays_.sets, {"ENDF"});
+  std::vector<Kind> kind(factors_.size(), Kind::kUnknown);
+  for (std::size_t f = 0; f < factors_.size(); ++f) {
+    auto in = [&](const std::vector<std::string>& set) {
+      return std::any_of(set.begin(), set.end(),
+                         [&](const std::string& x) { return Lower(x) == Lower(factors_[f]); });
+    };
+    kind[f] = in(fixed)      ? Kind::kFixed
+              : in(sluggish) ? Kind::kSluggish
+              : in(mobile)   ? Kind::kMobile
+                             : Kind::kUnknown;
+  }
+  return kind;
+}
+
+void Converter::ReadMobility(Benchmark* data) {
+  std::vector<Kind> kind;
+  std::string source;
+  if (const har::HeaderArray* slug = Pick(arrays_.parameters, {"SLUG"})) {
+    source = "SLUG";
+    kind = KindsFromSlug(*slug);
+  } else if (const har::HeaderArray* eflg = Pick(arrays_.parameters, {"EFLG"})) {
+    source = "EFLG";
+    kind = KindsFromEflg(*eflg);
+  } else {
+    kind = KindsFromSets();
+    const bool listed = std::any_of(kind.begin(), kind.end(),
+                                    [](Kind k) { return k != Kind::kUnknown; });
+    source = listed ? "sets ENDM/ENDS/ENDF" : "no SLUG, EFLG or ENDS/ENDF";
+  }
   static const char* const kKindName[] = {"not listed", "mobile", "sluggish", "fixed"};
-  for (std::size_t f = 0; f < num_f; ++f) {
-    const bool specific = kind[f] == kSluggish || kind[f] == kFixed;
+  for (std::size_t f = 0; f < factors_.size(); ++f) {
+    const bool specific = kind[f] == Kind::kSluggish || kind[f] == Kind::kFixed;
     data->factors[f].mobility = specific ? FactorMobility::kSpecific : FactorMobility::kMobile;
-    report_->notes.push_back(fmt::format(
-        "factor {}: {} in {} -> {}", factors_[f], kKindName[kind[f]],
-        source.empty() ? "no SLUG, EFLG or ENDS/ENDF" : source,
-        specific ? "sector-specific" : "mobile"));
+    report_->notes.push_back(fmt::format("factor {}: {} in {} -> {}", factors_[f],
+                                         kKindName[static_cast<int>(kind[f])], source,
+                                         specific ? "sector-specific" : "mobile"));
   }
 }
 
