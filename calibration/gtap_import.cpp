@@ -970,9 +970,10 @@ std::vector<har::HeaderArray> ReadFirst(const std::string& dir,
   for (const char* name : names) {
     for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
       if (Lower(entry.path().filename().string()) == name) {
-        report->files.push_back(entry.path().string());
         *label = entry.path().string();
-        return har::ReadHar(entry.path().string());
+        std::vector<har::HeaderArray> arrays = har::ReadHar(*label);
+        report->files.push_back(*label);
+        return arrays;
       }
     }
   }

@@ -513,7 +513,7 @@ TEST_CASE("ohlin import gtap: bad input names the file and header, exits 1, writ
     WriteDataBase(MakeArrays(world), temp / "truncated", false);
     const fs::path file = temp / "truncated" / "basedata.har";
     fs::resize_file(file, fs::file_size(file) / 2);
-    expect_refusal("truncated", "basedata.har", {"truncated"});
+    expect_refusal("truncated", "basedata.har", {"header '", "truncated"});
   }
   SECTION("a corrupt record length") {
     WriteDataBase(MakeArrays(world), temp / "corrupt", false);
