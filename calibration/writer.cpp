@@ -106,10 +106,11 @@ class CsvTable {
     }
     AddValue(value);
   }
-  // The same with keys already quoted by CsvField and joined with their commas ("a,b,c,").
-  void AddQuoted(const std::string& keys, double value) {
+  // The same with keys already quoted by CsvField and followed by their commas ("a,b," "c,").
+  void AddQuoted(const std::string& keys, const std::string& last_key, double value) {
     if (value == 0.0) return;
     text_.append(keys.data(), keys.data() + keys.size());
+    text_.append(last_key.data(), last_key.data() + last_key.size());
     AddValue(value);
   }
   // The shortest text that reads back as the same double (fmt's default for doubles).
@@ -137,7 +138,7 @@ std::string FlowTable(const Benchmark& data, const Tensor3& table, const char* v
     for (std::size_t s = 0; s < data.num_regions(); ++s) {
       const std::string pair = regions[r] + regions[s];
       for (std::size_t i = 0; i < data.num_sectors(); ++i) {
-        csv.AddQuoted(pair + sectors[i], table(i, r, s));
+        csv.AddQuoted(pair, sectors[i], table(i, r, s));
       }
     }
   }
