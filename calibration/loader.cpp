@@ -2,6 +2,7 @@
 // "FILE:LINE:COLUMN: " (YAML) or "FILE:LINE: " (CSV) and names the row and what was expected.
 #include "calibration/loader.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -31,7 +32,8 @@ constexpr double kMaxTableEntries = 16777216.0;
 
 const std::vector<std::string> kTopLevelKeys = {
     "ohlin",      "name",         "units",   "year",    "source",          "regions",
-    "sectors",    "factors",      "households", "elasticities", "factor_payments",
+    "sectors",    "factors",      "households", "elasticities", "elasticity_sets",
+    "factor_payments",
     "intermediates", "trade",     "tariffs", "ntb",     "export_taxes",    "final_demand"};
 const std::vector<std::string> kRequiredKeys = {"regions", "sectors",         "factors",
                                                 "trade",   "factor_payments", "final_demand"};
@@ -41,6 +43,7 @@ const std::vector<std::string> kFactorPaymentColumns = {"region", "sector", "fac
 const std::vector<std::string> kIntermediateColumns = {"region", "input", "sector", "value"};
 const std::vector<std::string> kTradeColumns = {"exporter", "importer", "sector", "value"};
 const std::vector<std::string> kRateColumns = {"exporter", "importer", "sector", "rate"};
+const std::vector<std::string> kElasticitySetColumns = {"set", "sector", "value"};
 const std::vector<std::string> kRegionDemandColumns = {"region", "sector", "value"};
 const std::vector<std::string> kHouseholdDemandColumns = {"region", "household", "sector",
                                                           "value"};
@@ -166,6 +169,8 @@ class BenchmarkLoader {
   void ReadElasticities();
   void ReadSectorElasticity(const std::string& key, double default_value, bool zero_allowed,
                             std::vector<double>* values);
+  std::vector<double> ReadElasticitySet(const YAML::Node& set_node, const std::string& context,
+                                        bool zero_allowed) const;
   void ReadFactorPayments();
   void ReadIntermediates();
   void ReadTrade();
@@ -452,13 +457,18 @@ void BenchmarkLoader::ReadSectorElasticity(const std::string& key, double defaul
   if (!node->IsMap()) {
     document_.Fail(*node, context + ": expected a number or a map {default: x, SECTOR: y}");
   }
-  std::vector<std::string> allowed = {"default"};
+  const std::optional<YAML::Node> set_node = document_.Find(*node, "set");
+  std::vector<std::string> allowed = {set_node ? "set" : "default"};
   allowed.insert(allowed.end(), sectors_.names.begin(), sectors_.names.end());
   for (auto it = node->begin(); it != node->end(); ++it) {
     const std::string name = document_.ReadString(it->first, context);
-    if (name != "default" && !sectors_.Find(name)) {
-      document_.Fail(it->first, fmt::format("{}: unknown sector '{}' (sectors: {}; or default)",
-                                            context, name, JoinNames(sectors_.names)));
+    if (name == "default" && set_node) {
+      document_.Fail(it->first, context + ": give either set or default, not both");
+    }
+    if (name != allowed.front() && !sectors_.Find(name)) {
+      document_.Fail(it->first, fmt::format("{}: unknown sector '{}' (sectors: {}; or {})",
+                                            context, name, JoinNames(sectors_.names),
+                                            allowed.front()));
     }
   }
   document_.CheckMap(*node, allowed, context);
@@ -467,11 +477,53 @@ void BenchmarkLoader::ReadSectorElasticity(const std::string& key, double defaul
     fallback = read_checked(*default_node, context + ".default");
   }
   values->assign(sectors_.names.size(), fallback);
+  if (set_node) {
+    *values = ReadElasticitySet(*set_node, context, zero_allowed);
+  }
   for (auto it = node->begin(); it != node->end(); ++it) {
     const std::string name = it->first.Scalar();
-    if (name == "default") continue;
+    if (name == "default" || name == "set") continue;
     (*values)[*sectors_.Find(name)] = read_checked(it->second, context + "." + name);
   }
+}
+
+// `{set: NAME}`: the values of set NAME in the elasticity_sets table (set,sector,value), one
+// row for every sector.
+std::vector<double> BenchmarkLoader::ReadElasticitySet(const YAML::Node& set_node,
+                                                       const std::string& context,
+                                                       bool zero_allowed) const {
+  const std::string set_name = document_.ReadString(set_node, context + ".set");
+  const Table table = ReadTable("elasticity_sets", {kElasticitySetColumns});
+  if (table.rows.empty()) {
+    document_.Fail(set_node, fmt::format("{}: set '{}' needs an elasticity_sets table "
+                                         "(columns set,sector,value)", context, set_name));
+  }
+  std::vector<double> values(sectors_.names.size(), 0.0);
+  SeenRows seen(sectors_.names.size(), 0);
+  std::vector<std::string> set_names;
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const TableRow& row = table.rows[k];
+    if (std::find(set_names.begin(), set_names.end(), row.fields[0]) == set_names.end()) {
+      set_names.push_back(row.fields[0]);
+    }
+    if (row.fields[0] != set_name) continue;
+    const std::size_t i = RowIndex(table, row, 1, sectors_);
+    CheckUnique(table, k, i, &seen);
+    const double value = RowValue(table, row);
+    if (!zero_allowed && value <= 0.0) FailRow(table, row, 2, "value must be > 0");
+    values[i] = value;
+  }
+  if (std::find(set_names.begin(), set_names.end(), set_name) == set_names.end()) {
+    document_.Fail(set_node, fmt::format("{}: unknown elasticity set '{}' (sets: {})", context,
+                                         set_name, JoinNames(set_names)));
+  }
+  for (std::size_t i = 0; i < sectors_.names.size(); ++i) {
+    if (seen[i] == 0) {
+      document_.Fail(set_node, fmt::format("{}: set '{}' has no row for sector '{}'", context,
+                                           set_name, sectors_.names[i]));
+    }
+  }
+  return values;
 }
 
 Table BenchmarkLoader::ReadTable(const std::string& key,
