@@ -171,6 +171,7 @@ class BenchmarkLoader {
                             std::vector<double>* values);
   std::vector<double> ReadElasticitySet(const YAML::Node& set_node, const std::string& context,
                                         bool zero_allowed) const;
+  void ReadElasticitySets();
   void ReadFactorPayments();
   void ReadIntermediates();
   void ReadTrade();
@@ -224,6 +225,7 @@ Benchmark BenchmarkLoader::Load() {
   ReadSets();
   data_.ResizeTables();
   ReadHouseholds();
+  ReadElasticitySets();
   ReadElasticities();
   ReadFactorPayments();
   ReadIntermediates();
@@ -487,43 +489,36 @@ void BenchmarkLoader::ReadSectorElasticity(const std::string& key, double defaul
   }
 }
 
-// `{set: NAME}`: the values of set NAME in the elasticity_sets table (set,sector,value), one
-// row for every sector.
+// elasticity_sets (set,sector,value) into data_.elasticity_sets, in order of first appearance;
+// a sector a set leaves out is NaN (an error only if the set is picked).
+void BenchmarkLoader::ReadElasticitySets() {
+  const Table table = ReadTable("elasticity_sets", {kElasticitySetColumns});
+  std::map<std::string, std::size_t> index;
+  std::vector<SeenRows> seen;
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const TableRow& row = table.rows[k];
+    auto [it, added] = index.emplace(row.fields[0], data_.elasticity_sets.size());
+    if (added) {
+      data_.elasticity_sets.push_back(
+          ElasticitySet{row.fields[0], std::vector<double>(sectors_.names.size(), std::nan(""))});
+      seen.emplace_back(sectors_.names.size(), 0);
+    }
+    const std::size_t i = RowIndex(table, row, 1, sectors_);
+    CheckUnique(table, k, i, &seen[it->second]);
+    data_.elasticity_sets[it->second].values[i] = RowValue(table, row);
+  }
+}
+
+// `{set: NAME}`: the values of set NAME, every sector, in range.
 std::vector<double> BenchmarkLoader::ReadElasticitySet(const YAML::Node& set_node,
                                                        const std::string& context,
                                                        bool zero_allowed) const {
   const std::string set_name = document_.ReadString(set_node, context + ".set");
-  const Table table = ReadTable("elasticity_sets", {kElasticitySetColumns});
-  if (table.rows.empty()) {
-    document_.Fail(set_node, fmt::format("{}: set '{}' needs an elasticity_sets table "
-                                         "(columns set,sector,value)", context, set_name));
-  }
-  std::vector<double> values(sectors_.names.size(), 0.0);
-  SeenRows seen(sectors_.names.size(), 0);
-  std::vector<std::string> set_names;
-  for (std::size_t k = 0; k < table.rows.size(); ++k) {
-    const TableRow& row = table.rows[k];
-    if (std::find(set_names.begin(), set_names.end(), row.fields[0]) == set_names.end()) {
-      set_names.push_back(row.fields[0]);
-    }
-    if (row.fields[0] != set_name) continue;
-    const std::size_t i = RowIndex(table, row, 1, sectors_);
-    CheckUnique(table, k, i, &seen);
-    const double value = RowValue(table, row);
-    if (!zero_allowed && value <= 0.0) FailRow(table, row, 2, "value must be > 0");
-    values[i] = value;
-  }
-  if (std::find(set_names.begin(), set_names.end(), set_name) == set_names.end()) {
-    document_.Fail(set_node, fmt::format("{}: unknown elasticity set '{}' (sets: {})", context,
-                                         set_name, JoinNames(set_names)));
-  }
-  for (std::size_t i = 0; i < sectors_.names.size(); ++i) {
-    if (seen[i] == 0) {
-      document_.Fail(set_node, fmt::format("{}: set '{}' has no row for sector '{}'", context,
-                                           set_name, sectors_.names[i]));
-    }
-  }
-  return values;
+  std::string why;
+  std::optional<std::vector<double>> values =
+      PickElasticitySet(data_, set_name, zero_allowed, &why);
+  if (!values) document_.Fail(set_node, context + ": " + why);
+  return *values;
 }
 
 Table BenchmarkLoader::ReadTable(const std::string& key,

@@ -658,7 +658,7 @@ TEST_CASE("a bad elasticity set is refused with the names at fault", "[loader][e
   CHECK_THAT(LoadError(WithSets("{set: IS}", "elasticity_sets:\n"
                                              "  - {set: IS, sector: AGR, value: 0}\n"
                                              "  - {set: IS, sector: MAN, value: 2}\n")),
-             Contains("value must be > 0"));
+             Contains("the value for sector 'AGR' must be > 0, got 0"));
   CHECK_THAT(LoadError(WithSets("{set: IS}", kSets + "  - {set: IS, sector: AGR, value: 2}\n")),
              Contains("repeated row"));
 }
