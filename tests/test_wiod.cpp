@@ -240,3 +240,36 @@ TEST_CASE("the shipped WIOD worlds balance and replicate under every elasticity 
     if (std::string(year) == "2014") CheckReplicates(data);
   }
 }
+
+TEST_CASE("the 2018-19 tariff war solves on the 2014 world under every published elasticity set",
+          "[wiod][elasticities]") {
+  Benchmark data =
+      LoadBenchmark(std::string(OHLIN_SOURCE_DIR) + "/data/wiod2014/world.yaml");
+  REQUIRE(data.elasticity_sets.size() == 8);
+  const std::size_t usa = IndexOf(data.regions, "USA"), chn = IndexOf(data.regions, "CHN");
+  const std::size_t services = IndexOf(data.sectors, "SERV");
+  for (const ElasticitySet& set : data.elasticity_sets) {
+    INFO("set " << set.name);
+    std::string why;
+    data.elasticities.armington = *PickElasticitySet(data, set.name, false, &why);
+    const Model model = Model::Calibrate(data);
+    Policy policy = Policy::Benchmark(data);
+    for (std::size_t i = 0; i < data.num_sectors(); ++i) {
+      if (i == services) continue;
+      policy.tariffs(i, chn, usa) += 0.162;  // Bown (2023), as scenarios/us_china_2018.yaml
+      policy.tariffs(i, usa, chn) += 0.131;
+    }
+    State x = model.BenchmarkState();
+    SolverSummary summary;
+    Solve(SolverOptions(), model, policy, &x, &summary);
+    INFO(summary.FullReport());
+    REQUIRE(summary.IsConverged());
+    const Outcome outcome = model.ComputeOutcome(policy, x);
+    // Small aggregate losses for both (docs/MODEL.md section 11: the US loses 0.0x% of income,
+    // as Amiti, Redding and Weinstein 2019 and Fajgelbaum et al. 2020 find), larger for China.
+    CHECK(outcome.regions[usa].ev_pct < 0.0);
+    CHECK(outcome.regions[usa].ev_pct > -0.1);
+    CHECK(outcome.regions[chn].ev_pct < 2.0 * outcome.regions[usa].ev_pct);
+    CHECK(outcome.regions[chn].ev_pct > -0.5);
+  }
+}
