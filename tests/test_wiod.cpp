@@ -228,7 +228,7 @@ TEST_CASE("a bad or missing WIOD source file stops the build naming file and row
   CHECK_FALSE(fs::exists(tmp + "/out/wiod2014"));
 }
 
-TEST_CASE("the shipped WIOD worlds balance and replicate under every elasticity set",
+TEST_CASE("the shipped WIOD worlds balance, replicate and default to the IS set",
           "[wiod][data]") {
   for (const char* year : {"2014", "2000"}) {
     const std::string path = std::string(OHLIN_SOURCE_DIR) + "/data/wiod" + year + "/world.yaml";
