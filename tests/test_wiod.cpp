@@ -17,6 +17,7 @@
 #include "calibration/loader.h"
 #include "model/equilibrium.h"
 #include "model/model.h"
+#include "scenarios/scenario.h"
 #include "solver/solver.h"
 #include "tests/test_support.h"
 
@@ -272,4 +273,65 @@ TEST_CASE("the 2018-19 tariff war solves on the 2014 world under every published
     CHECK(outcome.regions[chn].ev_pct < 2.0 * outcome.regions[usa].ev_pct);
     CHECK(outcome.regions[chn].ev_pct > -0.5);
   }
+}
+
+namespace {
+
+// China's share of world manufacturing exports (cross-border FOOD..OTHMAN, producer prices).
+double ChinaManufacturingShare(const Benchmark& data, const std::vector<FlowOutcome>& flows,
+                               bool counterfactual) {
+  const std::size_t chn = IndexOf(data.regions, "CHN");
+  const std::size_t first = IndexOf(data.sectors, "FOOD"), last = IndexOf(data.sectors, "OTHMAN");
+  double china = 0.0, world = 0.0;
+  for (const FlowOutcome& flow : flows) {
+    const auto i = static_cast<std::size_t>(flow.sector);
+    if (flow.exporter == flow.importer || i < first || i > last) continue;
+    const double value = counterfactual ? flow.value_new : flow.value_base;
+    world += value;
+    if (static_cast<std::size_t>(flow.exporter) == chn) china += value;
+  }
+  return china / world;
+}
+
+// The same from a benchmark's trade table.
+double ChinaManufacturingShare(const Benchmark& data) {
+  std::vector<FlowOutcome> flows;
+  for (std::size_t i = 0; i < data.num_sectors(); ++i) {
+    for (std::size_t r = 0; r < data.num_regions(); ++r) {
+      for (std::size_t s = 0; s < data.num_regions(); ++s) {
+        flows.push_back(FlowOutcome{static_cast<int>(r), static_cast<int>(s),
+                                    static_cast<int>(i), data.trade(i, r, s), 0.0});
+      }
+    }
+  }
+  return ChinaManufacturingShare(data, flows, false);
+}
+
+}  // namespace
+
+TEST_CASE("china_shock moves China's share of world manufacturing exports from its 2000 to its "
+          "2014 value, and US factors gain", "[wiod][china_shock]") {
+  Benchmark data;
+  const Scenario scenario =
+      LoadScenario(std::string(OHLIN_SOURCE_DIR) + "/scenarios/china_shock.yaml", &data);
+  const Benchmark later =
+      LoadBenchmark(std::string(OHLIN_SOURCE_DIR) + "/data/wiod2014/world.yaml");
+  const Model model = Model::Calibrate(data);
+  const Policy policy = ApplyShocks(data, scenario.shocks);
+  State x = model.BenchmarkState();
+  SolverSummary summary;
+  Solve(SolverOptions(), model, policy, &x, &summary);
+  REQUIRE(summary.IsConverged());
+  const Outcome outcome = model.ComputeOutcome(policy, x);
+  const double share_2000 = ChinaManufacturingShare(data, outcome.flows, false);
+  const double share_2014 = ChinaManufacturingShare(later);
+  CHECK(share_2000 == Approx(0.04257).margin(1e-4));  // WIOD, as in the scenario's comment
+  CHECK(share_2014 == Approx(0.15741).margin(1e-4));
+  CHECK(ChinaManufacturingShare(data, outcome.flows, true) == Approx(share_2014).margin(1e-3));
+  // With mobile factors every US factor gains in real terms (docs/MODEL.md section 11).
+  const std::size_t usa = IndexOf(data.regions, "USA");
+  for (const FactorOutcome& factor : outcome.factors) {
+    if (static_cast<std::size_t>(factor.region) == usa) CHECK(factor.real_price_hat > 1.0);
+  }
+  CHECK(outcome.regions[usa].ev_pct > 0.0);
 }
