@@ -64,11 +64,12 @@ std::map<std::string, std::string> SectorNames() {
 }
 
 // Runs the build; returns its exit status and stderr.
-int RunBuild(const fs::path& shared, const std::string& out, std::string* errors) {
+int RunBuild(const fs::path& shared, const std::string& out, std::string* errors,
+             const std::string& extra = "") {
   const std::string err = out + ".stderr";
   const std::string command = "python3 '" + std::string(OHLIN_SOURCE_DIR) +
                               "/data/make_wiod.py' --shared '" + shared.string() + "' --out '" +
-                              out + "' --years 2014 > /dev/null 2> '" + err + "'";
+                              out + "' --years 2014 " + extra + " > /dev/null 2> '" + err + "'";
   const int status = std::system(command.c_str());
   std::ifstream in(err);
   *errors = std::string(std::istreambuf_iterator<char>(in), {});
@@ -176,6 +177,43 @@ TEST_CASE("the 2014 WIOD world rebuilt from the shared files holds the observed 
   CHECK(us_imports - us_exports > 3e5);  // the US deficit of 2014, above USD 300 bn in WIOD
 
   CheckReplicates(data);
+}
+
+TEST_CASE("one switch gives the 2014 world with one labour factor instead of two skills",
+          "[wiod][data]") {
+  if (!fs::exists(kShared / "wiod16" / "trade_2014.csv")) {
+    WARN("../shared/data/wiod16 is not here: skipped");
+    return;
+  }
+  const std::string out = testing::MakeTempDir("wiod_labour");
+  std::string errors;
+  REQUIRE(RunBuild(kShared, out, &errors, "--skills none") == 0);
+  const Benchmark labour = LoadBenchmark(out + "/wiod2014/world.yaml");
+  const Benchmark skills =
+      LoadBenchmark(std::string(OHLIN_SOURCE_DIR) + "/data/wiod2014/world.yaml");
+  REQUIRE(FactorNames(labour) == std::vector<std::string>{"labour", "capital"});
+  // Labour income is the two skills' together, cell by cell; capital and trade are unchanged.
+  int mismatches = 0;
+  for (std::size_t r = 0; r < labour.num_regions(); ++r) {
+    for (std::size_t i = 0; i < labour.num_sectors(); ++i) {
+      if (!Near(labour.factor_payments(0, i, r),
+                skills.factor_payments(0, i, r) + skills.factor_payments(1, i, r)) ||
+          !Near(labour.factor_payments(1, i, r), skills.factor_payments(2, i, r))) {
+        ++mismatches;
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(labour.trade.data() == skills.trade.data());
+  // Three households still; workers own all labour between them, the owners none.
+  for (std::size_t r = 0; r < labour.num_regions(); ++r) {
+    REQUIRE(labour.households[r].size() == 3);
+    CHECK(labour.households[r][0].owns[0] + labour.households[r][1].owns[0] ==
+          Approx(1.0).epsilon(1e-9));
+    CHECK(labour.households[r][2].owns[0] == 0.0);
+  }
+  CHECK(ComputeAccounts(labour, 1e-9).failures.empty());
+  CHECK(BenchmarkReplicationResidual(Model::Calibrate(labour)) < 1e-10);
 }
 
 TEST_CASE("a bad or missing WIOD source file stops the build naming file and row, writing "
