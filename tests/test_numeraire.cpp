@@ -129,6 +129,23 @@ TEST_CASE("numeraire invariance with GMRES: a factor of the first, a middle or t
   }
 }
 
+TEST_CASE("numeraire invariance with GMRES: a specific factor of the first region",
+          "[numeraire][scale]") {
+  // Its numeraire row is a payment-weighted index over the sectors' own prices of that factor.
+  Benchmark data = GmresWorld(/*deficits=*/false);
+  data.factors[1].mobility = FactorMobility::kSpecific;
+  const Policy policy = TariffOnSecondRegion(data);
+  const Run world_index = SolveWith(data, policy, Numeraire());
+  REQUIRE(world_index.model.num_variables() > kKrylovThreshold);
+  REQUIRE(world_index.summary.IsConverged());
+  const Run run = SolveWith(data, policy, FactorNumeraire(data, 0, 1));
+  INFO(run.summary.FullReport());
+  REQUIRE(run.summary.IsConverged());
+  CHECK(run.summary.method == kNewtonGmres);
+  CheckSameRealResults(world_index.outcome, run.outcome);
+  CHECK(LargestNominalDifference(world_index.outcome, run.outcome) > 1e-4);
+}
+
 TEST_CASE("fixed deficits are held in numeraire units (MODEL.md section 4)",
           "[numeraire][deficits]") {
   const Benchmark data = GmresWorld(/*deficits=*/true);
