@@ -360,8 +360,8 @@ double LogShockSize(const Policy& from, const Policy& to) {
 
 namespace {
 
-// The largest elasticity of substitution in the data, described ("armington of S001 is 1e+06"),
-// when it is above kExtremeElasticity; empty otherwise.
+// The largest elasticity of substitution in the data, described ("the Armington elasticity of
+// S001 is 1e+06"), when it is above kExtremeElasticity; empty otherwise.
 std::string ExtremeElasticity(const Benchmark& data) {
   double largest = kExtremeElasticity;
   std::string where;
