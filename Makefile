@@ -11,7 +11,7 @@ SANITIZE_DIR ?= build-sanitize
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: deps fuzz-deps build demo test sanitize fuzz bench clean
+.PHONY: deps fuzz-deps build demo test sanitize fuzz bench worlds clean
 
 deps:
 	./tools/install-deps.sh
@@ -23,10 +23,12 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-# Ends with the demo's report: one HTML file that opens offline in any browser.
+# Ends with the demo's report: one HTML file that opens offline in any browser. The folder is
+# the one `ohlin solve` picks from the scenario's name, given explicitly for the report.
+DEMO_RESULTS = results/default_us_china_tariff_war_2018_19_bown_2023
 demo: build
-	./$(BUILD_DIR)/ohlin solve scenarios/default.yaml
-	./$(BUILD_DIR)/ohlin report results/default_us_china_tariff_war
+	./$(BUILD_DIR)/ohlin solve scenarios/default.yaml --out $(DEMO_RESULTS)
+	./$(BUILD_DIR)/ohlin report $(DEMO_RESULTS)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
@@ -46,6 +48,13 @@ fuzz: fuzz-deps
 	  -DOHLIN_FUZZ=ON -DBUILD_TESTING=OFF
 	cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_benchmark fuzz_scenario
 	./tools/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+# The real worlds from ../shared/data (or SHARED=/path/to/shared/data), then the demo world.
+SHARED ?=
+worlds: build
+	python3 data/make_wiod.py $(if $(SHARED),--shared $(SHARED))
+	./$(BUILD_DIR)/ohlin aggregate data/wiod2014/world.yaml --map data/default_map.yaml \
+	  --out data/default
 
 bench: build
 	./$(BUILD_DIR)/ohlin bench

@@ -32,7 +32,7 @@ constexpr double kDeficitTolerance = 1e-6;
 
 const std::vector<std::string> kTopLevelKeys = {"ohlin",          "name",      "data", "shocks",
                                                 "redistribution", "numeraire", "solver",
-                                                "compare"};
+                                                "compare",        "elasticities"};
 const std::vector<std::string> kChangeKeys = {"set", "add", "scale"};
 
 struct ShockTypeInfo {
@@ -99,6 +99,7 @@ class ScenarioLoader {
  private:
   const YAML::Node& root() const { return document_.root(); }
   void ReadData();
+  void ReadElasticities();
   void ReadShocks();
   Shock ReadShock(const YAML::Node& node, std::size_t number) const;
   // A selector: a name, a list of names, or "*"; omitted means all.
@@ -124,6 +125,7 @@ Scenario ScenarioLoader::Load() {
     if (scenario_.name.empty()) document_.Fail(*name, "name: cannot be empty");
   }
   ReadData();
+  ReadElasticities();
   ReadShocks();
   ReadRedistribution();
   ReadCompare();
@@ -187,6 +189,35 @@ void ScenarioLoader::ReadData() {
                                      "{:g}): {}; run `ohlin check {}` for every account",
                                      relative, kBalanceTolerance, failures,
                                      scenario_.data_path));
+  }
+}
+
+// elasticities: {armington: {set: NAME}, ...}: per-sector elasticities of the world replaced by
+// one of its named sets (FORMATS.md "Elasticity sets"), e.g. a published set of trade
+// elasticities for a sensitivity run.
+void ScenarioLoader::ReadElasticities() {
+  const std::optional<YAML::Node> node = document_.Find(root(), "elasticities");
+  if (!node) return;
+  const std::vector<std::string> keys = {"armington", "value_added", "top"};
+  document_.CheckMap(*node, keys, "elasticities");
+  std::vector<double>* targets[] = {&data_->elasticities.armington,
+                                    &data_->elasticities.value_added, &data_->elasticities.top};
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const std::optional<YAML::Node> entry = document_.Find(*node, keys[k]);
+    if (!entry) continue;
+    const std::string context = "elasticities." + keys[k];
+    if (!entry->IsMap()) document_.Fail(*entry, context + ": expected {set: NAME}");
+    document_.CheckMap(*entry, {"set"}, context);
+    const YAML::Node set_node = document_.Require(*entry, "set", context);
+    const std::string name = document_.ReadString(set_node, context + ".set");
+    std::string why;
+    const std::optional<std::vector<double>> values =
+        PickElasticitySet(*data_, name, /*zero_allowed=*/k > 0, &why);
+    if (!values) {
+      document_.Fail(set_node, fmt::format("{}: {} in the data '{}'", context, why,
+                                           scenario_.data_path));
+    }
+    *targets[k] = *values;
   }
 }
 
@@ -407,6 +438,21 @@ void ScenarioLoader::ReadNumeraire() {
   if (choice.factor < 0) {
     document_.Fail(factor, fmt::format("numeraire: unknown factor '{}' (factors: {})",
                                        factor_name, JoinNames(factor_names)));
+  }
+  // Its price must exist: the factor must earn something in the region.
+  std::vector<std::string> paid_in;
+  for (std::size_t r = 0; r < data_->regions.size(); ++r) {
+    double income = 0.0;
+    for (std::size_t i = 0; i < data_->sectors.size(); ++i) {
+      income += data_->factor_payments(static_cast<std::size_t>(choice.factor), i, r);
+    }
+    if (income > 0.0) paid_in.push_back(data_->regions[r]);
+  }
+  if (std::find(paid_in.begin(), paid_in.end(), region_name) == paid_in.end()) {
+    document_.Fail(*node, fmt::format("numeraire: factor '{}' has no income in region '{}' "
+                                      "(it has in: {})",
+                                      factor_name, region_name,
+                                      paid_in.empty() ? "none" : JoinNames(paid_in)));
   }
   scenario_.numeraire = choice;
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Checks the Debian packages ohlin builds with; installs the missing ones when run as root,
-# otherwise says what to run. libjs-vega is embedded into `ohlin report`'s pages at build time;
-# chromium runs the report's browser test (make test) and draws `ohlin report --svg`.
-# Used by `make deps`; `--fuzz` (used by `make fuzz`) adds clang,
+# otherwise says what to run. Used by `make deps`; `--fuzz` (used by `make fuzz`) adds clang,
 # its libFuzzer and sanitizer runtimes and its OpenMP, which only fuzzing needs.
 set -euo pipefail
 
 packages=(libceres-dev libeigen3-dev libyaml-cpp-dev catch2 libcli11-dev nlohmann-json3-dev
-          libfmt-dev libsuitesparse-dev libopenblas0-pthread cmake g++ make libjs-vega chromium)
+          libfmt-dev libsuitesparse-dev libopenblas0-pthread cmake g++ make
+          python3     # python3 (standard library only): data/make_wiod.py and test_wiod
+          libjs-vega  # embedded into `ohlin report`'s pages at build time
+          chromium)   # the report's browser test (make test) and `ohlin report --svg`
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-dev libomp-dev)
 elif [[ $# -gt 0 ]]; then
