@@ -143,7 +143,7 @@ TEST_CASE("report: a folder without results, a failed solve and damaged files ar
   // A solve that stops after one iteration writes summary.json with status failed (exit 2).
   WriteText(dir / "fails.yaml",
             "ohlin: 1\nname: fails\ndata: " + std::string(OHLIN_SOURCE_DIR) +
-                "/data/default.yaml\nshocks:\n  - {type: tariff, importer: USA, add: 0.5}\n"
+                "/data/default/data.yaml\nshocks:\n  - {type: tariff, importer: USA, add: 0.5}\n"
                 "solver: {method: newton, max_iterations: 1}\n");
   REQUIRE(RunOhlin("solve fails.yaml --out failed", dir) == 2);
   WriteText(dir / "failed" / "report.html", "an earlier run's report");
