@@ -81,7 +81,16 @@ struct CompareArguments {
   int threads = 1;
 };
 
+struct GameArguments {
+  std::string scenario_path;
+  std::string out_dir;  // empty: results/<safe scenario name>
+  int threads = 1;
+  bool verbose = false;
+  bool decomposition = true;
+};
+
 int RunSolve(const SolveArguments& arguments);
+int RunGame(const GameArguments& arguments);
 int RunCompare(const CompareArguments& arguments);
 int RunCheck(const CheckArguments& arguments);
 int RunSynth(const SynthArguments& arguments);

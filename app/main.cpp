@@ -47,6 +47,21 @@ int Run(int argc, char** argv) {
   solve->add_option("--har", solve_arguments.har_path,
                     "Also write the result tables as a GEMPACK header-array file (ViewHAR)");
 
+  ohlin::app::GameArguments game_arguments;
+  CLI::App* game = app.add_subcommand(
+      "game", "Find the tariffs governments choose (best response, Nash, cooperative) and "
+              "write the results at them");
+  game->add_option("scenario", game_arguments.scenario_path, "Scenario file with a game: section")
+      ->required()
+      ->check(CLI::ExistingFile);
+  game->add_option("--out", game_arguments.out_dir,
+                   "Result folder (default: results/<scenario name>)");
+  game->add_option("--threads", game_arguments.threads, "Threads for the solver")
+      ->check(CLI::Range(1, 1024));
+  game->add_flag("--verbose", game_arguments.verbose, "Print the game's progress");
+  game->add_flag("!--no-decomposition", game_arguments.decomposition,
+                 "Skip the EV decomposition at the chosen tariffs");
+
   ohlin::app::CompareArguments compare_arguments;
   CLI::App* compare = app.add_subcommand(
       "compare", "Solve a scenario under several redistribution rules and write compare.csv");
@@ -172,6 +187,7 @@ int Run(int argc, char** argv) {
   }
 
   if (solve->parsed()) return ohlin::app::RunSolve(solve_arguments);
+  if (game->parsed()) return ohlin::app::RunGame(game_arguments);
   if (compare->parsed()) return ohlin::app::RunCompare(compare_arguments);
   if (check->parsed()) return ohlin::app::RunCheck(check_arguments);
   if (synth->parsed()) return ohlin::app::RunSynth(synth_arguments);

@@ -1,0 +1,45 @@
+// Derivatives of functions of the equilibrium with respect to tariffs (MODEL.md section 11.3),
+// by the implicit function theorem: at an equilibrium F(x, t) = 0, dx/dt = -J^-1 dF/dt, so the
+// gradient of any g(x) is -lambda' dF/dt with J' lambda = dg/dx: one transposed solve per
+// function, whatever the number of tariffs. Reusable by any caller that has an equilibrium.
+#pragma once
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "model/equilibrium.h"
+
+namespace ohlin::games {
+
+// A tariff rate of the model: importer's tariff on `sector` from `exporter`.
+struct Flow {
+  int sector = 0, exporter = 0, importer = 0;
+};
+
+class TariffSensitivity {
+ public:
+  // Evaluates and factorises the transposed Jacobian of `system` at x (an equilibrium of it),
+  // and the residuals' partial derivatives with respect to the tariffs of `flows`.
+  // ok() is false when the Jacobian is singular or not evaluable there.
+  TariffSensitivity(const EquilibriumSystem& system, const std::vector<double>& x,
+                    const std::vector<Flow>& flows);
+  ~TariffSensitivity();
+  TariffSensitivity(const TariffSensitivity&) = delete;
+  TariffSensitivity& operator=(const TariffSensitivity&) = delete;
+
+  bool ok() const { return ok_; }
+  // Total derivative d g(x(t)) / d tm'(flow) for each flow of the constructor, given dg/dx at
+  // x (dense, one entry per variable): one transposed solve.
+  std::vector<double> Gradient(const std::vector<double>& dg_dx) const;
+  // The adjoint lambda of J' lambda = dg/dx.
+  std::vector<double> Adjoint(const std::vector<double>& dg_dx) const;
+
+ private:
+  struct Factor;
+  std::unique_ptr<Factor> factor_;
+  bool ok_ = false;
+  std::vector<std::vector<std::pair<int, double>>> columns_;  // dF/dt per flow
+};
+
+}  // namespace ohlin::games
