@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "games/jacobian_lu.h"
 #include "model/equilibrium.h"
 
 namespace ohlin::games {
@@ -19,14 +20,14 @@ struct Flow {
 
 class TariffSensitivity {
  public:
-  // Evaluates and factorises the transposed Jacobian of `system` at x (an equilibrium of it),
-  // and the residuals' partial derivatives with respect to the tariffs of `flows`.
-  // ok() is false when the Jacobian is singular or not evaluable there.
+  // Evaluates and factorises the Jacobian of `system` at x (an equilibrium of it), and the
+  // residuals' partial derivatives with respect to the tariffs of `flows`. ok() is false when
+  // the Jacobian is singular or not evaluable there.
   TariffSensitivity(const EquilibriumSystem& system, const std::vector<double>& x,
                     const std::vector<Flow>& flows);
-  ~TariffSensitivity();
-  TariffSensitivity(const TariffSensitivity&) = delete;
-  TariffSensitivity& operator=(const TariffSensitivity&) = delete;
+  // The same with `lu`, a factorisation of the Jacobian at x that the caller keeps alive.
+  TariffSensitivity(const EquilibriumSystem& system, const std::vector<double>& x,
+                    const std::vector<Flow>& flows, const JacobianLu& lu);
 
   bool ok() const { return ok_; }
   // Total derivative d g(x(t)) / d tm'(flow) for each flow of the constructor, given dg/dx at
@@ -36,8 +37,10 @@ class TariffSensitivity {
   std::vector<double> Adjoint(const std::vector<double>& dg_dx) const;
 
  private:
-  struct Factor;
-  std::unique_ptr<Factor> factor_;
+  void Columns(const EquilibriumSystem& system, const std::vector<double>& x,
+               const std::vector<Flow>& flows);
+  std::unique_ptr<JacobianLu> owned_;
+  const JacobianLu* lu_ = nullptr;
   bool ok_ = false;
   std::vector<std::vector<std::pair<int, double>>> columns_;  // dF/dt per flow
 };

@@ -106,20 +106,54 @@ class Engine {
       }
     }
     if (solved_ && theta_ == solved_theta_) return true;
-    State x = state_;
-    SolverSummary summary;
-    ohlin::Solve(options_.solver, model_, policy_, &x, &summary);
+    solved_ = false;
+    sensitivity_.reset();
+    system_ = std::make_unique<EquilibriumSystem>(model_, policy_);
     ++equilibria_;
-    if (!summary.IsConverged()) {
-      failure_ = fmt::format("no equilibrium at the rates tried: {}", summary.message);
-      return false;
+    State x = state_;
+    if (!Newton(&x)) {
+      // Far from the last equilibrium: the full solver (continuation, Levenberg–Marquardt).
+      x = state_;
+      SolverSummary summary;
+      ohlin::Solve(options_.solver, model_, policy_, &x, &summary);
+      if (!summary.IsConverged() || !Newton(&x)) {
+        failure_ = fmt::format("no equilibrium at the rates tried: {}", summary.message);
+        return false;
+      }
     }
     state_ = std::move(x);
-    system_ = std::make_unique<EquilibriumSystem>(model_, policy_);
     solved_ = true;
     solved_theta_ = theta_;
-    sensitivity_.reset();
     return true;
+  }
+
+  // Newton's method from *x, warm; on success lu_ holds the Jacobian at the solution.
+  bool Newton(State* x) {
+    const int n = system_->num_rows();
+    std::vector<double> f(n), trial_f(n), values(static_cast<std::size_t>(system_->num_nonzeros()));
+    std::vector<double> step, trial(n);
+    auto largest = [](const std::vector<double>& v) {
+      double m = 0.0;
+      for (double e : v) m = std::max(m, std::abs(e));
+      return m;
+    };
+    for (int iteration = 0; iteration < 12; ++iteration) {
+      if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
+      const double norm = largest(f);
+      if (!lu_.Factorise(*system_, values)) return false;
+      if (norm <= options_.solver.tolerance) return true;
+      for (double& e : f) e = -e;
+      if (!lu_.Solve(f, &step)) return false;
+      bool accepted = false;
+      for (double length = 1.0; length > 1e-3 && !accepted; length *= 0.5) {
+        for (int k = 0; k < n; ++k) trial[k] = (*x)[k] + length * step[k];
+        accepted = system_->Evaluate(trial.data(), trial_f.data(), nullptr) &&
+                   largest(trial_f) < norm;
+      }
+      if (!accepted) return false;
+      x->swap(trial);
+    }
+    return false;
   }
 
   // Objective of player p at the last equilibrium, and (when `gradient`) its gradient with
@@ -136,7 +170,7 @@ class Engine {
           flows.insert(flows.end(), instrument.flows.begin(), instrument.flows.end());
         }
       }
-      sensitivity_ = std::make_unique<TariffSensitivity>(*system_, state_, flows);
+      sensitivity_ = std::make_unique<TariffSensitivity>(*system_, state_, flows, lu_);
       sensitivity_players_ = of;
     }
     gradient->clear();
@@ -168,6 +202,7 @@ class Engine {
   int equilibria_ = 0;
   std::string failure_;
   std::unique_ptr<EquilibriumSystem> system_;
+  JacobianLu lu_;  // at the last equilibrium
   std::unique_ptr<TariffSensitivity> sensitivity_;
   std::vector<int> sensitivity_players_;
 };
@@ -193,10 +228,15 @@ double ProjectedGradient(const std::vector<Instrument>& instruments,
 // from their current rates: NLopt's SLSQP with bounds, restarted until the projected gradient
 // is below `tolerance` (relative to `scale`) or it stops improving.
 struct Maximisation {
-  Engine* engine;
+  Engine* engine = nullptr;
   std::vector<int> players;
-  double scale;
+  double scale = 1.0;
+  std::vector<Instrument> instruments;  // of `players`, in order
+  double target = 0.0;                  // stop once the KKT residual is below this
+  nlopt_opt opt = nullptr;
   bool failed = false;
+  bool reached = false;
+  std::vector<double> reached_point;
   int evaluations = 0;
 };
 
@@ -225,21 +265,33 @@ double SumObjective(unsigned n, const double* z, double* grad, void* data) {
     }
   }
   if (!std::isfinite(value)) m->failed = true;
+  if (grad != nullptr && m->opt != nullptr && !m->failed) {
+    // Good enough: stop here rather than polish below the noise of the objective.
+    const std::vector<double> point(z, z + n), gradient(grad, grad + n);
+    if (ProjectedGradient(m->instruments, point, gradient, 1.0, nullptr, nullptr) <= m->target) {
+      m->reached = true;
+      m->reached_point = point;
+      nlopt_force_stop(m->opt);
+    }
+  }
   return value / m->scale;
 }
 
 // Runs the maximisation; returns the projected-gradient residual at the end (relative to
 // scale), or infinity when an equilibrium failed.
 double Maximise(Engine* engine, const std::vector<int>& players, double scale, double tolerance) {
-  Maximisation m{engine, players, scale};
+  Maximisation m;
+  m.engine = engine;
+  m.players = players;
+  m.scale = scale;
+  m.target = tolerance;
   std::vector<double> z, lower, upper;
-  std::vector<Instrument> all;
   for (int p : players) {
     for (std::size_t k = 0; k < engine->instruments(p).size(); ++k) {
-      all.push_back(engine->instruments(p)[k]);
+      m.instruments.push_back(engine->instruments(p)[k]);
       z.push_back(engine->theta(p)[k]);
-      lower.push_back(all.back().lower);
-      upper.push_back(all.back().upper);
+      lower.push_back(m.instruments.back().lower);
+      upper.push_back(m.instruments.back().upper);
     }
   }
   const unsigned n = static_cast<unsigned>(z.size());
@@ -247,6 +299,8 @@ double Maximise(Engine* engine, const std::vector<int>& players, double scale, d
   double best = -std::numeric_limits<double>::infinity();
   for (int attempt = 0; attempt < 5; ++attempt) {
     nlopt_opt opt = nlopt_create(NLOPT_LD_SLSQP, n);
+    m.opt = opt;
+    m.reached = false;
     nlopt_set_lower_bounds(opt, lower.data());
     nlopt_set_upper_bounds(opt, upper.data());
     nlopt_set_max_objective(opt, SumObjective, &m);
@@ -256,12 +310,14 @@ double Maximise(Engine* engine, const std::vector<int>& players, double scale, d
     double value = 0.0;
     nlopt_optimize(opt, z.data(), &value);
     nlopt_destroy(opt);
+    m.opt = nullptr;
     if (m.failed) return std::numeric_limits<double>::infinity();
-    // The gradient at the point NLopt returns.
+    if (m.reached) z = m.reached_point;
+    // The gradient at the point NLopt returns (the last one evaluated when it was stopped).
     std::vector<double> g(n);
     value = SumObjective(n, z.data(), g.data(), &m);
     if (m.failed) return std::numeric_limits<double>::infinity();
-    residual = ProjectedGradient(all, z, g, 1.0, nullptr, nullptr);
+    residual = ProjectedGradient(m.instruments, z, g, 1.0, nullptr, nullptr);
     if (residual <= tolerance || value <= best) break;
     best = value;
   }
@@ -275,6 +331,8 @@ struct TalksProblem {
   std::vector<int> players;
   std::vector<double> threat, incomes;
   bool failed = false;
+  double best_smallest = -std::numeric_limits<double>::infinity();
+  std::vector<double> best;
 };
 
 double TalksObjective(unsigned n, const double* z, double* grad, void*) {
@@ -319,6 +377,13 @@ void TalksConstraints(unsigned m, double* result, unsigned n, const double* z, d
     if (grad != nullptr) std::fill(grad, grad + static_cast<std::size_t>(m) * n, 0.0);
     return;
   }
+  // The best point evaluated: the largest smallest gain (NLopt may return another).
+  const double smallest = *std::min_element(gains.begin(), gains.end());
+  if (smallest > t->best_smallest) {
+    t->best_smallest = smallest;
+    t->best.assign(z, z + n);
+    t->best.back() = smallest;
+  }
   for (unsigned k = 0; k < m; ++k) {
     result[k] = z[n - 1] - gains[k];
     if (grad == nullptr) continue;
@@ -331,7 +396,7 @@ void TalksConstraints(unsigned m, double* result, unsigned n, const double* z, d
 // one, fitted by least squares), in shares of income, or infinity on failure.
 double EqualGains(Engine* engine, const std::vector<int>& players,
                   const std::vector<double>& threat, const std::vector<double>& incomes) {
-  TalksProblem t{engine, players, threat, incomes};
+  TalksProblem t{engine, players, threat, incomes, false, -std::numeric_limits<double>::infinity(), {}};
   std::vector<double> z, lower, upper;
   std::vector<Instrument> all;
   for (int p : players) {
@@ -358,6 +423,7 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   double value = 0.0;
   nlopt_optimize(opt, z.data(), &value);
   nlopt_destroy(opt);
+  if (!t.best.empty()) z = t.best;
   std::vector<double> gains;
   std::vector<std::vector<double>> gradients;
   if (t.failed || !Gains(&t, z.data(), &gains, &gradients)) return std::numeric_limits<double>::infinity();

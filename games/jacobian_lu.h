@@ -1,0 +1,36 @@
+// A sparse LU factorisation (UMFPACK) of the equilibrium Jacobian J of an EquilibriumSystem,
+// for Newton steps (J d = b) and adjoints (J' lambda = g) from one factorisation. The system's
+// CSR arrays are the CSC arrays of J', which is what is factorised; the symbolic analysis is
+// kept and reused while the sparsity pattern does not change.
+#pragma once
+
+#include <vector>
+
+#include "model/equilibrium.h"
+
+namespace ohlin::games {
+
+class JacobianLu {
+ public:
+  JacobianLu() = default;
+  ~JacobianLu();
+  JacobianLu(const JacobianLu&) = delete;
+  JacobianLu& operator=(const JacobianLu&) = delete;
+
+  // Factorises J with `system`'s pattern and `values` (in the pattern's order). False when
+  // the matrix is singular or UMFPACK fails.
+  bool Factorise(const EquilibriumSystem& system, const std::vector<double>& values);
+  // J x = b and J' x = b with the last factorisation; false when there is none.
+  bool Solve(const std::vector<double>& b, std::vector<double>* x) const;
+  bool SolveTransposed(const std::vector<double>& b, std::vector<double>* x) const;
+
+ private:
+  bool SolveSystem(int sys, const std::vector<double>& b, std::vector<double>* x) const;
+  void FreeNumeric();
+  std::vector<int> ap_, ai_;
+  std::vector<double> ax_;
+  void* symbolic_ = nullptr;
+  void* numeric_ = nullptr;
+};
+
+}  // namespace ohlin::games
