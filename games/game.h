@@ -46,6 +46,9 @@ struct GameSpec {
   std::vector<PlayerSpec> players;
   double tolerance = 1e-7;  // KKT residual, relative to the player's income
   int max_rounds = 100;     // Nash: rounds of best responses
+  // NLopt algorithm of the best responses and world-welfare talks: lbfgs | slsqp | mma
+  // (equal-gains talks always use slsqp, which takes their constraints).
+  std::string algorithm = "lbfgs";
   std::string where;        // "file:line:column" of the `game:` section
 };
 

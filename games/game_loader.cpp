@@ -33,7 +33,7 @@ using input::JoinNames;
 using input::YamlDocument;
 
 const std::vector<std::string> kGameKeys = {"concept", "threat_point", "talks", "players",
-                                            "tolerance", "max_rounds"};
+                                            "tolerance", "max_rounds", "algorithm"};
 const std::vector<std::string> kPlayerKeys = {"region", "instruments", "partners", "group",
                                               "sectors", "bounds", "objective", "weights",
                                               "epsilon"};
@@ -141,6 +141,13 @@ GameSpec GameLoader::Load() {
       document_.Fail(*node, "game.max_rounds: must be between 1 and 100000");
     }
     game_.max_rounds = static_cast<int>(rounds);
+  }
+  if (auto node = document_.Find(game, "algorithm")) {
+    game_.algorithm = document_.ReadString(*node, "game.algorithm");
+    if (game_.algorithm != "slsqp" && game_.algorithm != "lbfgs" && game_.algorithm != "mma") {
+      document_.Fail(*node, fmt::format("game.algorithm: unknown value '{}' (slsqp, lbfgs, mma)",
+                                        game_.algorithm));
+    }
   }
   ReadPlayers(document_.Require(game, "players", "game"));
   if (game_.concept_kind == Concept::kBestResponse && game_.players.size() != 1) {

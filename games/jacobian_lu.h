@@ -20,6 +20,10 @@ class JacobianLu {
   // Factorises J with `system`'s pattern and `values` (in the pattern's order). False when
   // the matrix is singular or UMFPACK fails.
   bool Factorise(const EquilibriumSystem& system, const std::vector<double>& values);
+  // True when a factorisation with `system`'s pattern is held (of another point, perhaps).
+  bool Ready(const EquilibriumSystem& system) const {
+    return numeric_ != nullptr && ap_ == system.row_start() && ai_ == system.columns();
+  }
   // J x = b and J' x = b with the last factorisation; false when there is none.
   bool Solve(const std::vector<double>& b, std::vector<double>* x) const;
   bool SolveTransposed(const std::vector<double>& b, std::vector<double>* x) const;
