@@ -2,6 +2,9 @@
 
 #include <umfpack.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace ohlin::games {
 
 JacobianLu::~JacobianLu() {
@@ -29,6 +32,7 @@ bool JacobianLu::Factorise(const EquilibriumSystem& system, const std::vector<do
     }
   }
   ax_ = values;
+  ++factorisations_;
   if (umfpack_di_numeric(ap_.data(), ai_.data(), ax_.data(), symbolic_, &numeric_, nullptr,
                          nullptr) != UMFPACK_OK) {
     FreeNumeric();
@@ -40,8 +44,13 @@ bool JacobianLu::Factorise(const EquilibriumSystem& system, const std::vector<do
 bool JacobianLu::SolveSystem(int sys, const std::vector<double>& b, std::vector<double>* x) const {
   if (numeric_ == nullptr) return false;
   x->assign(b.size(), 0.0);
+  // No iterative refinement inside UMFPACK: SolveTransposedNear refines against the current
+  // Jacobian, and Newton's steps need none.
+  double control[UMFPACK_CONTROL];
+  umfpack_di_defaults(control);
+  control[UMFPACK_IRSTEP] = 0;
   return umfpack_di_solve(sys, ap_.data(), ai_.data(), ax_.data(), x->data(), b.data(), numeric_,
-                          nullptr, nullptr) == UMFPACK_OK;
+                          control, nullptr) == UMFPACK_OK;
 }
 
 // The factorised matrix is J' (CSR of J read as CSC): J x = b is its transposed system.
@@ -51,6 +60,42 @@ bool JacobianLu::Solve(const std::vector<double>& b, std::vector<double>* x) con
 
 bool JacobianLu::SolveTransposed(const std::vector<double>& b, std::vector<double>* x) const {
   return SolveSystem(UMFPACK_A, b, x);
+}
+
+namespace {
+
+double LargestAbs(const std::vector<double>& v) {
+  double m = 0.0;
+  for (double e : v) m = std::max(m, std::abs(e));
+  return m;
+}
+
+}  // namespace
+
+bool JacobianLu::SolveTransposedNear(const EquilibriumSystem& system,
+                                     const std::vector<double>& values,
+                                     const std::vector<double>& b, std::vector<double>* x) {
+  const int n = system.num_rows();
+  const std::vector<int>& start = system.row_start();
+  const std::vector<int>& cols = system.columns();
+  const double target = 1e-14 * std::max(LargestAbs(b), 1e-300);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!Ready(system) && !Factorise(system, values)) return false;
+    if (!SolveTransposed(b, x)) return false;
+    std::vector<double> residual(n), correction;
+    for (int step = 0; step < 12; ++step) {
+      // residual = b - J' x, J' x from the rows of J.
+      residual = b;
+      for (int row = 0; row < n; ++row) {
+        for (int k = start[row]; k < start[row + 1]; ++k) residual[cols[k]] -= values[k] * (*x)[row];
+      }
+      if (LargestAbs(residual) <= target) return true;
+      if (!SolveTransposed(residual, &correction)) return false;
+      for (int k = 0; k < n; ++k) (*x)[k] += correction[k];
+    }
+    if (!Factorise(system, values)) return false;  // too far: the Jacobian at `values`
+  }
+  return false;
 }
 
 }  // namespace ohlin::games

@@ -27,6 +27,12 @@ class JacobianLu {
   // J x = b and J' x = b with the last factorisation; false when there is none.
   bool Solve(const std::vector<double>& b, std::vector<double>* x) const;
   bool SolveTransposed(const std::vector<double>& b, std::vector<double>* x) const;
+  // J' x = b for the Jacobian `values` (with `system`'s pattern) to relative accuracy 1e-14,
+  // with the held factorisation, perhaps of a nearby Jacobian, as the preconditioner of an
+  // iterative refinement; refactorises at `values` when that does not converge quickly.
+  bool SolveTransposedNear(const EquilibriumSystem& system, const std::vector<double>& values,
+                           const std::vector<double>& b, std::vector<double>* x);
+  int factorisations() const { return factorisations_; }
 
  private:
   bool SolveSystem(int sys, const std::vector<double>& b, std::vector<double>* x) const;
@@ -35,6 +41,7 @@ class JacobianLu {
   std::vector<double> ax_;
   void* symbolic_ = nullptr;
   void* numeric_ = nullptr;
+  int factorisations_ = 0;
 };
 
 }  // namespace ohlin::games

@@ -1,21 +1,24 @@
 #include "games/sensitivity.h"
 
+#include <limits>
+
 namespace ohlin::games {
 
 TariffSensitivity::TariffSensitivity(const EquilibriumSystem& system, const std::vector<double>& x,
                                      const std::vector<Flow>& flows)
-    : owned_(std::make_unique<JacobianLu>()) {
+    : owned_(std::make_unique<JacobianLu>()), system_(&system) {
   std::vector<double> residuals(system.num_rows());
-  std::vector<double> values(static_cast<std::size_t>(system.num_nonzeros()));
-  if (!system.Evaluate(x.data(), residuals.data(), values.data())) return;
-  if (!owned_->Factorise(system, values)) return;
+  values_.resize(static_cast<std::size_t>(system.num_nonzeros()));
+  if (!system.Evaluate(x.data(), residuals.data(), values_.data())) return;
+  if (!owned_->Factorise(system, values_)) return;
   lu_ = owned_.get();
   Columns(system, x, flows);
 }
 
 TariffSensitivity::TariffSensitivity(const EquilibriumSystem& system, const std::vector<double>& x,
-                                     const std::vector<Flow>& flows, const JacobianLu& lu)
-    : lu_(&lu) {
+                                     const std::vector<Flow>& flows,
+                                     const std::vector<double>& values, JacobianLu* lu)
+    : lu_(lu), system_(&system), values_(values) {
   Columns(system, x, flows);
 }
 
@@ -31,7 +34,9 @@ void TariffSensitivity::Columns(const EquilibriumSystem& system, const std::vect
 
 std::vector<double> TariffSensitivity::Adjoint(const std::vector<double>& dg_dx) const {
   std::vector<double> lambda;
-  if (!lu_->SolveTransposed(dg_dx, &lambda)) lambda.assign(dg_dx.size(), 0.0);
+  if (!lu_->SolveTransposedNear(*system_, values_, dg_dx, &lambda)) {
+    lambda.assign(dg_dx.size(), std::numeric_limits<double>::quiet_NaN());
+  }
   return lambda;
 }
 

@@ -25,9 +25,11 @@ class TariffSensitivity {
   // the Jacobian is singular or not evaluable there.
   TariffSensitivity(const EquilibriumSystem& system, const std::vector<double>& x,
                     const std::vector<Flow>& flows);
-  // The same with `lu`, a factorisation of the Jacobian at x that the caller keeps alive.
+  // The same with the Jacobian's `values` at x and `lu`, a factorisation of it or of a nearby
+  // Jacobian (refined, or refactorised, as needed), that the caller keeps alive.
   TariffSensitivity(const EquilibriumSystem& system, const std::vector<double>& x,
-                    const std::vector<Flow>& flows, const JacobianLu& lu);
+                    const std::vector<Flow>& flows, const std::vector<double>& values,
+                    JacobianLu* lu);
 
   bool ok() const { return ok_; }
   // Total derivative d g(x(t)) / d tm'(flow) for each flow of the constructor, given dg/dx at
@@ -40,7 +42,9 @@ class TariffSensitivity {
   void Columns(const EquilibriumSystem& system, const std::vector<double>& x,
                const std::vector<Flow>& flows);
   std::unique_ptr<JacobianLu> owned_;
-  const JacobianLu* lu_ = nullptr;
+  JacobianLu* lu_ = nullptr;
+  const EquilibriumSystem* system_ = nullptr;
+  std::vector<double> values_;
   bool ok_ = false;
   std::vector<std::vector<std::pair<int, double>>> columns_;  // dF/dt per flow
 };

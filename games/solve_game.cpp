@@ -153,8 +153,11 @@ class Engine {
     for (int iteration = 0; iteration < 12; ++iteration) {
       if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
       const double norm = largest(f);
+      if (norm <= options_.solver.tolerance) {
+        values_ = std::move(values);  // the adjoint refines with lu_ (of a nearby point)
+        return lu_.Ready(*system_) || lu_.Factorise(*system_, values_);
+      }
       if (!lu_.Factorise(*system_, values)) return false;
-      if (norm <= options_.solver.tolerance) return true;
       for (double& e : f) e = -e;
       if (!lu_.Solve(f, &step)) return false;
       bool accepted = false;
@@ -183,7 +186,7 @@ class Engine {
           flows.insert(flows.end(), instrument.flows.begin(), instrument.flows.end());
         }
       }
-      sensitivity_ = std::make_unique<TariffSensitivity>(*system_, state_, flows, lu_);
+      sensitivity_ = std::make_unique<TariffSensitivity>(*system_, state_, flows, values_, &lu_);
       sensitivity_players_ = of;
     }
     gradient->clear();
@@ -192,6 +195,12 @@ class Engine {
       return std::numeric_limits<double>::quiet_NaN();
     }
     const std::vector<double> by_flow = sensitivity_->Gradient(dx);
+    for (double d : by_flow) {
+      if (!std::isfinite(d)) {
+        failure_ = "the adjoint solve failed at the rates tried";
+        return std::numeric_limits<double>::quiet_NaN();
+      }
+    }
     std::size_t at = 0;
     for (int q : of) {
       for (const Instrument& instrument : instruments_[q]) {
@@ -215,7 +224,8 @@ class Engine {
   int equilibria_ = 0;
   std::string failure_;
   std::unique_ptr<EquilibriumSystem> system_;
-  JacobianLu lu_;  // at the last equilibrium
+  JacobianLu lu_;               // at the last equilibrium or near it
+  std::vector<double> values_;  // the Jacobian at the last equilibrium
   std::unique_ptr<TariffSensitivity> sensitivity_;
   std::vector<int> sensitivity_players_;
 };

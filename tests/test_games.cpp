@@ -340,7 +340,7 @@ TEST_CASE("equal-gains talks from Nash give every player the same gain") {
   games::GameSpec game;
   game.concept_kind = games::Concept::kCooperative;
   game.threat_point = games::ThreatPoint::kNash;
-  game.tolerance = 1e-8;
+  game.tolerance = 1e-7;
   game.players = {Player(data, 0), Player(data, 1)};
   const games::GameOutcome outcome = Play(game, model, Policy::Benchmark(data));
   std::vector<double> gains;
