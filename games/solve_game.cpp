@@ -326,9 +326,11 @@ double Maximise(Engine* engine, const std::vector<int>& players, double scale, d
   }
   const unsigned n = static_cast<unsigned>(z.size());
   double residual = std::numeric_limits<double>::infinity();
-  double best = -std::numeric_limits<double>::infinity();
   for (int attempt = 0; attempt < 5; ++attempt) {
-    nlopt_opt opt = nlopt_create(algorithm, n);
+    // A restart that stalls switches algorithm: L-BFGS, SLSQP and MMA stall at different
+    // points of a flat optimum.
+    const nlopt_algorithm cycle[] = {algorithm, NLOPT_LD_SLSQP, NLOPT_LD_MMA};
+    nlopt_opt opt = nlopt_create(cycle[attempt % 3], n);
     m.opt = opt;
     m.reached = false;
     nlopt_set_lower_bounds(opt, lower.data());
@@ -348,8 +350,7 @@ double Maximise(Engine* engine, const std::vector<int>& players, double scale, d
     value = SumObjective(n, z.data(), g.data(), &m);
     if (m.failed) return std::numeric_limits<double>::infinity();
     residual = ProjectedGradient(m.instruments, z, g, 1.0, nullptr, nullptr);
-    if (residual <= tolerance || value <= best) break;
-    best = value;
+    if (residual <= tolerance) break;
   }
   return residual;
 }

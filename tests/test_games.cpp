@@ -359,7 +359,7 @@ TEST_CASE("political weight 2 on capital owners raises the tariff on the capital
   std::vector<double> cap_rate, lab_rate;
   for (const double weight : {1.0, 2.0}) {
     games::GameSpec game;
-    game.tolerance = 1e-8;
+    game.tolerance = 1e-7;
     game.players = {Player(data, 0)};
     game.players[0].objective.kind = ObjectiveKind::kWeighted;
     game.players[0].objective.weights = {1.0, weight};
