@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+
+#include <sys/wait.h>
 #include <cmath>
 #include <vector>
 
@@ -425,6 +428,58 @@ TEST_CASE("bad game input names the key and the line") {
     CHECK_THAT(message, Catch::Contains(expected));
     CHECK_THAT(message, Catch::Contains(path));
   }
+}
+
+int RunOhlin(const std::string& arguments, const std::string& dir) {
+  const std::string command =
+      "cd '" + dir + "' && '" + OHLIN_BINARY + "' " + arguments + " >> cli.log 2>&1";
+  const int status = std::system(command.c_str());
+  REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_CASE("ohlin game writes tariffs.csv and the results; bad input and non-convergence write none") {
+  namespace fs = std::filesystem;
+  const std::string dir = testing::MakeTempDir("game-cli");
+  REQUIRE(RunOhlin("synth --regions 3 --sectors 2 --factors 2 --households 2 --seed 3 --out world",
+                   dir) == 0);
+  auto write = [&](const std::string& name, const std::string& game) {
+    std::ofstream(dir + "/" + name) << "ohlin: 1\nname: g\ndata: world/data.yaml\n" << game;
+  };
+  INFO(ReadText(dir + "/cli.log"));
+  write("best.yaml", "game:\n  players:\n    - {region: \"*\"}\n");  // three: an error
+  CHECK(RunOhlin("game best.yaml --out bad", dir) == 1);
+  CHECK_FALSE(fs::exists(dir + "/bad"));
+  write("sector.yaml", "game:\n  concept: nash\n  players:\n    - {region: \"*\", sectors: [NOPE]}\n");
+  CHECK(RunOhlin("game sector.yaml --out bad", dir) == 1);
+  CHECK_FALSE(fs::exists(dir + "/bad"));
+  CHECK_THAT(ReadText(dir + "/cli.log"), Catch::Contains("sector.yaml:7:31:") &&
+                                            Catch::Contains("unknown sector 'NOPE'"));
+  write("nash.yaml", "game:\n  concept: nash\n  players:\n    - {region: \"*\"}\n");
+  REQUIRE(RunOhlin("game nash.yaml --out nash --no-decomposition", dir) == 0);
+  for (const char* file : {"tariffs.csv", "welfare.csv", "summary.json", "factors.csv"}) {
+    CHECK(fs::exists(dir + "/nash/" + file));
+  }
+  CHECK_THAT(ReadText(dir + "/nash/tariffs.csv"),
+             Catch::StartsWith("player,partner,sector,rate_before,rate_chosen\n"));
+  CHECK_THAT(ReadText(dir + "/nash/summary.json"), Catch::Contains("\"concept\": \"nash\""));
+  // One round cannot reach a KKT residual of 1e-15: exit 2, no tables, residuals reported.
+  write("short.yaml", "game:\n  concept: nash\n  max_rounds: 1\n  tolerance: 1e-15\n"
+                      "  players:\n    - {region: \"*\"}\n");
+  CHECK(RunOhlin("game short.yaml --out nash", dir) == 2);
+  CHECK_FALSE(fs::exists(dir + "/nash/tariffs.csv"));
+  CHECK_FALSE(fs::exists(dir + "/nash/welfare.csv"));
+  const std::string summary = ReadText(dir + "/nash/summary.json");
+  CHECK_THAT(summary, Catch::Contains("\"status\": \"failed\"") &&
+                          Catch::Contains("\"kkt_residual\"") &&
+                          Catch::Contains("\"converged\": false"));
 }
 
 }  // namespace
