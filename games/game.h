@@ -1,4 +1,4 @@
-// Tariff games (FORMATS.md "Games", MODEL.md section 11): the `game:` section of a scenario
+// Tariff games (FORMATS.md "Games", MODEL.md section 12): the `game:` section of a scenario
 // file, read and checked against the scenario's benchmark.
 #pragma once
 

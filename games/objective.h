@@ -1,4 +1,4 @@
-// What a government maximises (MODEL.md section 11): a function of the equilibrium state of its
+// What a government maximises (MODEL.md section 12): a function of the equilibrium state of its
 // region's households, in benchmark currency, with its gradient with respect to the state.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Derivatives of functions of the equilibrium with respect to tariffs (MODEL.md section 11.3),
+// Derivatives of functions of the equilibrium with respect to tariffs (MODEL.md section 12.3),
 // by the implicit function theorem: at an equilibrium F(x, t) = 0, dx/dt = -J^-1 dF/dt, so the
 // gradient of any g(x) is -lambda' dF/dt with J' lambda = dg/dx: one transposed solve per
 // function, whatever the number of tariffs. Reusable by any caller that has an equilibrium.

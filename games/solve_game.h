@@ -1,4 +1,4 @@
-// Solving tariff games (MODEL.md section 11): best responses with NLopt from adjoint gradients,
+// Solving tariff games (MODEL.md section 12): best responses with NLopt from adjoint gradients,
 // Nash equilibria by rounds of best responses, cooperative tariffs from a threat point.
 #pragma once
 

@@ -94,7 +94,7 @@ class EquilibriumSystem {
   };
   FlowRevenue FlowRevenueRates(const double* x, int i, int r, int s) const;
   // The partial derivatives of the residuals at x with respect to the tariff rate tm'(i, r, s)
-  // (x held fixed; MODEL.md section 11): the goods market of (i, r), the composite (i, s), the
+  // (x held fixed; MODEL.md section 12): the goods market of (i, r), the composite (i, s), the
   // revenue rows of importer and exporter and the flow's quota row, appended to `column` as
   // (row, value). Nothing for a domestic, banned or zero benchmark flow.
   void TariffDerivative(const double* x, int i, int r, int s,

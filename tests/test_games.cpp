@@ -1,4 +1,4 @@
-// Games (MODEL.md section 11): adjoint gradients, optimal, Nash and cooperative tariffs.
+// Games (MODEL.md section 12): adjoint gradients, optimal, Nash and cooperative tariffs.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -380,7 +380,7 @@ std::string GameFile(const std::string& game) {
   const std::string dir = testing::MakeTempDir("game");
   const std::string path = dir + "/game.yaml";
   std::ofstream(path) << "ohlin: 1\nname: test game\ndata: " << OHLIN_SOURCE_DIR
-                      << "/data/default.yaml\n" << game;
+                      << "/data/default/data.yaml\n" << game;
   return path;
 }
 
