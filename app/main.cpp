@@ -46,6 +46,9 @@ int Run(int argc, char** argv) {
                   "partial shocks");
   solve->add_option("--har", solve_arguments.har_path,
                     "Also write the result tables as a GEMPACK header-array file (ViewHAR)");
+  solve->add_flag("!--no-flow-tables", solve_arguments.flow_tables,
+                  "Leave out trade.csv and ntb.csv, the tables with a row per bilateral flow "
+                  "(1.27 million at GTAP size)");
 
   ohlin::app::CompareArguments compare_arguments;
   CLI::App* compare = app.add_subcommand(

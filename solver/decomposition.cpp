@@ -50,8 +50,7 @@ class Path {
   double Refine();
 
   // The trapezoid rule on the products, summed over the path; points are evaluated as they
-  // are needed (a GTAP-size point holds about 100 MB), in contiguous chunks per thread, and
-  // the chunks added in order.
+  // are needed (a GTAP-size point holds about 100 MB), in contiguous chunks per thread.
   WelfareSplit Trapezoid() const;
 
  private:
@@ -119,19 +118,20 @@ double Path::Refine() {
 WelfareSplit Path::Trapezoid() const {
   const int n = steps();
   const int chunks = Threads(n);
-  std::vector<WelfareSplit> sums(static_cast<std::size_t>(chunks), welfare_.Zero());
+  std::vector<WelfareSplit> intervals(static_cast<std::size_t>(n));
 #pragma omp parallel for schedule(static, 1) num_threads(chunks)
   for (int c = 0; c < chunks; ++c) {
     const int first = n * c / chunks, last = n * (c + 1) / chunks;  // intervals [first, last)
     WelfarePoint previous = welfare_.Point(PolicyAt(first), states_[first]);
     for (int k = first + 1; k <= last; ++k) {
       WelfarePoint point = welfare_.Point(PolicyAt(k), states_[k]);
-      sums[c].Add(welfare_.Interval(previous, point), 1.0);
+      intervals[k - 1] = welfare_.Interval(previous, point);
       previous = std::move(point);
     }
   }
+  // Added in path order, whatever the threads.
   WelfareSplit total = welfare_.Zero();
-  for (const WelfareSplit& sum : sums) total.Add(sum, 1.0);
+  for (const WelfareSplit& interval : intervals) total.Add(interval, 1.0);
   return total;
 }
 
