@@ -1,6 +1,7 @@
 // `ohlin solve SCENARIO.yaml`: read, calibrate, shock, solve, write results.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <vector>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "app/commands.h"
 #include "calibration/errors.h"
@@ -144,8 +146,11 @@ State ReadStartState(const std::string& dir, const Model& model) {
 
 int RunSolve(const SolveArguments& arguments) {
   // Every input check happens before the result folder is touched.
+  const int threads = arguments.threads > 0
+                          ? arguments.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const PreparedScenario prepared =
-      PrepareScenario(arguments.scenario_path, arguments.threads, arguments.verbose);
+      PrepareScenario(arguments.scenario_path, threads, arguments.verbose);
   const std::string out_dir = arguments.out_dir.empty()
                                   ? "results/" + SafeFileName(prepared.scenario.name)
                                   : arguments.out_dir;
