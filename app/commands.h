@@ -19,7 +19,7 @@ enum ExitStatus : int { kSuccess = 0, kBadInput = 1, kNoEquilibrium = 2 };
 struct SolveArguments {
   std::string scenario_path;
   std::string out_dir;  // empty: results/<safe scenario name>
-  int threads = 0;      // 0: every core (results do not depend on it)
+  int threads = 1;      // results do not depend on it
   bool verbose = false;
   std::string start_dir;  // non-empty: start from DIR/state.csv of an earlier solve
   std::string har_path;   // non-empty: also write the result tables as a HAR file

@@ -37,7 +37,8 @@ int Run(int argc, char** argv) {
   solve->add_option("--out", solve_arguments.out_dir,
                     "Result folder (default: results/<scenario name>)");
   solve->add_option("--threads", solve_arguments.threads,
-                    "Threads for the solver and the decomposition's path (default: every core)")
+                    "Threads for the solver and the decomposition's path points (the results "
+                    "do not depend on it)")
       ->check(CLI::Range(1, 1024));
   solve->add_flag("--verbose", solve_arguments.verbose, "Print the solver's progress");
   solve->add_option("--start", solve_arguments.start_dir,
