@@ -157,17 +157,20 @@ void DecomposeWelfare(const SolverOptions& options, const Model& model, const Po
   };
 
   Path path(options, model, policy, solution);
-  // Romberg: row L of the table integrates on 2^(L+1) steps; entry j of a row has removed the
+  // Romberg: row L of the table integrates on 2^L steps; entry j of a row has removed the
   // error terms h^2 .. h^(2j) (the rule's error is a series in even powers of the step).
   std::vector<std::vector<WelfareSplit>> table;
   WelfareSplit best = path.welfare().Zero();
   double worst = HUGE_VAL;
+  // Row 0 is the one step from the benchmark to the solution: no path point to solve.
   while (path.steps() < kDecompositionMaxSteps) {
-    const double failed = path.Refine();
-    if (failed >= 0.0) {
-      outcome->decomposition_note = fmt::format(
-          "not computed: the path point at {:.4g} of the shock did not solve", failed);
-      return;
+    if (!table.empty()) {
+      const double failed = path.Refine();
+      if (failed >= 0.0) {
+        outcome->decomposition_note = fmt::format(
+            "not computed: the path point at {:.4g} of the shock did not solve", failed);
+        return;
+      }
     }
     std::vector<WelfareSplit> row = {path.Trapezoid()};
     for (std::size_t j = 1; j <= table.size(); ++j) {
