@@ -223,10 +223,13 @@ std::optional<YAML::Node> YamlDocument::Find(const YAML::Node& map,
                                              const std::string& key) const {
   if (!map.IsMap()) return std::nullopt;
   std::optional<YAML::Node> found;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    if (it->first.IsScalar() && it->first.Scalar() == key) {
-      if (found) Fail(it->first, fmt::format("key '{}' is given twice", key));
-      found = it->second;
+  // Each entry dereferenced once: every `it->` makes node handles (shared pointers) anew,
+  // which dominated reading scenarios with thousands of shocks.
+  for (const auto& entry : map) {
+    const YAML::Node& name = entry.first;
+    if (name.IsScalar() && name.Scalar() == key) {
+      if (found) Fail(name, fmt::format("key '{}' is given twice", key));
+      found = entry.second;
     }
   }
   return found;
@@ -243,15 +246,16 @@ void YamlDocument::CheckMap(const YAML::Node& node, const std::vector<std::strin
                             const std::string& context) const {
   if (!node.IsMap()) Fail(node, fmt::format("{}: expected a map", context));
   std::set<std::string> seen;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    if (!it->first.IsScalar()) Fail(it->first, fmt::format("{}: keys must be names", context));
-    const std::string& key = it->first.Scalar();
+  for (const auto& entry : node) {
+    const YAML::Node& name = entry.first;
+    if (!name.IsScalar()) Fail(name, fmt::format("{}: keys must be names", context));
+    const std::string& key = name.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      Fail(it->first, fmt::format("{}: unknown key '{}' (valid keys: {})", context, key,
-                                  JoinNames(allowed)));
+      Fail(name, fmt::format("{}: unknown key '{}' (valid keys: {})", context, key,
+                             JoinNames(allowed)));
     }
     if (!seen.insert(key).second) {
-      Fail(it->first, fmt::format("{}: key '{}' is given twice", context, key));
+      Fail(name, fmt::format("{}: key '{}' is given twice", context, key));
     }
   }
 }
