@@ -184,7 +184,12 @@ void DecomposeWelfare(const SolverOptions& options, const Model& model, const Po
     if (table.size() < 2) continue;  // nothing to extrapolate from yet
     best = table.back().back();
     worst = gap_of(best);
-    if (worst <= kDecompositionTarget) break;
+    // Past 17 points, the guarantee is enough (a large shock converges slowly; the old
+    // trapezoid-Richardson path stopped there too).
+    if (worst <= kDecompositionTarget ||
+        (worst <= kDecompositionTolerance && path.steps() >= kDecompositionEnoughSteps)) {
+      break;
+    }
   }
   for (const auto& region : best.value) {
     for (double v : region) {
