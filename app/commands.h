@@ -19,11 +19,12 @@ enum ExitStatus : int { kSuccess = 0, kBadInput = 1, kNoEquilibrium = 2 };
 struct SolveArguments {
   std::string scenario_path;
   std::string out_dir;  // empty: results/<safe scenario name>
-  int threads = 1;
+  int threads = 1;      // results do not depend on it
   bool verbose = false;
   std::string start_dir;  // non-empty: start from DIR/state.csv of an earlier solve
   std::string har_path;   // non-empty: also write the result tables as a HAR file
   bool decomposition = true;  // false: skip the EV decomposition (its path of solves)
+  bool flow_tables = true;    // false: leave out trade.csv and ntb.csv (--no-flow-tables)
 };
 
 struct CheckArguments {
@@ -116,6 +117,8 @@ struct PreparedScenario {
   Model model;
   Policy policy;
   SolverOptions options;
+  double load_seconds = 0.0;       // reading and checking the scenario and its benchmark
+  double calibrate_seconds = 0.0;  // applying the shocks and calibrating the model
 };
 
 // Throws InputError for any bad input, including solver settings that SolverOptions rejects.

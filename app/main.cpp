@@ -36,7 +36,9 @@ int Run(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   solve->add_option("--out", solve_arguments.out_dir,
                     "Result folder (default: results/<scenario name>)");
-  solve->add_option("--threads", solve_arguments.threads, "Threads for the solver")
+  solve->add_option("--threads", solve_arguments.threads,
+                    "Threads for the solver and the decomposition's path points (the results "
+                    "do not depend on it)")
       ->check(CLI::Range(1, 1024));
   solve->add_flag("--verbose", solve_arguments.verbose, "Print the solver's progress");
   solve->add_option("--start", solve_arguments.start_dir,
@@ -46,6 +48,9 @@ int Run(int argc, char** argv) {
                   "partial shocks");
   solve->add_option("--har", solve_arguments.har_path,
                     "Also write the result tables as a GEMPACK header-array file (ViewHAR)");
+  solve->add_flag("!--no-flow-tables", solve_arguments.flow_tables,
+                  "Leave out trade.csv and ntb.csv, the tables with a row per bilateral flow "
+                  "(1.27 million at GTAP size)");
 
   ohlin::app::GameArguments game_arguments;
   CLI::App* game = app.add_subcommand(

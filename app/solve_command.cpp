@@ -1,6 +1,8 @@
 // `ohlin solve SCENARIO.yaml`: read, calibrate, shock, solve, write results.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -11,6 +13,7 @@
 #include <vector>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "app/commands.h"
 #include "calibration/errors.h"
@@ -76,13 +79,18 @@ Redistribution ToModelRedistribution(const Scenario& scenario, const Benchmark& 
 
 PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, bool verbose) {
   PreparedScenario prepared;
+  const auto start = std::chrono::steady_clock::now();
   prepared.scenario = LoadScenario(scenario_path, &prepared.data);
+  const auto loaded = std::chrono::steady_clock::now();
+  prepared.load_seconds = std::chrono::duration<double>(loaded - start).count();
   prepared.policy = ApplyShocks(prepared.data, prepared.scenario.shocks);
   // Quota flows get rent variables (MODEL.md section 4), so the model depends on them.
   prepared.model =
       Model::Calibrate(prepared.data, ToModelNumeraire(prepared.scenario.numeraire, prepared.data),
                        ToModelRedistribution(prepared.scenario, prepared.data),
                        prepared.policy.quotas);
+  prepared.calibrate_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - loaded).count();
   prepared.options.tolerance = prepared.scenario.solver.tolerance;
   prepared.options.max_iterations = prepared.scenario.solver.max_iterations;
   StringToSolverMethod(prepared.scenario.solver.method, &prepared.options.method);
@@ -138,12 +146,21 @@ State ReadStartState(const std::string& dir, const Model& model) {
 
 int RunSolve(const SolveArguments& arguments) {
   // Every input check happens before the result folder is touched.
+  const int threads = arguments.threads > 0
+                          ? arguments.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   const PreparedScenario prepared =
-      PrepareScenario(arguments.scenario_path, arguments.threads, arguments.verbose);
+      PrepareScenario(arguments.scenario_path, threads, arguments.verbose);
   const std::string out_dir = arguments.out_dir.empty()
                                   ? "results/" + SafeFileName(prepared.scenario.name)
                                   : arguments.out_dir;
 
+  PhaseSeconds phases;
+  phases.load = prepared.load_seconds;
+  phases.calibrate = prepared.calibrate_seconds;
+  auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   State state = arguments.start_dir.empty()
                     ? prepared.model.BenchmarkState()
                     : ReadStartState(arguments.start_dir, prepared.model);
@@ -151,14 +168,18 @@ int RunSolve(const SolveArguments& arguments) {
   std::string failure_note;
   Outcome outcome;
   try {
+    const auto solve_start = std::chrono::steady_clock::now();
     Solve(prepared.options, prepared.model, prepared.policy, &state, &summary);
+    phases.solve = seconds_since(solve_start);
     if (arguments.verbose) std::cerr << summary.FullReport();
     if (summary.IsConverged()) {
       outcome = prepared.model.ComputeOutcome(prepared.policy, state);
       if (!OutcomeIsFinite(outcome, &failure_note)) {
         summary.termination_type = TerminationType::kFailure;
       } else if (arguments.decomposition) {
+        const auto decompose_start = std::chrono::steady_clock::now();
         DecomposeWelfare(prepared.options, prepared.model, prepared.policy, state, &outcome);
+        phases.decompose = seconds_since(decompose_start);
       } else {
         outcome.decomposition_note = "not computed (--no-decomposition)";
       }
@@ -191,6 +212,8 @@ int RunSolve(const SolveArguments& arguments) {
     named_state.emplace_back(prepared.model.VariableName(k), state[k]);
   }
   context.state = &named_state;
+  context.phases = &phases;
+  context.flow_tables = arguments.flow_tables;
   WriteResults(out_dir, context);
   if (!arguments.har_path.empty()) WriteResultsHar(arguments.har_path, context);
   std::cout << FormatTerminalSummary(context) << fmt::format("\nResults written to {}/\n", out_dir);

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <deque>
 #include <map>
+#include <memory>
+#include <string_view>
 #include <unordered_map>
 #include <optional>
 #include <string>
@@ -54,7 +57,7 @@ struct NameSet {
   std::string plural;    // "regions"
   std::vector<std::string> names;
 
-  std::optional<std::size_t> Find(const std::string& name) const {
+  std::optional<std::size_t> Find(std::string_view name) const {
     if (names.size() < 16) {
       for (std::size_t k = 0; k < names.size(); ++k) {
         if (names[k] == name) return k;
@@ -73,14 +76,24 @@ struct NameSet {
     return found->second;
   }
 
-  // Lookup cache for Find (not part of the set's value).
-  mutable std::unordered_map<std::string, std::size_t> index = {};
+  // Lookup cache for Find (not part of the set's value), searchable by string_view.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>()(text);
+    }
+  };
+  mutable std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index = {};
   mutable std::size_t index_size = 0;
 };
 
-// One table row, inline or from CSV, with its fields in the table's column order.
+// The most columns a table has (FORMATS.md).
+constexpr std::size_t kMaxColumns = 4;
+
+// One table row, inline or from CSV, with its fields in the table's column order. The fields
+// view text the table owns: no string per field (a GTAP-size benchmark has millions).
 struct TableRow {
-  std::vector<std::string> fields;
+  std::array<std::string_view, kMaxColumns> fields{};
   // Inline rows: the location of each field, "file:line:column". CSV rows leave it empty and
   // keep their line number (the file is the table's): a CSV of a million rows would otherwise
   // spend most of its loading time formatting and copying locations.
@@ -93,6 +106,10 @@ struct Table {
   std::vector<std::string> columns;  // the column set the rows follow
   std::vector<TableRow> rows;
   std::string csv_path;              // CSV tables only
+  // What the rows' fields view: the CSV file's text, and fields that are not a slice of it
+  // (inline YAML values, quoted CSV fields with "" inside). Neither moves when the table does.
+  std::unique_ptr<const std::string> text = {};
+  std::deque<std::string> owned = {};
   // The location of a field, for messages.
   std::string Where(const TableRow& row, std::size_t column) const {
     return row.where.empty() ? fmt::format("{}:{}", csv_path, row.line) : row.where[column];
@@ -104,33 +121,45 @@ struct Table {
 using SeenRows = std::vector<std::size_t>;
 
 // Splits one CSV line: comma separated, optional whitespace around fields, fields optionally
-// in double quotes ("" inside quotes is a quote). Returns false with *why on a malformed line.
-bool SplitCsvLine(std::string_view line, std::vector<std::string>* fields, std::string* why) {
+// in double quotes ("" inside quotes is a quote). Fields view the line, or `owned` when they
+// had to be unquoted. Returns false with *why on a malformed line.
+bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
+                  std::deque<std::string>* owned, std::string* why) {
   fields->clear();
   std::size_t pos = 0;
   const std::size_t n = line.size();
   while (true) {
     while (pos < n && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
-    std::string field;
+    std::string_view field;
     if (pos < n && line[pos] == '"') {
       ++pos;
-      bool closed = false;
+      const std::size_t first = pos;
+      bool closed = false, escaped = false;
       while (pos < n) {
         if (line[pos] == '"') {
           if (pos + 1 < n && line[pos + 1] == '"') {
-            field += '"';
+            escaped = true;
             pos += 2;
             continue;
           }
-          ++pos;
           closed = true;
           break;
         }
-        field += line[pos++];
+        ++pos;
       }
       if (!closed) {
         *why = "unterminated quoted field";
         return false;
+      }
+      field = line.substr(first, pos - first);
+      ++pos;  // the closing quote
+      if (escaped) {
+        std::string unquoted;
+        for (std::size_t k = 0; k < field.size(); ++k) {
+          unquoted += field[k];
+          if (field[k] == '"') ++k;  // the second of a pair
+        }
+        field = owned->emplace_back(std::move(unquoted));
       }
       while (pos < n && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) ++pos;
       if (pos < n && line[pos] != ',') {
@@ -140,14 +169,13 @@ bool SplitCsvLine(std::string_view line, std::vector<std::string>* fields, std::
     } else {
       const std::size_t comma = line.find(',', pos);
       const std::size_t end = comma == std::string_view::npos ? n : comma;
-      std::string_view raw = line.substr(pos, end - pos);
-      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r')) {
-        raw.remove_suffix(1);
+      field = line.substr(pos, end - pos);
+      while (!field.empty() && (field.back() == ' ' || field.back() == '\t' || field.back() == '\r')) {
+        field.remove_suffix(1);
       }
-      field.assign(raw);
       pos = end;
     }
-    fields->push_back(std::move(field));
+    fields->push_back(field);
     if (pos >= n) return true;
     ++pos;  // the comma
   }
@@ -499,8 +527,8 @@ void BenchmarkLoader::ReadElasticitySets() {
     const TableRow& row = table.rows[k];
     auto [it, added] = index.emplace(row.fields[0], data_.elasticity_sets.size());
     if (added) {
-      data_.elasticity_sets.push_back(
-          ElasticitySet{row.fields[0], std::vector<double>(sectors_.names.size(), std::nan(""))});
+      data_.elasticity_sets.push_back(ElasticitySet{
+          std::string(row.fields[0]), std::vector<double>(sectors_.names.size(), std::nan(""))});
       seen.emplace_back(sectors_.names.size(), 0);
     }
     const std::size_t i = RowIndex(table, row, 1, sectors_);
@@ -579,7 +607,7 @@ Table BenchmarkLoader::ReadInlineTable(
       if (!field->IsScalar()) {
         document_.Fail(*field, fmt::format("{}: '{}' must be a single value", context, column));
       }
-      row.fields.push_back(field->Scalar());
+      row.fields[row.where.size()] = table.owned.emplace_back(field->Scalar());
       row.where.push_back(document_.Where(*field));
     }
     table.rows.push_back(std::move(row));
@@ -599,24 +627,25 @@ Table BenchmarkLoader::ReadCsvTable(
   } catch (const InputError& error) {
     document_.Fail(csv_node, fmt::format("{}: CSV file '{}': {}", key, relative, error.what()));
   }
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // UTF-8 byte order mark
 
   Table table{key, {}, {}, csv_path};
+  table.text = std::make_unique<const std::string>(std::move(text));
+  std::string_view all(*table.text);
+  if (all.substr(0, 3) == "\xEF\xBB\xBF") all.remove_prefix(3);  // UTF-8 byte order mark
   std::vector<std::size_t> position_of_column;  // csv field index of each table column
   std::size_t line_number = 0;
   std::size_t start = 0;
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;
   std::string why;
-  const std::string_view all(text);
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
+  while (start < all.size()) {
+    std::size_t end = all.find('\n', start);
+    if (end == std::string_view::npos) end = all.size();
     const std::string_view line = all.substr(start, end - start);
     start = end + 1;
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     auto where = [&] { return fmt::format("{}:{}", csv_path, line_number); };
-    if (!SplitCsvLine(line, &fields, &why)) {
+    if (!SplitCsvLine(line, &fields, &table.owned, &why)) {
       throw InputError(fmt::format("{}: {}: {}", where(), key, why));
     }
     if (table.columns.empty()) {
@@ -638,7 +667,8 @@ Table BenchmarkLoader::ReadCsvTable(
       if (table.columns.empty()) {
         throw InputError(fmt::format(
             "{}: {}: CSV header must have exactly the columns {} (in any order); got '{}'", where(),
-            key, DescribeColumns(column_sets), JoinNames(fields)));
+            key, DescribeColumns(column_sets),
+            JoinNames(std::vector<std::string>(fields.begin(), fields.end()))));
       }
       continue;
     }
@@ -648,8 +678,9 @@ Table BenchmarkLoader::ReadCsvTable(
                                    fields.size()));
     }
     TableRow row;
-    row.fields.reserve(position_of_column.size());
-    for (std::size_t position : position_of_column) row.fields.push_back(std::move(fields[position]));
+    for (std::size_t c = 0; c < position_of_column.size(); ++c) {
+      row.fields[c] = fields[position_of_column[c]];
+    }
     row.line = line_number;
     table.rows.push_back(std::move(row));
   }
@@ -666,7 +697,7 @@ void BenchmarkLoader::FailRow(const Table& table, const TableRow& row, std::size
   std::string keys;
   for (std::size_t k = 0; k + 1 < table.columns.size(); ++k) {
     if (!keys.empty()) keys += ", ";
-    keys += table.columns[k] + ": " + row.fields[k];
+    keys += table.columns[k] + ": " + std::string(row.fields[k]);
   }
   throw InputError(fmt::format("{}: {} row {{{}}}: {}", table.Where(row, column), table.key, keys,
                                what));
@@ -721,10 +752,21 @@ void BenchmarkLoader::ReadKeyedTable(const Table& table,
                                      const std::array<int, 3>& slot, bool rates,
                                      Tensor3* out) const {
   SeenRows seen(out->data().size(), 0);
+  // Tables come sorted more often than not: a name is usually the previous row's.
+  std::array<std::string_view, 3> last_name{};
+  std::array<std::size_t, 3> last_index{};
+  std::array<bool, 3> known{};
   for (std::size_t k = 0; k < table.rows.size(); ++k) {
     const TableRow& row = table.rows[k];
     std::array<std::size_t, 3> key{};
-    for (std::size_t c = 0; c < 3; ++c) key[c] = RowIndex(table, row, c, *sets[c]);
+    for (std::size_t c = 0; c < 3; ++c) {
+      if (!known[c] || row.fields[c] != last_name[c]) {
+        last_index[c] = RowIndex(table, row, c, *sets[c]);
+        last_name[c] = row.fields[c];
+        known[c] = true;
+      }
+      key[c] = last_index[c];
+    }
     if (rates && key[0] == key[1]) {
       FailRow(table, row, 1,
               "exporter and importer are the same: tariffs/taxes/NTBs exist only on "

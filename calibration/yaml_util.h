@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,7 +28,7 @@ std::string ReadTextFile(const std::string& path);
 // Parses a number strictly: the whole text must be a finite decimal number ("12abc", "nan",
 // "inf", ".inf" and overflowing values such as 1e400 are refused). On failure returns nullopt
 // and sets *why to what is wrong.
-std::optional<double> ParseStrictNumber(const std::string& text, std::string* why);
+std::optional<double> ParseStrictNumber(std::string_view text, std::string* why);
 
 // "a, b, c".
 std::string JoinNames(const std::vector<std::string>& names);

@@ -16,6 +16,16 @@
 
 namespace ohlin {
 
+// Wall seconds of the phases of `ohlin solve` (summary.json "phase_seconds"); `write` is
+// measured by WriteResults itself.
+struct PhaseSeconds {
+  double load = 0.0;       // benchmark and scenario files read and checked
+  double calibrate = 0.0;  // shocks applied, model calibrated
+  double solve = 0.0;
+  double decompose = 0.0;  // the EV decomposition's path
+  double write = 0.0;      // the result tables formatted and written
+};
+
 // Everything the writers read. Nothing is owned; the pointers must outlive the call.
 // `outcome` may be null for WriteFailure; every other pointer is required.
 struct ResultContext {
@@ -26,7 +36,15 @@ struct ResultContext {
   // The solved unknowns by name (Model::VariableName), written to state.csv so that a later
   // solve can start from them (`ohlin solve --start DIR`). May be null: no state.csv.
   const std::vector<std::pair<std::string, double>>* state = nullptr;
+  // Phase timings for summary.json; may be null (no "phase_seconds").
+  const PhaseSeconds* phases = nullptr;
+  // false: trade.csv and ntb.csv (a row per bilateral flow, the largest tables) are left out,
+  // and summary.json lists them under "left_out" (`ohlin solve --no-flow-tables`).
+  bool flow_tables = true;
 };
+
+// The tables --no-flow-tables leaves out.
+const std::vector<std::string>& FlowTableNames();
 
 // The names of the result files of FORMATS.md, summary.json first (state.csv, written when
 // the context has a state, is not among them).

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 
 #include <fmt/format.h>
 
@@ -10,22 +11,127 @@ namespace ohlin {
 
 namespace {
 
-// Solves model(policy) from `start`; false when it does not converge.
+// Solves model(policy) from `start`; false when it does not converge (or throws).
 bool SolvePoint(const SolverOptions& options, const Model& model, const Policy& policy,
                 State* x) {
-  SolverSummary summary;
-  State trial = *x;
-  Solve(options, model, policy, &trial, &summary);
-  if (!summary.IsConverged()) return false;
-  *x = trial;
-  return true;
+  try {
+    SolverSummary summary;
+    State trial = *x;
+    Solve(options, model, policy, &trial, &summary);
+    if (!summary.IsConverged()) return false;
+    *x = std::move(trial);
+    return true;
+  } catch (const std::exception&) {
+    return false;  // e.g. out of memory inside a parallel region: the point did not solve
+  }
 }
 
-WelfareSplit Integrate(const WelfarePath& path, const std::vector<WelfarePoint>& points) {
-  WelfareSplit total = path.Zero();
-  for (std::size_t k = 0; k + 1 < points.size(); ++k) {
-    total.Add(path.Interval(points[k], points[k + 1]), 1.0);
+// The path: states at lambda = k / steps, k = 0 .. steps.
+class Path {
+ public:
+  Path(const SolverOptions& options, const Model& model, const Policy& policy,
+       const State& solution)
+      : options_(options), model_(model), policy_(policy),
+        benchmark_(Policy::Benchmark(model.data())), welfare_(model) {
+    states_ = {model.BenchmarkState(), solution};
   }
+  int steps() const { return static_cast<int>(states_.size()) - 1; }
+  const WelfarePath& welfare() const { return welfare_; }
+
+  Policy PolicyAt(int k) const {
+    if (k == steps()) return policy_;
+    if (k == 0) return benchmark_;
+    return InterpolatePolicy(benchmark_, policy_, static_cast<double>(k) / steps());
+  }
+
+  // Halves the step: solves the new midpoints, in parallel (each from the coarse states
+  // alone, so the result does not depend on the threads). Returns the share of the shock of a
+  // point that did not solve, or a negative number.
+  double Refine();
+
+  // The trapezoid rule on the products, summed over the path; points are evaluated as they
+  // are needed (a GTAP-size point holds about 100 MB), in contiguous chunks per thread.
+  WelfareSplit Trapezoid() const;
+
+ private:
+  int Threads(int tasks) const { return std::max(1, std::min(options_.num_threads, tasks)); }
+
+  const SolverOptions& options_;
+  const Model& model_;
+  const Policy& policy_;
+  const Policy benchmark_;
+  const WelfarePath welfare_;
+  std::vector<State> states_;
+};
+
+// A start for the midpoint between coarse states j and j + 1: the cubic through j - 1 .. j + 2
+// where they exist, else the quadratic through three, else the average of the two.
+State Predict(const std::vector<State>& coarse, int j) {
+  const int last = static_cast<int>(coarse.size()) - 1;
+  std::vector<std::pair<int, double>> weights;
+  if (last < 2) {
+    weights = {{j, 0.5}, {j + 1, 0.5}};
+  } else if (j >= 1 && j + 2 <= last) {
+    weights = {{j - 1, -1.0 / 16}, {j, 9.0 / 16}, {j + 1, 9.0 / 16}, {j + 2, -1.0 / 16}};
+  } else if (j == 0) {
+    weights = {{0, 3.0 / 8}, {1, 6.0 / 8}, {2, -1.0 / 8}};
+  } else {
+    weights = {{j - 1, -1.0 / 8}, {j, 6.0 / 8}, {j + 1, 3.0 / 8}};
+  }
+  State x(coarse[j].size(), 0.0);
+  for (const auto& [k, w] : weights) {
+    for (std::size_t v = 0; v < x.size(); ++v) x[v] += w * coarse[k][v];
+  }
+  return x;
+}
+
+double Path::Refine() {
+  const int coarse_steps = steps();
+  std::vector<State> fine(static_cast<std::size_t>(2 * coarse_steps) + 1);
+  for (int j = 0; j <= coarse_steps; ++j) fine[2 * j] = states_[j];
+  const int threads = Threads(coarse_steps);
+  SolverOptions quiet = options_;
+  quiet.verbose = false;
+  if (threads > 1) quiet.num_threads = 1;  // the threads go to the points
+  std::vector<char> solved(static_cast<std::size_t>(coarse_steps), 0);
+  const double fine_steps = 2.0 * coarse_steps;
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (int j = 0; j < coarse_steps; ++j) {
+    const int k = 2 * j + 1;
+    const Policy here = InterpolatePolicy(benchmark_, policy_, k / fine_steps);
+    State x = Predict(states_, j);
+    bool ok = SolvePoint(quiet, model_, here, &x);
+    if (!ok && coarse_steps >= 2) {  // a poor extrapolation: from the neighbours' average
+      x = Predict({states_[j], states_[j + 1]}, 0);
+      ok = SolvePoint(quiet, model_, here, &x);
+    }
+    if (ok) fine[k] = std::move(x);
+    solved[j] = ok ? 1 : 0;
+  }
+  for (int j = 0; j < coarse_steps; ++j) {
+    if (!solved[j]) return (2 * j + 1) / fine_steps;
+  }
+  states_ = std::move(fine);
+  return -1.0;
+}
+
+WelfareSplit Path::Trapezoid() const {
+  const int n = steps();
+  const int chunks = Threads(n);
+  std::vector<WelfareSplit> intervals(static_cast<std::size_t>(n));
+#pragma omp parallel for schedule(static, 1) num_threads(chunks)
+  for (int c = 0; c < chunks; ++c) {
+    const int first = n * c / chunks, last = n * (c + 1) / chunks;  // intervals [first, last)
+    WelfarePoint previous = welfare_.Point(PolicyAt(first), states_[first]);
+    for (int k = first + 1; k <= last; ++k) {
+      WelfarePoint point = welfare_.Point(PolicyAt(k), states_[k]);
+      intervals[k - 1] = welfare_.Interval(previous, point);
+      previous = std::move(point);
+    }
+  }
+  // Added in path order, whatever the threads.
+  WelfareSplit total = welfare_.Zero();
+  for (const WelfareSplit& interval : intervals) total.Add(interval, 1.0);
   return total;
 }
 
@@ -34,86 +140,56 @@ WelfareSplit Integrate(const WelfarePath& path, const std::vector<WelfarePoint>&
 void DecomposeWelfare(const SolverOptions& options, const Model& model, const Policy& policy,
                       const State& solution, Outcome* outcome) {
   outcome->decomposition.clear();
-  const Policy benchmark = Policy::Benchmark(model.data());
-  const WelfarePath path(model);
   const int nr = static_cast<int>(model.data().num_regions());
-  SolverOptions quiet = options;
-  quiet.verbose = false;
-
-  // Points at lambda = k / steps; states[k] solved.
-  int steps = kDecompositionFirstSteps;
-  std::vector<State> states(static_cast<std::size_t>(steps) + 1);
-  states.front() = model.BenchmarkState();
-  states.back() = solution;
-  auto policy_at = [&](int k, int n) {
-    return k == n ? policy : InterpolatePolicy(benchmark, policy, static_cast<double>(k) / n);
-  };
-  std::vector<WelfarePoint> points(static_cast<std::size_t>(steps) + 1);
-  points.front() = path.Point(policy_at(0, steps), states.front());
-  points.back() = path.Point(policy, states.back());
-  for (int k = 1; k < steps; ++k) {
-    states[k] = states[k - 1];
-    if (k >= 2) {  // secant predictor
-      for (std::size_t v = 0; v < states[k].size(); ++v) {
-        states[k][v] += states[k - 1][v] - states[k - 2][v];
-      }
-    }
-    const Policy here = policy_at(k, steps);
-    if (!SolvePoint(quiet, model, here, &states[k])) {
-      outcome->decomposition_note = fmt::format(
-          "not computed: the path point at {:.3f} of the shock did not solve", double(k) / steps);
-      return;
-    }
-    points[k] = path.Point(here, states[k]);
-  }
-  WelfareSplit coarse = Integrate(path, points);
-
   std::vector<double> ev(nr, 0.0), scale(nr, 0.0);
   for (int r = 0; r < nr; ++r) {
     ev[r] = outcome->regions[r].ev;
     scale[r] = std::max(std::abs(ev[r]), 1e-6 * outcome->regions[r].income_base);
   }
-  WelfareSplit best = coarse;
-  double worst = HUGE_VAL;
-  while (steps < kDecompositionMaxSteps) {
-    // Halve the step: solve the new midpoints from their neighbours' average.
-    const int fine_steps = 2 * steps;
-    std::vector<State> fine(static_cast<std::size_t>(fine_steps) + 1);
-    std::vector<WelfarePoint> fine_points(static_cast<std::size_t>(fine_steps) + 1);
-    for (int k = 0; k <= steps; ++k) {
-      fine[2 * k] = std::move(states[k]);
-      fine_points[2 * k] = std::move(points[k]);
-    }
-    for (int k = 1; k < fine_steps; k += 2) {
-      fine[k].resize(fine[k - 1].size());
-      for (std::size_t v = 0; v < fine[k].size(); ++v) {
-        fine[k][v] = 0.5 * (fine[k - 1][v] + fine[k + 1][v]);
-      }
-      const Policy here = policy_at(k, fine_steps);
-      if (!SolvePoint(quiet, model, here, &fine[k])) {
-        outcome->decomposition_note = fmt::format(
-            "not computed: the path point at {:.4f} of the shock did not solve",
-            double(k) / fine_steps);
-        return;
-      }
-      fine_points[k] = path.Point(here, fine[k]);
-    }
-    const WelfareSplit refined = Integrate(path, fine_points);
-    // Richardson: R = F + (F - C) / 3.
-    best = refined;
-    best.Add(refined, 1.0 / 3.0);
-    best.Add(coarse, -1.0 / 3.0);
-    worst = 0.0;
+  auto gap_of = [&](const WelfareSplit& split) {
+    double worst = 0.0;
     for (int r = 0; r < nr; ++r) {
       double sum = 0.0;
-      for (double v : best.value[r]) sum += v;
+      for (double v : split.value[r]) sum += v;
       worst = std::max(worst, std::abs(ev[r] - sum) / scale[r]);
     }
-    states = std::move(fine);
-    points = std::move(fine_points);
-    coarse = refined;
-    steps = fine_steps;
-    if (worst <= kDecompositionTolerance) break;
+    return std::isfinite(worst) ? worst : HUGE_VAL;
+  };
+
+  Path path(options, model, policy, solution);
+  // Romberg: row L of the table integrates on 2^L steps; entry j of a row has removed the
+  // error terms h^2 .. h^(2j) (the rule's error is a series in even powers of the step).
+  std::vector<std::vector<WelfareSplit>> table;
+  WelfareSplit best = path.welfare().Zero();
+  double worst = HUGE_VAL;
+  // Row 0 is the one step from the benchmark to the solution: no path point to solve.
+  while (path.steps() < kDecompositionMaxSteps) {
+    if (!table.empty()) {
+      const double failed = path.Refine();
+      if (failed >= 0.0) {
+        outcome->decomposition_note = fmt::format(
+            "not computed: the path point at {:.4g} of the shock did not solve", failed);
+        return;
+      }
+    }
+    std::vector<WelfareSplit> row = {path.Trapezoid()};
+    for (std::size_t j = 1; j <= table.size(); ++j) {
+      WelfareSplit next = row[j - 1];
+      const double factor = std::pow(4.0, static_cast<double>(j)) - 1.0;
+      next.Add(row[j - 1], 1.0 / factor);
+      next.Add(table.back()[j - 1], -1.0 / factor);
+      row.push_back(std::move(next));
+    }
+    table.push_back(std::move(row));
+    if (table.size() < 2) continue;  // nothing to extrapolate from yet
+    best = table.back().back();
+    worst = gap_of(best);
+    // Past 17 points, the guarantee is enough (a large shock converges slowly; the old
+    // trapezoid-Richardson path stopped there too).
+    if (worst <= kDecompositionTarget ||
+        (worst <= kDecompositionTolerance && path.steps() >= kDecompositionEnoughSteps)) {
+      break;
+    }
   }
   for (const auto& region : best.value) {
     for (double v : region) {
@@ -123,6 +199,7 @@ void DecomposeWelfare(const SolverOptions& options, const Model& model, const Po
       }
     }
   }
+  const int steps = path.steps();
   outcome->decomposition_points = steps + 1;
   outcome->decomposition_gap = worst;
   for (int r = 0; r < nr; ++r) {

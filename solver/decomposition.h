@@ -15,13 +15,20 @@ namespace ohlin {
 // The components must sum to each region's EV within this share of it (or of a millionth of
 // the region's income, when its EV is smaller than that).
 constexpr double kDecompositionTolerance = 1e-3;
-constexpr int kDecompositionFirstSteps = 8;
+// Refinement stops at this gap, well inside the guarantee (a finer path costs little more
+// than its first points: every new point starts from a cubic through its neighbours).
+constexpr double kDecompositionTarget = 1e-5;
+// From this many steps on, refinement stops as soon as kDecompositionTolerance holds.
+constexpr int kDecompositionEnoughSteps = 16;
 constexpr int kDecompositionMaxSteps = 128;
 
-// Solves the path benchmark -> `policy` at equally spaced shares of the shock (each point
-// warm-started from its neighbours), integrates the components on 8, 16, ... steps and
-// extrapolates (Richardson: the trapezoid rule's error falls with the square of the step)
-// until they add up to the EV in `outcome` within kDecompositionTolerance. Fills
+// Solves the path benchmark -> `policy` at equally spaced shares of the shock (each new point
+// warm-started from a cubic through the coarser path, the points of a level in parallel),
+// integrates the components on 1, 2, 4, 8, ... steps by the trapezoid rule on their products
+// and extrapolates (Romberg: the rule's error is a series in even powers of the step) until
+// they add up to the EV in `outcome` within kDecompositionTarget, or within
+// kDecompositionTolerance from kDecompositionEnoughSteps steps on (at most
+// kDecompositionMaxSteps steps; the note says whether kDecompositionTolerance was met). Fills
 // outcome->decomposition and its notes; when a path point does not solve, leaves the rows
 // empty and says why. `solution` is the counterfactual equilibrium.
 void DecomposeWelfare(const SolverOptions& options, const Model& model, const Policy& policy,
