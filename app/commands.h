@@ -81,7 +81,17 @@ struct CompareArguments {
   int threads = 1;
 };
 
+// `ohlin sweep FILE` and `ohlin sensitivity FILE` (app/sweep_command.cpp).
+struct SweepArguments {
+  std::string path;
+  std::string out_dir;  // empty: results/<safe scenario name>-sweep (or -sensitivity)
+  int threads = 1;      // OpenMP threads over points (each solve single-threaded)
+  bool resume = false;  // continue from OUT/journal.jsonl
+};
+
 int RunSolve(const SolveArguments& arguments);
+int RunSweep(const SweepArguments& arguments);
+int RunSensitivity(const SweepArguments& arguments);
 int RunCompare(const CompareArguments& arguments);
 int RunCheck(const CheckArguments& arguments);
 int RunSynth(const SynthArguments& arguments);

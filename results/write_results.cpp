@@ -361,13 +361,8 @@ std::string FailureReason(const SolverSummary& summary) {
   return reason;
 }
 
-void WriteResults(const std::string& dir, const ResultContext& context) {
-  RequireContext(context, /*need_outcome=*/true);
-  std::string why;
-  if (!OutcomeIsFinite(*context.outcome, &why)) throw std::invalid_argument(why);
-  const Benchmark& data = *context.data;
-  const Outcome& outcome = *context.outcome;
-  // Build every file before touching the folder, so a bad outcome writes nothing.
+std::vector<std::pair<std::string, std::string>> ResultTables(const Benchmark& data,
+                                                              const Outcome& outcome) {
   std::vector<std::pair<std::string, std::string>> tables = {
       {"welfare.csv", WelfareCsv(data, outcome)},
       {"factors.csv", FactorsCsv(data, outcome)},
@@ -390,6 +385,16 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
     }
     tables.emplace_back("income_sources.csv", std::move(csv));
   }
+  return tables;
+}
+
+void WriteResults(const std::string& dir, const ResultContext& context) {
+  RequireContext(context, /*need_outcome=*/true);
+  std::string why;
+  if (!OutcomeIsFinite(*context.outcome, &why)) throw std::invalid_argument(why);
+  // Build every file before touching the folder, so a bad outcome writes nothing.
+  std::vector<std::pair<std::string, std::string>> tables =
+      ResultTables(*context.data, *context.outcome);
   if (context.state != nullptr) {
     std::string csv = "variable,value\n";
     for (const auto& [name, value] : *context.state) {
@@ -398,6 +403,7 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
     tables.emplace_back("state.csv", std::move(csv));
   }
   const std::string summary = SummaryJson(context, "converged").dump(2) + "\n";
+  const Outcome& outcome = *context.outcome;
 
   const std::filesystem::path folder = PrepareFolder(dir);
   // summary.json marks a complete set: remove the old one first, write the new one last.
