@@ -9,6 +9,10 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <unistd.h>
+#include <utility>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -17,6 +21,7 @@
 #include "app/commands.h"
 #include "calibration/errors.h"
 #include "calibration/synth.h"
+#include "results/results.h"
 
 namespace ohlin::app {
 namespace {
@@ -159,6 +164,92 @@ void RunScaling(const SolverOptions& options) {
   std::cout << fmt::format("  peak memory {:.1f} MB\n", PeakMemoryMegabytes());
 }
 
+// Wall seconds of `ohlin sweep` or `ohlin sensitivity` of `yaml` (written to `dir`).
+double TimeSweep(const std::filesystem::path& dir, const std::string& name,
+                 const std::string& yaml, int threads, bool cold, bool sweep) {
+  const std::filesystem::path file = dir / (name + ".yaml");
+  WriteFileAtomically(file.string(), yaml);
+  SweepArguments arguments;
+  arguments.path = file.string();
+  arguments.out_dir = (dir / name).string();
+  arguments.threads = threads;
+  arguments.cold_starts = cold;
+  const Clock::time_point start = Clock::now();
+  const int status = sweep ? RunSweep(arguments) : RunSensitivity(arguments);
+  const double seconds = SecondsSince(start);
+  if (status != kSuccess) throw std::runtime_error("ohlin bench: a sweep failed");
+  return seconds;
+}
+
+// Mean seconds and iterations per point of a finished sweep (its timings.csv, points.csv).
+std::pair<double, double> PerPoint(const std::filesystem::path& out) {
+  std::ifstream timings(out / "timings.csv"), points(out / "points.csv");
+  std::string line;
+  double seconds = 0.0, iterations = 0.0;
+  int count = 0;
+  std::getline(timings, line);
+  while (std::getline(timings, line)) {
+    seconds += std::stod(line.substr(line.find(',') + 1));
+    ++count;
+  }
+  std::getline(points, line);
+  while (std::getline(points, line)) {
+    // ...,status,iterations,start,reason: iterations is the 3rd field from the end.
+    std::size_t end = line.size();
+    for (int k = 0; k < 2; ++k) end = line.rfind(',', end - 1);
+    const std::size_t begin = line.rfind(',', end - 1) + 1;
+    iterations += std::stod(line.substr(begin, end - begin));
+  }
+  return {seconds / count, iterations / count};
+}
+
+// Sweeps on the default world's tariff war (FORMATS.md "Sweeps"): a 1,000-draw Monte Carlo
+// over the Armington elasticities (target < 20 s on 2 cores), 1 against 2 threads, warm
+// against cold starts.
+void RunSweepBench(const PreparedScenario& prepared, int threads) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("ohlin-bench-sweeps-{}", getpid());
+  fs::create_directories(dir);
+  const std::string head = fmt::format(
+      "ohlin: 1\nname: bench\ndata: {}\nshocks:\n"
+      "  - {{type: tariff, importer: USA, exporter: CHN, sectors: [MAN, HIT], add: 0.25}}\n"
+      "  - {{type: tariff, importer: CHN, exporter: USA, sectors: [AGR, MIN, MAN, HIT], add: "
+      "0.25}}\n",
+      fs::absolute(prepared.scenario.data_path).string());
+  const std::string sigma =
+      "  parameters:\n    - {name: sigma_A, elasticity: armington, by_sector: true, "
+      "distribution: uniform, relative: 0.5}\n";
+  std::cout << "\nSweeps (default world, US-China tariff war)\n";
+  auto mc = [&](int draws) {
+    return head + "sensitivity:\n  method: monte_carlo\n  draws: " + std::to_string(draws) +
+           "\n" + sigma;
+  };
+  const double mc_seconds = TimeSweep(dir, "mc1000", mc(1000), threads, false, false);
+  std::cout << fmt::format("  Monte Carlo, 1,000 draws, {} Armington elasticities, {} threads: "
+                           "{:.2f} s (target < 20 s on 2 cores)\n",
+                           prepared.data.num_sectors(), threads, mc_seconds);
+  const std::string mc200 = mc(200);
+  const double one = TimeSweep(dir, "mc200a", mc200, 1, false, false);
+  const double two = TimeSweep(dir, "mc200b", mc200, 2, false, false);
+  std::cout << fmt::format("  Monte Carlo, 200 draws: 1 thread {:.2f} s, 2 threads {:.2f} s: "
+                           "speed-up {:.2f} (target >= 1.8)\n",
+                           one, two, one / two);
+  const std::string grid = head +
+                           "sweep:\n  parameters:\n    - {name: usa, shock: 1, grid: {from: 0, "
+                           "to: 0.5, step: 0.025}}\n    - {name: chn, shock: 2, values: [0, "
+                           "0.25, 0.5]}\n";
+  TimeSweep(dir, "warm", grid, 1, false, true);
+  TimeSweep(dir, "cold", grid, 1, true, true);
+  const auto [warm_seconds, warm_iterations] = PerPoint(dir / "warm");
+  const auto [cold_seconds, cold_iterations] = PerPoint(dir / "cold");
+  std::cout << fmt::format("  tariff grid, 63 points: warm starts {:.4f} s and {:.1f} iterations "
+                           "per point, cold {:.4f} s and {:.1f}: speed-up {:.2f} per point\n",
+                           warm_seconds, warm_iterations, cold_seconds, cold_iterations,
+                           cold_seconds / warm_seconds);
+  std::error_code error;
+  fs::remove_all(dir, error);
+}
+
 }  // namespace
 
 int RunBench(const BenchArguments& arguments) {
@@ -179,6 +270,7 @@ int RunBench(const BenchArguments& arguments) {
     PrintRun(SolveAndTime(
         fmt::format("default scenario: {} ({})", prepared.scenario.name, scenario_path),
         prepared.model, prepared.policy, prepared.options, SecondsSince(prepare_start)));
+    RunSweepBench(prepared, options.num_threads);
   }
   PrintRun(RunSynthetic(30, 20, 4, options));
   if (arguments.scaling) {

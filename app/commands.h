@@ -87,6 +87,7 @@ struct SweepArguments {
   std::string out_dir;  // empty: results/<safe scenario name>-sweep (or -sensitivity)
   int threads = 1;      // OpenMP threads over points (each solve single-threaded)
   bool resume = false;  // continue from OUT/journal.jsonl
+  bool cold_starts = false;  // every point from the benchmark (no warm starts)
 };
 
 int RunSolve(const SolveArguments& arguments);

@@ -82,6 +82,8 @@ int Run(int argc, char** argv) {
         ->check(CLI::Range(1, 1024));
     command->add_flag("--resume", arguments->resume,
                       "Continue a killed run from OUT/journal.jsonl (finished points kept)");
+    command->add_flag("--cold-starts", arguments->cold_starts,
+                      "Start every point from the benchmark, not from its nearest solved point");
   }
 
   ohlin::app::CheckArguments check_arguments;

@@ -203,6 +203,9 @@ int RunSweep(const SweepArguments& arguments) {
     labels.push_back(point_labels);
     settings.push_back(point_settings);
   }
+  if (arguments.cold_starts) {
+    for (std::size_t p = 0; p < plan.family.size(); ++p) plan.family[p] = static_cast<int>(p);
+  }
   const std::vector<PointOutcome> outcomes = sweeps::RunPoints(
       plan, [&](int p, const PointOutcome* start) {
         return SolveSettings(bases, settings[static_cast<std::size_t>(p)], start);
@@ -232,6 +235,9 @@ int RunSensitivity(const SweepArguments& arguments) {
   sweeps::RunPlan plan;
   plan.coordinates = sample.mixed;
   plan.family.assign(sample.values.size(), 0);
+  if (arguments.cold_starts) {
+    for (std::size_t p = 0; p < plan.family.size(); ++p) plan.family[p] = static_cast<int>(p);
+  }
   std::vector<std::vector<std::string>> labels;
   for (const std::vector<double>& values : sample.values) {
     std::vector<std::string> point_labels;

@@ -122,6 +122,12 @@ Moments Describe(const Cell& cell, BoundKind bounds) {
   Moments m;
   m.mean = mean;
   m.sd = std::sqrt(square);
+  // A constant cell has sd 0 exactly, not the rounding of its weighted mean.
+  const auto [lowest, highest] = std::minmax_element(cell.x.begin(), cell.x.end());
+  if (*lowest == *highest) {
+    m.mean = *lowest;
+    m.sd = 0.0;
+  }
   if (bounds == BoundKind::kChebyshev) {
     m.low = mean - std::sqrt(10.0) * m.sd;
     m.high = mean + std::sqrt(10.0) * m.sd;
