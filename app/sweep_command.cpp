@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -136,6 +137,26 @@ int Finish(const std::string& dir, const std::vector<PointOutcome>& outcomes,
     return kNoEquilibrium;
   }
   return kSuccess;
+}
+
+// The households' EV % from welfare.csv's statistics, for the terminal.
+void PrintWelfareStatistics(const sweeps::Tables& tables, bool quadrature) {
+  for (const auto& [name, csv] : tables) {
+    if (name != "welfare.csv") continue;
+    std::cout << fmt::format("EV % by household: mean, sd and {}\n",
+                             quadrature ? "Chebyshev bounds (>= 90%)" : "5% and 95% quantiles");
+    std::cout << fmt::format("  {:8} {:12} {:>9} {:>9} {:>9} {:>9}\n", "region", "household",
+                             "mean", "sd", "low", "high");
+    std::istringstream in(csv);
+    std::string line;
+    while (std::getline(in, line)) {
+      const std::vector<std::string> f = sweeps::SplitCsvLine(line);
+      if (f.size() < 8 || f[2] != "ev_pct") continue;
+      std::cout << fmt::format("  {:8} {:12} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f}\n", f[0], f[1],
+                               std::stod(f[3]), std::stod(f[4]), std::stod(f[5]),
+                               std::stod(f[6]));
+    }
+  }
 }
 
 sweeps::RunOptions MakeRunOptions(const SweepArguments& arguments, const std::string& dir,
@@ -279,6 +300,7 @@ int RunSensitivity(const SweepArguments& arguments) {
   if (!quadrature) summary["seed"] = analysis.seed;
   tables.emplace_back("summary.json", summary.dump(2) + "\n");
   WriteAll(dir, tables);
+  PrintWelfareStatistics(tables, quadrature);
   if (converged < static_cast<int>(outcomes.size())) {
     std::cerr << fmt::format("ohlin: warning: {} of {} points failed; the statistics rest on "
                              "the other {}\n",

@@ -301,6 +301,21 @@ TEST_CASE("quadrature and a 2,000-draw Monte Carlo agree on the means", "[sweeps
   CHECK(compared >= 2);
 }
 
+TEST_CASE("the shipped SSA: the US skilled households' loss is robust", "[sweeps][shipped]") {
+  const fs::path dir = testing::MakeTempDir("ssa-shipped");
+  const fs::path source = OHLIN_SOURCE_DIR;
+  REQUIRE(RunOhlin("sensitivity '" + (source / "scenarios" / "tariff_war_ssa.yaml").string() +
+                       "' --out ssa --threads 2",
+                   dir) == 0);
+  CHECK(ReadCsv(dir / "ssa" / "points.csv").size() == 12);  // 2 x 6 sectors
+  for (const auto& row : ReadCsv(dir / "ssa" / "welfare.csv")) {
+    if (row.at("region") != "USA" || row.at("column") != "ev_pct") continue;
+    INFO(row.at("household") << " " << row.at("mean") << " sd " << row.at("sd"));
+    CHECK(std::stod(row.at("sd")) > 0.0);
+    if (row.at("household") != "unskilled") CHECK(std::stod(row.at("high")) < 0.0);
+  }
+}
+
 TEST_CASE("bad sweep and sensitivity input: key and line named, exit 1, nothing written",
           "[sweeps]") {
   const fs::path dir = testing::MakeTempDir("sweep-bad");
