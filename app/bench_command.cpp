@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <unistd.h>
 #include <utility>
@@ -175,9 +176,19 @@ double TimeSweep(const std::filesystem::path& dir, const std::string& name,
   arguments.out_dir = (dir / name).string();
   arguments.threads = threads;
   arguments.cold_starts = cold;
+  // The command's own report is not the bench's.
+  std::ostringstream discard;
+  std::streambuf* const terminal = std::cout.rdbuf(discard.rdbuf());
   const Clock::time_point start = Clock::now();
-  const int status = sweep ? RunSweep(arguments) : RunSensitivity(arguments);
+  int status = kBadInput;
+  try {
+    status = sweep ? RunSweep(arguments) : RunSensitivity(arguments);
+  } catch (...) {
+    std::cout.rdbuf(terminal);
+    throw;
+  }
   const double seconds = SecondsSince(start);
+  std::cout.rdbuf(terminal);
   if (status != kSuccess) throw std::runtime_error("ohlin bench: a sweep failed");
   return seconds;
 }
