@@ -173,6 +173,28 @@ TEST_CASE("a sweep point equals ohlin solve of the same scenario", "[sweeps]") {
   }
 }
 
+TEST_CASE("a failed point is listed with its reason, never dropped", "[sweeps]") {
+  const fs::path dir = testing::MakeTempDir("sweep-failed");
+  const fs::path world = MakeTinyWorld(dir);
+  // add: -2 leaves 1 + rate <= 0: that point cannot be solved; the others can.
+  WriteText(world / "sweep.yaml", std::string(kHeader) +
+                                      "sweep:\n  parameters:\n"
+                                      "    - {name: tariff, shock: 1, values: [0.1, -2, 0.3]}\n");
+  REQUIRE(RunOhlin("sweep world/sweep.yaml --out out", dir) == 0);
+  const auto points = ReadCsv(dir / "out" / "points.csv");
+  REQUIRE(points.size() == 3);
+  CHECK(points[0].at("status") == "converged");
+  CHECK(points[1].at("status") == "failed");
+  CHECK(points[1].at("reason").find("1 + rate") != std::string::npos);
+  CHECK(points[2].at("status") == "converged");
+  for (const auto& row : ReadCsv(dir / "out" / "welfare.csv")) CHECK(row.at("point") != "1");
+  // Every point failing: exit 2.
+  WriteText(world / "sweep.yaml", std::string(kHeader) +
+                                      "sweep:\n  parameters:\n"
+                                      "    - {name: tariff, shock: 1, values: [-2, -3]}\n");
+  CHECK(RunOhlin("sweep world/sweep.yaml --out all_failed", dir) == 2);
+}
+
 std::vector<std::string> DeterministicFiles(const fs::path& dir) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(dir)) {
