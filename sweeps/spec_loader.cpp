@@ -134,6 +134,7 @@ class SpecLoader {
   void ReadUncertain(const YAML::Node& node, int group, const std::string& context,
                      Sensitivity* analysis);
   void CheckSupport(const YAML::Node& parameters, const Sensitivity& analysis) const;
+  void ReadCorrelations(const YAML::Node& node, Sensitivity* analysis) const;
 
   // The benchmark's elasticity of `kind` of sectors[k] (consumption: the one value).
   double ElasticityValue(ElasticityKind kind, const std::vector<int>& sectors,
@@ -623,9 +624,55 @@ void SpecLoader::CheckSupport(const YAML::Node& parameters, const Sensitivity& a
   }
 }
 
+// correlations: [{between: [NAME, NAME], rho: x}, ...] between any two uncertain quantities
+// (names as in points.csv); the whole matrix must stay positive definite.
+void SpecLoader::ReadCorrelations(const YAML::Node& node, Sensitivity* analysis) const {
+  if (!node.IsSequence() || node.size() == 0) {
+    doc_.Fail(node, "sensitivity.correlations: expected a non-empty list of {between: [a, b], "
+                    "rho: x}");
+  }
+  std::vector<std::string> names;
+  for (const UncertainComponent& c : analysis->components) names.push_back(c.name);
+  for (std::size_t k = 0; k < node.size(); ++k) {
+    const YAML::Node item = node[k];
+    const std::string context = fmt::format("sensitivity.correlations[{}]", k + 1);
+    if (!item.IsMap()) doc_.Fail(item, context + ": expected {between: [a, b], rho: x}");
+    doc_.CheckMap(item, {"between", "rho"}, context);
+    const YAML::Node between = doc_.Require(item, "between", context);
+    const std::vector<std::string> pair = doc_.ReadNameList(between, context + ".between");
+    if (pair.size() != 2) doc_.Fail(between, context + ".between: expected two names");
+    std::size_t index[2];
+    for (int e = 0; e < 2; ++e) {
+      const auto found = std::find(names.begin(), names.end(), pair[static_cast<std::size_t>(e)]);
+      if (found == names.end()) {
+        doc_.Fail(between, fmt::format("{}.between: unknown parameter '{}' (parameters: {})",
+                                       context, pair[static_cast<std::size_t>(e)],
+                                       JoinNames(names)));
+      }
+      index[e] = static_cast<std::size_t>(found - names.begin());
+    }
+    const YAML::Node rho_node = doc_.Require(item, "rho", context);
+    const double rho = doc_.ReadNumber(rho_node, context + ".rho");
+    if (!(rho > -1.0 && rho < 1.0)) doc_.Fail(rho_node, context + ".rho: must be in (-1, 1)");
+    analysis->correlation[index[0]][index[1]] = rho;
+    analysis->correlation[index[1]][index[0]] = rho;
+    const auto n = static_cast<Eigen::Index>(names.size());
+    Eigen::MatrixXd r(n, n);
+    for (Eigen::Index a = 0; a < n; ++a) {
+      for (Eigen::Index b = 0; b < n; ++b) {
+        r(a, b) = analysis->correlation[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)];
+      }
+    }
+    if (Eigen::LLT<Eigen::MatrixXd>(r).info() != Eigen::Success) {
+      doc_.Fail(rho_node, context + ": the correlation matrix is no longer positive definite");
+    }
+  }
+}
+
 Sensitivity SpecLoader::LoadSensitivity() {
   const YAML::Node section = Section("sensitivity");
-  doc_.CheckMap(section, {"method", "draws", "seed", "parameters"}, "sensitivity");
+  doc_.CheckMap(section, {"method", "draws", "seed", "parameters", "correlations"},
+                "sensitivity");
   Sensitivity analysis;
   const YAML::Node method = doc_.Require(section, "method", "sensitivity");
   const std::string method_name = doc_.ReadString(method, "sensitivity.method");
@@ -664,6 +711,9 @@ Sensitivity SpecLoader::LoadSensitivity() {
                                              analysis.components[c].name));
       }
     }
+  }
+  if (auto correlations = doc_.Find(section, "correlations")) {
+    ReadCorrelations(*correlations, &analysis);
   }
   CheckSupport(parameters, analysis);
   return analysis;

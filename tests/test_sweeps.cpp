@@ -295,7 +295,8 @@ TEST_CASE("quadrature and a 2,000-draw Monte Carlo agree on the means", "[sweeps
       "  parameters:\n"
       "    - {name: sigma_A, elasticity: armington, by_sector: true, distribution: uniform, "
       "relative: 0.5}\n"
-      "    - {name: tariff, shock: 1, distribution: triangular, absolute: 0.1}\n";
+      "    - {name: tariff, shock: 1, distribution: triangular, absolute: 0.1}\n"
+      "  correlations:\n    - {between: [sigma_A/S001, tariff], rho: 0.3}\n";
   WriteText(world / "quadrature.yaml",
             std::string(kHeader) + "sensitivity:\n  method: quadrature\n" + parameters);
   WriteText(world / "mc.yaml", std::string(kHeader) +
@@ -378,6 +379,10 @@ TEST_CASE("bad sweep and sensitivity input: key and line named, exit 1, nothing 
                           "    - {name: s, elasticity: armington, distribution: uniform, relative: 0.1, "
                           "colour: red}\n",
        "bad.yaml:10:|sensitivity.parameters[1]: unknown key 'colour'"},
+      {"sensitivity", std::string(kHeader) + "sensitivity:\n  method: quadrature\n  parameters:\n"
+                          "    - {name: s, elasticity: armington, distribution: uniform, relative: 0.1}\n"
+                          "  correlations:\n    - {between: [s, t], rho: 0.5}\n",
+       "bad.yaml:12:|sensitivity.correlations[1].between: unknown parameter 't'"},
   };
   for (std::size_t k = 0; k < cases.size(); ++k) {
     INFO(cases[k].text);
