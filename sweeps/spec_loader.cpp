@@ -330,7 +330,20 @@ SweepParameter SpecLoader::ReadSweepParameter(const YAML::Node& node, const std:
   std::set<std::string> labels;
   for (const YAML::Node& item : what) {
     Alternative alternative;
-    if (parameter.target.kind == TargetKind::kElasticitySet) {
+    if (parameter.target.kind == TargetKind::kElasticitySet && item.IsScalar()) {
+      // A name: the world's named set of Armington elasticities (FORMATS.md "Elasticity sets").
+      alternative.label = doc_.ReadString(item, key);
+      std::string why;
+      const std::optional<std::vector<double>> values =
+          PickElasticitySet(data_, alternative.label, /*zero_allowed=*/false, &why);
+      if (!values) doc_.Fail(item, fmt::format("{}: {}", key, why));
+      for (std::size_t i = 0; i < values->size(); ++i) {
+        alternative.elasticities.push_back(
+            {ElasticityKind::kArmington, {static_cast<int>(i)}, (*values)[i]});
+        CheckElasticityValue(doc_, item, ElasticityKind::kArmington, {static_cast<int>(i)},
+                             (*values)[i], base_, data_, key);
+      }
+    } else if (parameter.target.kind == TargetKind::kElasticitySet) {
       alternative = ReadElasticitySet(item, key);
     } else {
       alternative.label = doc_.ReadString(item, key);

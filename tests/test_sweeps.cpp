@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "scenarios/scenario.h"
 #include "sweeps/runner.h"
+#include "sweeps/spec.h"
 #include "sweeps/sampling.h"
 #include "sweeps/tables.h"
 #include "tests/test_support.h"
@@ -330,13 +332,36 @@ TEST_CASE("the shipped SSA: the US skilled households' loss is robust", "[sweeps
   REQUIRE(RunOhlin("sensitivity '" + (source / "scenarios" / "tariff_war_ssa.yaml").string() +
                        "' --out ssa --threads 2",
                    dir) == 0);
-  CHECK(ReadCsv(dir / "ssa" / "points.csv").size() == 12);  // 2 x 6 sectors
+  CHECK(ReadCsv(dir / "ssa" / "points.csv").size() == 10);  // 2 x 5 sectors
   for (const auto& row : ReadCsv(dir / "ssa" / "welfare.csv")) {
     if (row.at("region") != "USA" || row.at("column") != "ev_pct") continue;
     INFO(row.at("household") << " " << row.at("mean") << " sd " << row.at("sd"));
     CHECK(std::stod(row.at("sd")) > 0.0);
     if (row.at("household") != "unskilled") CHECK(std::stod(row.at("high")) < 0.0);
   }
+}
+
+TEST_CASE("a sweep over the world's published Armington sets", "[sweeps]") {
+  const fs::path dir = testing::MakeTempDir("sweep-sets");
+  const fs::path source = OHLIN_SOURCE_DIR;
+  WriteText(dir / "sets.yaml",
+            "ohlin: 1\nname: sets\ndata: " + (source / "data" / "wiod2014" / "world.yaml").string() +
+                "\nshocks:\n  - {type: tariff, importer: USA, exporter: CHN, add: 0.1}\n"
+                "sweep:\n  parameters:\n    - {name: sigma, elasticity_sets: [IS, CP]}\n");
+  Benchmark data;
+  const Scenario scenario = LoadScenario((dir / "sets.yaml").string(), &data);
+  const sweeps::Sweep sweep = sweeps::LoadSweep((dir / "sets.yaml").string(), scenario, data);
+  REQUIRE(sweep.points.size() == 2);
+  const sweeps::Alternative& cp = sweep.parameters[0].values[1];
+  CHECK(cp.label == "CP");
+  std::string why;
+  const auto values = PickElasticitySet(data, "CP", false, &why);
+  REQUIRE(values);
+  REQUIRE(cp.elasticities.size() == data.num_sectors());
+  Scenario changed = scenario;
+  Benchmark world = data;
+  sweeps::ApplyAlternative(sweep.parameters[0].target, cp, &changed, &world);
+  CHECK(world.elasticities.armington == *values);
 }
 
 TEST_CASE("bad sweep and sensitivity input: key and line named, exit 1, nothing written",

@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(libceres-dev libeigen3-dev libyaml-cpp-dev catch2 libcli11-dev nlohmann-json3-dev
           libfmt-dev libsuitesparse-dev libopenblas0-pthread cmake g++ make
-          libopenmpi-dev openmpi-bin)
+          python3  # python3 (standard library only): data/make_wiod.py and test_wiod
+          libopenmpi-dev openmpi-bin)  # MPI: ohlin sweep across machines (FORMATS.md "Sweeps")
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-dev libomp-dev)
 elif [[ $# -gt 0 ]]; then
