@@ -90,9 +90,16 @@ struct SweepArguments {
   bool cold_starts = false;  // every point from the benchmark (no warm starts)
 };
 
+struct ReportArguments {
+  std::string dir;       // a result folder of solve or compare
+  std::string out_path;  // empty: DIR/report.html
+  std::string svg_dir;   // non-empty: also each chart as DIR/<chart>.svg (headless Chromium)
+};
+
 int RunSolve(const SolveArguments& arguments);
 int RunSweep(const SweepArguments& arguments);
 int RunSensitivity(const SweepArguments& arguments);
+int RunReport(const ReportArguments& arguments);
 int RunCompare(const CompareArguments& arguments);
 int RunCheck(const CheckArguments& arguments);
 int RunSynth(const SynthArguments& arguments);
