@@ -83,6 +83,15 @@ struct CompareArguments {
   int threads = 1;
 };
 
+// `ohlin sweep FILE` and `ohlin sensitivity FILE` (app/sweep_command.cpp).
+struct SweepArguments {
+  std::string path;
+  std::string out_dir;  // empty: results/<safe scenario name>-sweep (or -sensitivity)
+  int threads = 1;      // OpenMP threads over points (each solve single-threaded)
+  bool resume = false;  // continue from OUT/journal.jsonl
+  bool cold_starts = false;  // every point from the benchmark (no warm starts)
+};
+
 struct ReportArguments {
   std::string dir;       // a result folder of solve or compare
   std::string out_path;  // empty: DIR/report.html
@@ -98,6 +107,8 @@ struct GameArguments {
 };
 
 int RunSolve(const SolveArguments& arguments);
+int RunSweep(const SweepArguments& arguments);
+int RunSensitivity(const SweepArguments& arguments);
 int RunReport(const ReportArguments& arguments);
 int RunGame(const GameArguments& arguments);
 int RunCompare(const CompareArguments& arguments);

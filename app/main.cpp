@@ -8,6 +8,7 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "app/commands.h"
 #include "calibration/errors.h"
@@ -79,6 +80,31 @@ int Run(int argc, char** argv) {
                       "Result folder (default: results/<scenario name>-compare)");
   compare->add_option("--threads", compare_arguments.threads, "Threads for the solver")
       ->check(CLI::Range(1, 1024));
+
+  ohlin::app::SweepArguments sweep_arguments;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Solve a scenario at every point of its `sweep:` section (long tables)");
+  ohlin::app::SweepArguments sensitivity_arguments;
+  CLI::App* sensitivity = app.add_subcommand(
+      "sensitivity", "Mean, sd and bounds of every result over the `sensitivity:` section's "
+                     "uncertain parameters");
+  for (auto [command, arguments, suffix] :
+       {std::tuple{sweep, &sweep_arguments, "sweep"},
+        std::tuple{sensitivity, &sensitivity_arguments, "sensitivity"}}) {
+    command->add_option("scenario", arguments->path, "Scenario file with the section (YAML)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    command->add_option("--out", arguments->out_dir,
+                        std::string("Result folder (default: results/<scenario name>-") + suffix +
+                            ")");
+    command->add_option("--threads", arguments->threads,
+                        "Points solved at once (each solve single-threaded)")
+        ->check(CLI::Range(1, 1024));
+    command->add_flag("--resume", arguments->resume,
+                      "Continue a killed run from OUT/journal.jsonl (finished points kept)");
+    command->add_flag("--cold-starts", arguments->cold_starts,
+                      "Start every point from the benchmark, not from its nearest solved point");
+  }
 
   ohlin::app::ReportArguments report_arguments;
   CLI::App* report = app.add_subcommand(
@@ -206,6 +232,8 @@ int Run(int argc, char** argv) {
   if (solve->parsed()) return ohlin::app::RunSolve(solve_arguments);
   if (game->parsed()) return ohlin::app::RunGame(game_arguments);
   if (compare->parsed()) return ohlin::app::RunCompare(compare_arguments);
+  if (sweep->parsed()) return ohlin::app::RunSweep(sweep_arguments);
+  if (sensitivity->parsed()) return ohlin::app::RunSensitivity(sensitivity_arguments);
   if (report->parsed()) return ohlin::app::RunReport(report_arguments);
   if (check->parsed()) return ohlin::app::RunCheck(check_arguments);
   if (synth->parsed()) return ohlin::app::RunSynth(synth_arguments);

@@ -50,6 +50,13 @@ const std::vector<std::string>& FlowTableNames();
 // the context has a state, is not among them).
 const std::vector<std::string>& ResultFileNames();
 
+// The CSV result tables of an outcome (every file of ResultFileNames but summary.json, and
+// decomposition.csv only when the outcome has one; trade.csv and ntb.csv only with
+// flow_tables), name and contents, in that order.
+std::vector<std::pair<std::string, std::string>> ResultTables(const Benchmark& data,
+                                                              const Outcome& outcome,
+                                                              bool flow_tables = true);
+
 // Writes every result file of FORMATS.md into `dir` (created if missing). Any summary.json
 // from an earlier run is removed first and the new one is written last, so a summary.json
 // with status "converged" always sits next to a complete set of files from the same run.

@@ -419,21 +419,16 @@ std::string FailureReason(const SolverSummary& summary) {
   return reason;
 }
 
-void WriteResults(const std::string& dir, const ResultContext& context) {
-  RequireContext(context, /*need_outcome=*/true);
-  std::string why;
-  if (!OutcomeIsFinite(*context.outcome, &why)) throw std::invalid_argument(why);
-  const Benchmark& data = *context.data;
-  const Outcome& outcome = *context.outcome;
-  const auto start = std::chrono::steady_clock::now();
-  // Build every file before touching the folder, so a bad outcome writes nothing.
+std::vector<std::pair<std::string, std::string>> ResultTables(const Benchmark& data,
+                                                              const Outcome& outcome,
+                                                              bool flow_tables) {
   std::vector<std::pair<std::string, std::string>> tables = {
       {"welfare.csv", WelfareCsv(data, outcome)},
       {"factors.csv", FactorsCsv(data, outcome)},
       {"sectors.csv", SectorsCsv(data, outcome)},
       {"distribution.csv", DistributionCsv(data, outcome)},
   };
-  if (context.flow_tables) {
+  if (flow_tables) {
     tables.emplace_back("trade.csv", TradeCsv(data, outcome));
     tables.emplace_back("ntb.csv", NtbCsv(data, outcome));
   }
@@ -451,6 +446,17 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
     }
     tables.emplace_back("income_sources.csv", std::move(csv));
   }
+  return tables;
+}
+
+void WriteResults(const std::string& dir, const ResultContext& context) {
+  RequireContext(context, /*need_outcome=*/true);
+  std::string why;
+  if (!OutcomeIsFinite(*context.outcome, &why)) throw std::invalid_argument(why);
+  const auto start = std::chrono::steady_clock::now();
+  // Build every file before touching the folder, so a bad outcome writes nothing.
+  std::vector<std::pair<std::string, std::string>> tables =
+      ResultTables(*context.data, *context.outcome, context.flow_tables);
   if (context.state != nullptr) {
     std::string csv = "variable,value\n";
     csv.reserve(csv.size() + 64 * context.state->size());
@@ -465,6 +471,7 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
   ResultContext timed = context;
   PhaseSeconds phases = context.phases != nullptr ? *context.phases : PhaseSeconds();
   if (context.phases != nullptr) timed.phases = &phases;
+  const Outcome& outcome = *context.outcome;
 
   const std::filesystem::path folder = PrepareFolder(dir);
   // summary.json marks a complete set: remove the old one first, write the new one last.

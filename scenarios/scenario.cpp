@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -32,7 +33,9 @@ constexpr double kDeficitTolerance = 1e-6;
 
 const std::vector<std::string> kTopLevelKeys = {"ohlin",          "name",      "data", "shocks",
                                                 "redistribution", "numeraire", "solver",
-                                                "compare",        "elasticities", "game"};
+                                                "compare",        "elasticities",
+                                                "game",           "sweep",
+                                                "sensitivity"};
 const std::vector<std::string> kChangeKeys = {"set", "add", "scale"};
 
 struct ShockTypeInfo {
@@ -91,8 +94,10 @@ std::vector<int> AllIndices(std::size_t count) {
 
 class ScenarioLoader {
  public:
-  ScenarioLoader(const std::string& path, Benchmark* data)
-      : document_(YamlDocument::Load(path, "scenario")), data_(data) {}
+  ScenarioLoader(const std::string& path, Benchmark* data, std::string data_override)
+      : document_(YamlDocument::Load(path, "scenario")),
+        data_(data),
+        data_override_(std::move(data_override)) {}
 
   Scenario Load();
 
@@ -113,6 +118,7 @@ class ScenarioLoader {
 
   YamlDocument document_;
   Benchmark* data_;
+  std::string data_override_;  // non-empty: read this benchmark instead of `data:`
   Scenario scenario_;
 };
 
@@ -160,7 +166,8 @@ void ScenarioLoader::ReadCompare() {
 
 void ScenarioLoader::ReadData() {
   const YAML::Node node = document_.Require(root(), "data", "scenario");
-  const std::string relative = document_.ReadString(node, "data");
+  const std::string relative =
+      data_override_.empty() ? document_.ReadString(node, "data") : data_override_;
   scenario_.data_path = input::ResolveBeside(document_.path(), relative);
   std::error_code error;
   if (!std::filesystem::is_regular_file(scenario_.data_path, error)) {
@@ -570,8 +577,9 @@ std::string NumeraireChoice::Describe(const Benchmark& data) const {
   return region_name + "/" + factor_name;
 }
 
-Scenario LoadScenario(const std::string& path, Benchmark* data) {
-  return ScenarioLoader(path, data).Load();
+Scenario LoadScenario(const std::string& path, Benchmark* data,
+                      const std::string& data_override) {
+  return ScenarioLoader(path, data, data_override).Load();
 }
 
 Policy ApplyShocks(const Benchmark& data, const std::vector<Shock>& shocks) {

@@ -68,8 +68,11 @@ struct Scenario {
 };
 
 // Reads a scenario file and the benchmark it names. Throws InputError (calibration/errors.h)
-// naming file, line and column for any bad input.
-Scenario LoadScenario(const std::string& path, Benchmark* data);
+// naming file, line and column for any bad input. `data_override` (resolved beside the
+// scenario, like `data:`), when not empty, replaces the file's `data:` (a sweep over data
+// files). The keys `sweep:` and `sensitivity:` are left to sweeps/ (`ohlin solve` ignores them).
+Scenario LoadScenario(const std::string& path, Benchmark* data,
+                      const std::string& data_override = "");
 
 // Applies the shocks in order to the benchmark policy. Rates on domestic flows are never
 // touched (a selector that includes exporter == importer skips that pair).

@@ -8,7 +8,8 @@ packages=(libceres-dev libeigen3-dev libyaml-cpp-dev catch2 libcli11-dev nlohman
           libfmt-dev libsuitesparse-dev libopenblas0-pthread libnlopt-dev cmake g++ make
           python3     # python3 (standard library only): data/make_wiod.py and test_wiod
           libjs-vega  # embedded into `ohlin report`'s pages at build time
-          chromium)   # the report's browser test (make test) and `ohlin report --svg`
+          chromium    # the report's browser test (make test) and `ohlin report --svg`
+          libopenmpi-dev openmpi-bin)  # MPI: ohlin sweep across machines (FORMATS.md "Sweeps")
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-dev libomp-dev)
 elif [[ $# -gt 0 ]]; then

@@ -1,0 +1,239 @@
+#include "sweeps/runner.h"
+
+#include <fmt/format.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "calibration/errors.h"
+#include "sweeps/parallel.h"
+
+namespace ohlin::sweeps {
+namespace {
+
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// The live progress line: points done / failed / total, rate and time left.
+class Progress {
+ public:
+  Progress(bool on, int total, int done)
+      : on_(on), total_(total), done_(done), start_done_(done), begin_(Clock::now()) {}
+  void Add(int done, int failed) {
+    done_ += done;
+    failed_ += failed;
+    if (!on_) return;
+    const double seconds = std::chrono::duration<double>(Clock::now() - begin_).count();
+    const double rate = seconds > 0.0 ? (done_ - start_done_) / seconds : 0.0;
+    const double left = rate > 0.0 ? (total_ - done_) / rate : 0.0;
+    std::fprintf(stderr, "\r  points %d/%d done, %d failed, %.1f/s, %.0f s left   ", done_,
+                 total_, failed_, rate, left);
+    std::fflush(stderr);
+  }
+  void Finish() {
+    if (on_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool on_;
+  int total_, done_, start_done_, failed_ = 0;
+  Clock::time_point begin_;
+};
+
+// The journal: a header line with the input's fingerprint, then one line per finished point.
+class Journal {
+ public:
+  Journal(const std::string& path, const std::string& fingerprint, int num_points, bool resume,
+          std::vector<PointOutcome>* outcomes, std::vector<bool>* done);
+  void Append(const PointOutcome& outcome) {
+    if (!out_.is_open()) return;
+    out_ << EncodeOutcome(outcome) << '\n';
+    out_.flush();
+  }
+
+ private:
+  std::ofstream out_;
+};
+
+Journal::Journal(const std::string& path, const std::string& fingerprint, int num_points,
+                 bool resume, std::vector<PointOutcome>* outcomes, std::vector<bool>* done) {
+  if (path.empty()) return;
+  const std::string header = Json{{"ohlin_journal", 1}, {"fingerprint", fingerprint}}.dump();
+  std::vector<std::string> kept;
+  if (resume) {
+    std::ifstream in(path);
+    if (!in) throw InputError(fmt::format("{}: --resume: no journal to resume from", path));
+    std::string line;
+    if (!std::getline(in, line) || line != header) {
+      throw InputError(fmt::format("{}:1: --resume: this journal belongs to another input "
+                                   "(the scenario or its data changed); run without --resume",
+                                   path));
+    }
+    while (std::getline(in, line)) {
+      PointOutcome outcome;
+      // A line cut off by a kill does not decode: that point is solved again.
+      if (!DecodeOutcome(line, &outcome) || outcome.point < 0 || outcome.point >= num_points) {
+        continue;
+      }
+      const auto p = static_cast<std::size_t>(outcome.point);
+      if ((*done)[p]) continue;
+      (*done)[p] = true;
+      (*outcomes)[p] = std::move(outcome);
+      kept.push_back(line);
+    }
+  }
+  // Rewritten without any cut-off line, then appended to.
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  out_.open(path, std::ios::trunc);
+  if (!out_) throw std::runtime_error(fmt::format("cannot write the journal {}", path));
+  out_ << header << '\n';
+  for (const std::string& line : kept) out_ << line << '\n';
+  out_.flush();
+}
+
+}  // namespace
+
+std::vector<int> Waves(const std::vector<int>& family) {
+  std::map<int, std::vector<int>> members;
+  for (std::size_t p = 0; p < family.size(); ++p) members[family[p]].push_back(static_cast<int>(p));
+  std::vector<int> waves(family.size());
+  for (const auto& [id, points] : members) {
+    const int count = static_cast<int>(points.size());
+    for (int k = 0; k < count; ++k) {
+      waves[static_cast<std::size_t>(points[static_cast<std::size_t>(k)])] = WaveOf(k, count);
+    }
+  }
+  return waves;
+}
+
+int WaveOf(int point, int num_points) {
+  if (point == 0) return 0;
+  int depth = 0;
+  while ((1 << depth) < num_points) ++depth;
+  return depth - std::countr_zero(static_cast<unsigned>(point));
+}
+
+int NearestSolved(const RunPlan& plan, int point, const std::vector<PointOutcome>& outcomes,
+                  const std::vector<int>& waves) {
+  const auto p = static_cast<std::size_t>(point);
+  int best = -1;
+  double best_distance = std::numeric_limits<double>::infinity();
+  for (std::size_t q = 0; q < outcomes.size(); ++q) {
+    if (waves[q] >= waves[p] || !outcomes[q].converged || plan.family[q] != plan.family[p]) {
+      continue;
+    }
+    double distance = 0.0;
+    for (std::size_t k = 0; k < plan.coordinates[p].size(); ++k) {
+      const double d = plan.coordinates[p][k] - plan.coordinates[q][k];
+      distance += d * d;
+    }
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = static_cast<int>(q);
+    }
+  }
+  return best;
+}
+
+std::string EncodeOutcome(const PointOutcome& o) {
+  Json tables = Json::array();
+  for (const auto& [name, csv] : o.tables) tables.push_back({name, csv});
+  return Json{{"point", o.point},   {"converged", o.converged}, {"iterations", o.iterations},
+              {"seconds", o.seconds}, {"start", o.start},       {"reason", o.reason},
+              {"state", o.state},   {"tables", tables}}
+      .dump();
+}
+
+bool DecodeOutcome(const std::string& line, PointOutcome* o) {
+  try {
+    const Json json = Json::parse(line);
+    o->point = json.at("point").get<int>();
+    o->converged = json.at("converged").get<bool>();
+    o->iterations = json.at("iterations").get<int>();
+    o->seconds = json.at("seconds").get<double>();
+    o->start = json.at("start").get<int>();
+    o->reason = json.at("reason").get<std::string>();
+    o->state = json.at("state").get<std::vector<double>>();
+    o->tables.clear();
+    for (const Json& table : json.at("tables")) {
+      o->tables.emplace_back(table.at(0).get<std::string>(), table.at(1).get<std::string>());
+    }
+    return true;
+  } catch (const Json::exception&) {
+    return false;
+  }
+}
+
+std::vector<PointOutcome> RunPoints(const RunPlan& plan, const SolvePoint& solve,
+                                    const RunOptions& options) {
+  const int n = static_cast<int>(plan.coordinates.size());
+  const int rank = WorldRank();
+  const int size = WorldSize();
+  std::vector<PointOutcome> outcomes(static_cast<std::size_t>(n));
+  std::vector<bool> done(static_cast<std::size_t>(n), false);
+  const std::vector<int> waves = Waves(plan.family);
+  // Only rank 0 keeps the journal; every rank reads it on --resume.
+  std::unique_ptr<Journal> journal;
+  if (rank == 0) {
+    journal = std::make_unique<Journal>(options.journal_path, options.fingerprint, n,
+                                        options.resume, &outcomes, &done);
+  }
+  ShareResumed(&outcomes, &done);
+  const int resumed = static_cast<int>(std::count(done.begin(), done.end(), true));
+  Progress progress(options.progress && rank == 0, n, resumed);
+  std::mutex mutex;
+  const int last_wave = n == 0 ? 0 : *std::max_element(waves.begin(), waves.end());
+  for (int wave = 0; wave <= last_wave; ++wave) {
+    std::vector<int> todo;  // this wave's unfinished points, every rank's share in turn
+    for (int p = 0; p < n; ++p) {
+      if (waves[static_cast<std::size_t>(p)] == wave && !done[static_cast<std::size_t>(p)]) {
+        todo.push_back(p);
+      }
+    }
+    std::vector<int> mine;
+    for (std::size_t k = 0; k < todo.size(); ++k) {
+      if (static_cast<int>(k % static_cast<std::size_t>(size)) == rank) mine.push_back(todo[k]);
+    }
+    const auto count = static_cast<long long>(mine.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(options.threads)
+    for (long long k = 0; k < count; ++k) {
+      const int p = mine[static_cast<std::size_t>(k)];
+      const int from = NearestSolved(plan, p, outcomes, waves);
+      PointOutcome outcome =
+          solve(p, from < 0 ? nullptr : &outcomes[static_cast<std::size_t>(from)]);
+      outcome.point = p;
+      outcome.start = from;
+      const std::lock_guard<std::mutex> lock(mutex);
+      if (journal && size == 1) journal->Append(outcome);
+      if (size == 1) progress.Add(1, outcome.converged ? 0 : 1);
+      outcomes[static_cast<std::size_t>(p)] = std::move(outcome);
+    }
+    if (size > 1) {
+      ShareWave(todo, &outcomes);
+      int failed = 0;
+      for (int p : todo) {
+        if (journal) journal->Append(outcomes[static_cast<std::size_t>(p)]);
+        failed += outcomes[static_cast<std::size_t>(p)].converged ? 0 : 1;
+      }
+      progress.Add(static_cast<int>(todo.size()), failed);
+    }
+    for (int p : todo) done[static_cast<std::size_t>(p)] = true;
+  }
+  progress.Finish();
+  return outcomes;
+}
+
+}  // namespace ohlin::sweeps
