@@ -1,5 +1,13 @@
 // `ohlin solve SCENARIO.yaml`: read, calibrate, shock, solve, write results.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
 
 #include <cmath>
 #include <cstdlib>
@@ -14,6 +22,7 @@
 
 #include "app/commands.h"
 #include "calibration/errors.h"
+#include "calibration/yaml_util.h"
 #include "results/har_results.h"
 #include "results/results.h"
 #include "solver/decomposition.h"
@@ -95,23 +104,72 @@ PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, 
   return prepared;
 }
 
-// The start written by an earlier solve (DIR/state.csv): values matched by variable name;
-// variables it does not name start at the benchmark. Throws InputError naming file and line.
-State ReadStartState(const std::string& dir, const Model& model) {
-  const std::string path = (std::filesystem::path(dir) / "state.csv").string();
-  std::ifstream in(path);
-  if (!in) {
-    throw InputError(fmt::format("{}: cannot read the start (written by `ohlin solve` next to "
-                                 "its results)",
-                                 path));
+namespace {
+
+namespace fs = std::filesystem;
+
+// One `variable,value` row of state.csv; the name may be quoted (RFC 4180). False when the
+// row is not two fields.
+bool SplitStateRow(const std::string& line, std::string* name, std::string* value) {
+  std::size_t pos = 0;
+  name->clear();
+  if (!line.empty() && line[0] == '"') {
+    for (pos = 1; pos < line.size(); ++pos) {
+      if (line[pos] != '"') {
+        name->push_back(line[pos]);
+      } else if (pos + 1 < line.size() && line[pos + 1] == '"') {
+        name->push_back('"');
+        ++pos;
+      } else {
+        break;
+      }
+    }
+    if (pos >= line.size() || pos + 1 >= line.size() || line[pos + 1] != ',') return false;
+    pos += 2;
+  } else {
+    const std::size_t comma = line.find(',');
+    if (comma == std::string::npos) return false;
+    *name = line.substr(0, comma);
+    pos = comma + 1;
   }
+  *value = line.substr(pos);
+  return value->find(',') == std::string::npos;
+}
+
+}  // namespace
+
+std::string StartFile(const std::string& given) {
+  std::error_code error;
+  if (fs::is_directory(given, error)) return (fs::path(given) / "state.csv").string();
+  return given;
+}
+
+// The start written by an earlier solve (FILE, or DIR/state.csv): values matched by variable
+// name; variables it does not name start at the benchmark. The file gets the guards of every
+// input (a regular file, at most 1 GiB, text). Throws InputError naming file and line, and
+// when the file matches none of this model's unknowns (a state of another model).
+State ReadStartState(const std::string& given, const Model& model, std::string* note) {
+  const std::string path = StartFile(given);
+  const std::string text = [&] {
+    try {
+      return input::ReadTextFile(path);
+    } catch (const InputError& error) {
+      throw InputError(fmt::format("--start: {} (a state.csv written by `ohlin solve`)",
+                                   error.what()));
+    }
+  }();
   std::unordered_map<std::string, int> index;
   for (int k = 0; k < model.num_variables(); ++k) index.emplace(model.VariableName(k), k);
   State state = model.BenchmarkState();
-  std::string line;
+  std::vector<bool> seen(state.size(), false);
+  std::vector<std::string> unknown;
+  int matched = 0, rows = 0;
+  std::istringstream in(text);
+  std::string line, name, value_text;
   int line_number = 0;
   while (std::getline(in, line)) {
     ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line_number == 1) {
       if (line != "variable,value") {
         throw InputError(fmt::format("{}:1: expected the header 'variable,value'", path));
@@ -119,45 +177,154 @@ State ReadStartState(const std::string& dir, const Model& model) {
       continue;
     }
     if (line.empty()) continue;
-    const std::size_t comma = line.rfind(',');
-    if (comma == std::string::npos) {
+    if (!SplitStateRow(line, &name, &value_text)) {
       throw InputError(fmt::format("{}:{}: expected 'variable,value'", path, line_number));
     }
-    const std::string value_text = line.substr(comma + 1);
-    char* end = nullptr;
-    const double value = std::strtod(value_text.c_str(), &end);
-    if (end == value_text.c_str() || *end != '\0' || !std::isfinite(value)) {
-      throw InputError(fmt::format("{}:{}: value '{}' is not a finite number", path,
-                                   line_number, value_text));
+    std::string why;
+    const std::optional<double> value = input::ParseStrictNumber(value_text, &why);
+    if (!value) throw InputError(fmt::format("{}:{}: value: {}", path, line_number, why));
+    ++rows;
+    const auto found = index.find(name);
+    if (found == index.end()) {
+      if (unknown.size() < 3) unknown.push_back("'" + name + "'");
+      continue;
     }
-    const auto found = index.find(line.substr(0, comma));
-    if (found != index.end()) state[found->second] = value;
+    if (seen[found->second]) {
+      throw InputError(fmt::format("{}:{}: variable '{}' is given twice", path, line_number, name));
+    }
+    seen[found->second] = true;
+    state[found->second] = *value;
+    ++matched;
+  }
+  if (matched == 0) {
+    throw InputError(fmt::format(
+        "--start {}: none of its {} rows names an unknown of this model ({} unknowns, e.g. '{}'); "
+        "it is the state of another model{}",
+        path, rows, model.num_variables(), model.VariableName(0),
+        unknown.empty() ? "" : fmt::format(" (it names {})", fmt::join(unknown, ", "))));
+  }
+  *note = fmt::format("start: {} matched {} of this model's {} unknowns", path, matched,
+                      model.num_variables());
+  if (matched < model.num_variables()) *note += "; the others start at the benchmark";
+  if (rows > matched) {
+    *note += fmt::format("; {} rows name unknowns this model does not have (e.g. {}) and are "
+                         "ignored",
+                         rows - matched, fmt::join(unknown, ", "));
   }
   return state;
 }
 
+std::string DefaultOutDir(const Scenario& scenario, const std::string& suffix) {
+  std::string name = SafeFileName(scenario.name);
+  if (name == "scenario") name = SafeFileName(input::FileStem(scenario.path));
+  return std::string(kDefaultOutRoot) + "/" + name + suffix;
+}
+
+void CheckHarPath(const std::string& har, const std::vector<std::string>& inputs,
+                  const std::string& out_dir) {
+  const fs::path path(har);
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (status.type() == fs::file_type::directory) {
+    throw InputError(fmt::format("--har {}: is a folder; name a file, e.g. {}", har,
+                                 (path / "results.har").string()));
+  }
+  if (status.type() != fs::file_type::not_found && status.type() != fs::file_type::regular) {
+    throw InputError(fmt::format("--har {}: exists and is not a regular file", har));
+  }
+  const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  if (!fs::is_directory(parent, error)) {
+    throw InputError(fmt::format("--har {}: the folder {} does not exist", har, parent.string()));
+  }
+  if (::access(parent.c_str(), W_OK | X_OK) != 0) {
+    throw InputError(fmt::format("--har {}: cannot write in {}: {}", har, parent.string(),
+                                 std::strerror(errno)));
+  }
+  for (const std::string& input : inputs) {
+    if (fs::exists(path, error) && fs::equivalent(path, input, error)) {
+      throw InputError(fmt::format("--har {}: is {}, which this solve reads", har, input));
+    }
+  }
+  if (fs::weakly_canonical(fs::absolute(parent), error) ==
+      fs::weakly_canonical(fs::absolute(out_dir), error)) {
+    throw InputError(fmt::format("--har {}: inside the result folder {}, which is replaced whole; "
+                                 "write it beside the folder",
+                                 har, out_dir));
+  }
+}
+
+namespace {
+
+// Solves from `start`; when that fails and a start was given, once more from the benchmark.
+void SolveWithFallback(const SolveArguments& arguments, const PreparedScenario& prepared,
+                       State* state, SolverSummary* summary) {
+  Solve(prepared.options, prepared.model, prepared.policy, state, summary);
+  if (summary->IsConverged() || arguments.start_dir.empty()) return;
+  std::cerr << fmt::format(
+      "ohlin: warning: no equilibrium from the start in {} ({}); solving again from the "
+      "benchmark\n",
+      StartFile(arguments.start_dir), ShortText(summary->message));
+  *state = prepared.model.BenchmarkState();
+  const int earlier_iterations = summary->iterations;
+  Solve(prepared.options, prepared.model, prepared.policy, state, summary);
+  summary->iterations += earlier_iterations;
+  summary->message += " (from the benchmark, after the start failed)";
+}
+
+void Progress(const SolveArguments& arguments, const std::string& text) {
+  if (arguments.verbose) std::cerr << "ohlin: " << text << "\n";
+}
+
+void PrintSummaryJson(const std::string& out_dir) {
+  std::ifstream in(fs::path(out_dir) / "summary.json");
+  nlohmann::ordered_json json = nlohmann::ordered_json::parse(in, nullptr, false);
+  if (json.is_discarded()) json = nlohmann::ordered_json::object();
+  json["out"] = out_dir;
+  std::cout << json.dump(2) << "\n";
+}
+
+}  // namespace
+
 int RunSolve(const SolveArguments& arguments) {
   // Every input check happens before the result folder is touched.
+  Progress(arguments, fmt::format("reading {}", arguments.scenario_path));
   const PreparedScenario prepared =
       PrepareScenario(arguments.scenario_path, arguments.threads, arguments.verbose);
-  const std::string out_dir = arguments.out_dir.empty()
-                                  ? "results/" + SafeFileName(prepared.scenario.name)
-                                  : arguments.out_dir;
+  const std::string out_dir =
+      arguments.out_dir.empty() ? DefaultOutDir(prepared.scenario, "") : arguments.out_dir;
+  // Output options are checked before the solve, never after minutes of work.
+  const std::string start_file = arguments.start_dir.empty() ? "" : StartFile(arguments.start_dir);
+  std::error_code ignored;
+  const bool start_in_out =
+      !start_file.empty() &&
+      fs::weakly_canonical(fs::absolute(start_file), ignored) ==
+          fs::weakly_canonical(fs::absolute(fs::path(out_dir) / "state.csv"), ignored);
+  std::vector<std::string> inputs = {arguments.scenario_path, prepared.scenario.data_path};
+  CheckOutputFolder(out_dir, inputs);
+  if (!start_file.empty() && !start_in_out) inputs.push_back(start_file);
+  if (!arguments.har_path.empty()) CheckHarPath(arguments.har_path, inputs, out_dir);
 
-  State state = arguments.start_dir.empty()
-                    ? prepared.model.BenchmarkState()
-                    : ReadStartState(arguments.start_dir, prepared.model);
+  State state = prepared.model.BenchmarkState();
+  if (!arguments.start_dir.empty()) {
+    std::string note;
+    state = ReadStartState(arguments.start_dir, prepared.model, &note);
+    if (!arguments.quiet) std::cerr << "ohlin: " << note << "\n";
+  }
+  Progress(arguments, fmt::format("solving '{}': {} unknowns, tolerance {:g}",
+                                  ShortText(prepared.scenario.name),
+                                  prepared.model.num_variables(), prepared.options.tolerance));
   SolverSummary summary;
   std::string failure_note;
   Outcome outcome;
   try {
-    Solve(prepared.options, prepared.model, prepared.policy, &state, &summary);
+    SolveWithFallback(arguments, prepared, &state, &summary);
     if (arguments.verbose) std::cerr << summary.FullReport();
     if (summary.IsConverged()) {
       outcome = prepared.model.ComputeOutcome(prepared.policy, state);
       if (!OutcomeIsFinite(outcome, &failure_note)) {
         summary.termination_type = TerminationType::kFailure;
       } else if (arguments.decomposition) {
+        Progress(arguments, "EV decomposition (a path of partial shocks)");
         DecomposeWelfare(prepared.options, prepared.model, prepared.policy, state, &outcome);
       } else {
         outcome.decomposition_note = "not computed (--no-decomposition)";
@@ -173,27 +340,44 @@ int RunSolve(const SolveArguments& arguments) {
   context.data = &prepared.data;
   context.scenario = &prepared.scenario;
   context.summary = &summary;
+  std::vector<std::pair<std::string, double>> named_state;
+  if (summary.IsConverged()) {
+    context.outcome = &outcome;
+    named_state.reserve(state.size());
+    for (int k = 0; k < prepared.model.num_variables(); ++k) {
+      named_state.emplace_back(prepared.model.VariableName(k), state[k]);
+    }
+    context.state = &named_state;
+    Progress(arguments, fmt::format("writing {}/", out_dir));
+    try {
+      WriteResults(out_dir, context);
+    } catch (const std::invalid_argument& error) {
+      // A number that is not finite in some table: no table is written, and this is no answer.
+      summary.termination_type = TerminationType::kFailure;
+      failure_note = error.what();
+      context.outcome = nullptr;
+    }
+  }
   if (!summary.IsConverged()) {
-    WriteFailure(out_dir, context, failure_note);
+    WriteFailure(out_dir, context, failure_note,
+                 start_in_out ? std::vector<std::string>{"state.csv"} : std::vector<std::string>{});
     std::string reason = FailureReason(summary);
     if (!failure_note.empty()) reason = failure_note + "; " + reason;
-    std::cerr << fmt::format("ohlin: no equilibrium found for '{}': {}\n", prepared.scenario.name,
-                             reason)
+    std::cerr << fmt::format("ohlin: no equilibrium found for '{}': {}\n",
+                             ShortText(prepared.scenario.name), reason)
               << (summary.hint.empty() ? std::string()
                                        : fmt::format("ohlin: what to try: {}\n", summary.hint))
               << fmt::format("ohlin: wrote {}/summary.json (status: failed)\n", out_dir);
+    if (arguments.json) PrintSummaryJson(out_dir);
     return kNoEquilibrium;
   }
-  context.outcome = &outcome;
-  std::vector<std::pair<std::string, double>> named_state;
-  named_state.reserve(state.size());
-  for (int k = 0; k < prepared.model.num_variables(); ++k) {
-    named_state.emplace_back(prepared.model.VariableName(k), state[k]);
-  }
-  context.state = &named_state;
-  WriteResults(out_dir, context);
   if (!arguments.har_path.empty()) WriteResultsHar(arguments.har_path, context);
-  std::cout << FormatTerminalSummary(context) << fmt::format("\nResults written to {}/\n", out_dir);
+  if (arguments.json) {
+    PrintSummaryJson(out_dir);
+  } else if (!arguments.quiet) {
+    std::cout << FormatTerminalSummary(context)
+              << fmt::format("\nResults written to {}/\n", out_dir);
+  }
   return kSuccess;
 }
 

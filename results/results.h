@@ -32,18 +32,20 @@ struct ResultContext {
 // the context has a state, is not among them).
 const std::vector<std::string>& ResultFileNames();
 
-// Writes every result file of FORMATS.md into `dir` (created if missing). Any summary.json
-// from an earlier run is removed first and the new one is written last, so a summary.json
-// with status "converged" always sits next to a complete set of files from the same run.
-// Throws std::invalid_argument when a pointer is missing or the outcome holds a number that
-// is not finite, and std::runtime_error on I/O failure.
+// Writes every result file of FORMATS.md as the folder `dir`, replacing an earlier one whole
+// (ReplaceFolder), so a summary.json with status "converged" always sits next to a complete
+// set of files from the same run; its `files` list names them (the manifest). Every table is
+// built first: throws std::invalid_argument when a pointer is missing or any number of any
+// table is not finite (nothing written), and std::runtime_error on I/O failure.
 void WriteResults(const std::string& dir, const ResultContext& context);
 
-// Writes summary.json with status "failed" and the reason (FailureReason). Result files of
-// an earlier run in `dir` are removed, since next to this summary they would look like an
-// answer; the reason says which were removed. Throws std::runtime_error on I/O failure.
+// Writes summary.json with status "failed" and the reason (FailureReason) as the folder
+// `dir`. Result files of an earlier run in `dir` are removed, since next to this summary they
+// would look like an answer; the reason says which were removed. Throws std::runtime_error on
+// I/O failure.
+// Files named in `keep` (e.g. the state.csv this run started from) stay.
 void WriteFailure(const std::string& dir, const ResultContext& context,
-                  const std::string& extra_reason = "");
+                  const std::string& extra_reason = "", const std::vector<std::string>& keep = {});
 
 // The solver's message followed by its largest residuals by equation name.
 std::string FailureReason(const SolverSummary& summary);
@@ -80,11 +82,36 @@ std::string FormatCompareTable(const Benchmark& data, const std::string& scenari
 std::string CsvField(const std::string& text);
 
 // Writes `contents` to `path` through a temporary file in the same folder and a rename.
+// SIGINT and SIGTERM wait while it writes. Errors say why (e.g. "No space left on device").
 void WriteFileAtomically(const std::string& path, const std::string& contents);
 
+// Before a run: can `dir` (an `option` such as "--out") take a result folder? Throws
+// InputError when it is a file, the current folder or above it, cannot be created,
+// holds one of `inputs` (files the run reads), or holds any file that ohlin did not write
+// there (not in the `files` manifest of its summary.json). A result folder is replaced whole,
+// so nothing else may live in it.
+void CheckOutputFolder(const std::string& dir, const std::vector<std::string>& inputs,
+                       const std::string& option = "--out");
+
+// Replaces the folder `dir` by one holding exactly `files` (name, contents) and the files
+// named in `keep` copied from the folder it replaces: written into a temporary sibling folder
+// and swapped into place in one rename, with SIGINT and SIGTERM waiting meanwhile, so the
+// folder is always either the earlier one or the new one, whole. Returns the names the
+// earlier folder held. Throws std::runtime_error saying why on I/O failure.
+std::vector<std::string> ReplaceFolder(const std::string& dir,
+                                       const std::vector<std::pair<std::string, std::string>>& files,
+                                       const std::vector<std::string>& keep = {});
+
+// `text` cut to about `limit` bytes (at a UTF-8 boundary) with the count of what was cut:
+// echoes of user input in messages stay readable whatever the input.
+std::string ShortText(const std::string& text, std::size_t limit = 200);
+
+// The longest name SafeFileName returns.
+inline constexpr std::size_t kMaxSafeFileName = 60;
+
 // A filesystem-safe version of a scenario name: lowercase ASCII letters and digits, every
-// other run of characters becomes a single '_', no leading or trailing '_'. "scenario"
-// when nothing is left.
+// other run of characters becomes a single '_', no leading or trailing '_', at most
+// kMaxSafeFileName characters. "scenario" when nothing is left.
 std::string SafeFileName(const std::string& name);
 
 }  // namespace ohlin
