@@ -233,6 +233,12 @@ void CheckHarPath(const std::string& har, const std::vector<std::string>& inputs
     throw InputError(fmt::format("--har {}: exists and is not a regular file", har));
   }
   const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  if (fs::weakly_canonical(fs::absolute(parent), error) ==
+      fs::weakly_canonical(fs::absolute(out_dir), error)) {
+    throw InputError(fmt::format("--har {}: inside the result folder {}, which is replaced whole; "
+                                 "write it beside the folder",
+                                 har, out_dir));
+  }
   if (!fs::is_directory(parent, error)) {
     throw InputError(fmt::format("--har {}: the folder {} does not exist", har, parent.string()));
   }
@@ -244,12 +250,6 @@ void CheckHarPath(const std::string& har, const std::vector<std::string>& inputs
     if (fs::exists(path, error) && fs::equivalent(path, input, error)) {
       throw InputError(fmt::format("--har {}: is {}, which this solve reads", har, input));
     }
-  }
-  if (fs::weakly_canonical(fs::absolute(parent), error) ==
-      fs::weakly_canonical(fs::absolute(out_dir), error)) {
-    throw InputError(fmt::format("--har {}: inside the result folder {}, which is replaced whole; "
-                                 "write it beside the folder",
-                                 har, out_dir));
   }
 }
 

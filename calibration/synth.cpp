@@ -88,7 +88,10 @@ std::string NumberedName(const char* prefix, int number, int min_width) {
 }
 
 // A rounded draw, so that elasticities read well in the written file.
-double RoundTo(double value, double step) { return std::round(value / step) * step; }
+// `value` rounded to a multiple of `step` (1/n): 7.6, not 7.6000000000000005.
+double RoundTo(double value, double step) {
+  return std::round(value / step) / std::round(1.0 / step);
+}
 
 // Everything about the world except the value levels: shares and rates, drawn once.
 struct Design {
