@@ -126,10 +126,6 @@ std::string DefaultOutDir(const Scenario& scenario, const std::string& suffix);
 void CheckHarPath(const std::string& har, const std::vector<std::string>& inputs,
                   const std::string& out_dir);
 
-// The start file of `--start`: the path itself, or PATH/state.csv when it is a folder.
-std::string StartFile(const std::string& given);
-// Reads the start (FORMATS.md state.csv); `note` says how many unknowns it matched.
-State ReadStartState(const std::string& given, const Model& model, std::string* note);
 
 // The model's numeraire for a scenario's choice, with its description.
 Numeraire ToModelNumeraire(const NumeraireChoice& choice, const Benchmark& data);

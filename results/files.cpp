@@ -81,8 +81,10 @@ bool IsWithin(const fs::path& inner, const fs::path& outer) {
 
 fs::path Absolute(const std::string& path) {
   std::error_code error;
-  const fs::path canonical = fs::weakly_canonical(fs::absolute(path), error);
-  return error ? fs::absolute(path).lexically_normal() : canonical;
+  const fs::path absolute = fs::absolute(path.empty() ? "." : path, error);
+  if (error) return fs::path(path).lexically_normal();
+  const fs::path canonical = fs::weakly_canonical(absolute, error);
+  return error ? absolute.lexically_normal() : canonical;
 }
 
 // The files an earlier ohlin run left in `folder` and may replace: the `files` list of its
@@ -183,8 +185,8 @@ void CheckOutputFolder(const std::string& dir, const std::vector<std::string>& i
   }
   const std::set<std::string> replaceable = ReplaceableFiles(folder);
   std::vector<std::string> foreign;
-  for (const auto& entry : fs::directory_iterator(folder, error)) {
-    const std::string name = entry.path().filename().string();
+  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
     if (replaceable.count(name) == 0) foreign.push_back(name);
   }
   if (error) {

@@ -53,6 +53,16 @@ std::string FailureReason(const SolverSummary& summary);
 // True when every number of the outcome is finite; otherwise says where in `why`.
 bool OutcomeIsFinite(const Outcome& outcome, std::string* why);
 
+// The start file of `ohlin solve --start`: the path itself, or PATH/state.csv when it is a
+// folder.
+std::string StartFile(const std::string& given);
+// Reads a start written by an earlier solve (state.csv): values matched by variable name
+// (quoted names as in every table); unknowns it does not name start at the benchmark. The
+// file gets the guards of every input (a regular file, at most 1 GiB, text). Throws
+// InputError naming file and line, and when the file matches none of the model's unknowns (a
+// state of another model); `note` says how many it matched and which rows it ignored.
+State ReadStartState(const std::string& given, const Model& model, std::string* note);
+
 // A readable summary for the terminal: header, welfare by region (and household), real
 // factor returns, and the `max_sectors` largest output changes.
 std::string FormatTerminalSummary(const ResultContext& context, int max_sectors = 8);
