@@ -42,7 +42,7 @@ sanitize: deps
 fuzz: fuzz-deps
 	cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DOHLIN_FUZZ=ON -DBUILD_TESTING=OFF
-	cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_benchmark fuzz_scenario
+	cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_benchmark fuzz_scenario fuzz_state fuzz_paths
 	./tools/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 bench: build

@@ -199,7 +199,11 @@ int RunSolve(const SolveArguments& arguments) {
   State state = prepared.model.BenchmarkState();
   if (!arguments.start_dir.empty()) {
     std::string note;
-    state = ReadStartState(arguments.start_dir, prepared.model, &note);
+    std::vector<std::string> names;
+    for (int k = 0; k < prepared.model.num_variables(); ++k) {
+      names.push_back(prepared.model.VariableName(k));
+    }
+    state = ReadStartState(arguments.start_dir, names, std::move(state), &note);
     if (!arguments.quiet) std::cerr << "ohlin: " << note << "\n";
   }
   Progress(arguments, fmt::format("solving '{}': {} unknowns, tolerance {:g}",

@@ -19,7 +19,7 @@
 #include <system_error>
 
 #include "calibration/errors.h"
-#include "results/results.h"
+#include "results/files.h"
 
 namespace ohlin {
 namespace {
@@ -116,6 +116,14 @@ std::set<std::string> ReplaceableFiles(const fs::path& folder) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& ResultFileNames() {
+  static const std::vector<std::string> names = {
+      "summary.json", "welfare.csv",      "factors.csv",       "sectors.csv",
+      "trade.csv",    "distribution.csv", "income_sources.csv", "ntb.csv",
+      "decomposition.csv"};
+  return names;
+}
 
 void WriteFileAtomically(const std::string& path, const std::string& contents) {
   const fs::path final_path(path);

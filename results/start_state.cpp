@@ -12,7 +12,7 @@
 
 #include "calibration/errors.h"
 #include "calibration/yaml_util.h"
-#include "results/results.h"
+#include "results/files.h"
 
 namespace ohlin {
 namespace {
@@ -55,7 +55,8 @@ std::string StartFile(const std::string& given) {
   return given;
 }
 
-State ReadStartState(const std::string& given, const Model& model, std::string* note) {
+std::vector<double> ReadStartState(const std::string& given, const std::vector<std::string>& names,
+                                   std::vector<double> state, std::string* note) {
   const std::string path = StartFile(given);
   const std::string text = [&] {
     try {
@@ -65,12 +66,12 @@ State ReadStartState(const std::string& given, const Model& model, std::string* 
                                    error.what()));
     }
   }();
-  std::unordered_map<std::string, int> index;
-  for (int k = 0; k < model.num_variables(); ++k) index.emplace(model.VariableName(k), k);
-  State state = model.BenchmarkState();
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t k = 0; k < names.size(); ++k) index.emplace(names[k], k);
+  state.resize(names.size(), 0.0);
   std::vector<bool> seen(state.size(), false);
   std::vector<std::string> unknown;
-  int matched = 0, rows = 0;
+  std::size_t matched = 0, rows = 0;
   std::istringstream in(text);
   std::string line, name, value_text;
   int line_number = 0;
@@ -107,12 +108,12 @@ State ReadStartState(const std::string& given, const Model& model, std::string* 
     throw InputError(fmt::format(
         "--start {}: none of its {} rows names an unknown of this model ({} unknowns, e.g. '{}'); "
         "it is the state of another model{}",
-        path, rows, model.num_variables(), model.VariableName(0),
+        path, rows, names.size(), names.empty() ? std::string() : names[0],
         unknown.empty() ? "" : fmt::format(" (it names {})", fmt::join(unknown, ", "))));
   }
   *note = fmt::format("start: {} matched {} of this model's {} unknowns", path, matched,
-                      model.num_variables());
-  if (matched < model.num_variables()) *note += "; the others start at the benchmark";
+                      names.size());
+  if (matched < names.size()) *note += "; the others start at the benchmark";
   if (rows > matched) {
     *note += fmt::format("; {} rows name unknowns this model does not have (e.g. {}) and are "
                          "ignored",

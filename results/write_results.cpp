@@ -308,13 +308,6 @@ std::string CsvField(const std::string& text) {
   return quoted;
 }
 
-const std::vector<std::string>& ResultFileNames() {
-  static const std::vector<std::string> names = {
-      "summary.json", "welfare.csv",      "factors.csv",       "sectors.csv",
-      "trade.csv",    "distribution.csv", "income_sources.csv", "ntb.csv",
-      "decomposition.csv"};
-  return names;
-}
 
 bool OutcomeIsFinite(const Outcome& outcome, std::string* why) {
   const auto fail = [why](const std::string& where) {
