@@ -153,6 +153,8 @@ int Run(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   aggregate->add_option("--out", aggregate_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
+  bool quiet = false;  // aggregate, balance, import: nothing on standard output
+  aggregate->add_flag("--quiet", quiet, "Print nothing but errors and warnings");
 
   ohlin::app::BalanceArguments balance_arguments;
   CLI::App* balance = app.add_subcommand(
@@ -162,6 +164,7 @@ int Run(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   balance->add_option("--out", balance_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
+  balance->add_flag("--quiet", quiet, "Print nothing but errors and warnings");
   balance->add_option("--tolerance", balance_arguments.tolerance,
                       "Refuse when a relative adjustment exceeds this")
       ->check(CLI::PositiveNumber)
@@ -183,6 +186,7 @@ int Run(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   import_gtap->add_option("--out", gtap_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
+  import_gtap->add_flag("--quiet", quiet, "Print nothing but errors and warnings");
   import_gtap->add_option("--tolerance", gtap_arguments.tolerance,
                           "Refuse when the balance step moves a value by more than this")
       ->check(CLI::PositiveNumber)
@@ -203,6 +207,7 @@ int Run(int argc, char** argv) {
   import_wiod->add_option("--year", wiod_arguments.year, "Year of the SEA to use")->required();
   import_wiod->add_option("--out", wiod_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
+  import_wiod->add_flag("--quiet", quiet, "Print nothing but errors and warnings");
   import_wiod->add_option("--tolerance", wiod_arguments.tolerance,
                           "Refuse when the balance step moves a value by more than this")
       ->check(CLI::PositiveNumber)
@@ -240,6 +245,7 @@ int Run(int argc, char** argv) {
     std::cout << "ohlin " << OHLIN_VERSION << "\n";
     return ohlin::app::kSuccess;
   }
+  if (quiet) std::cout.rdbuf(nullptr);  // a stream without a buffer drops what it is given
   if (compare->parsed()) compare_arguments.rules_given = compare->count("--rules") > 0;
 
   if (solve->parsed()) return ohlin::app::RunSolve(solve_arguments);

@@ -474,6 +474,10 @@ TEST_CASE("friction: --quiet and --json on the commands that print", "[abuse]") 
   CHECK(Ohlin("check w/data.yaml --quiet", dir).out.empty());
   CHECK(nlohmann::json::parse(Ohlin("check w/data.yaml --json", dir).out).at("status") == "ok");
   CHECK(Ohlin("synth --regions 2 --sectors 2 --factors 1 --out s --quiet", dir).out.empty());
+  const Run balance = Ohlin("balance s/data.yaml --out b --quiet", dir);
+  CHECK(balance.status == 0);
+  CHECK(balance.out.empty());
+  CHECK(fs::exists(dir / "b" / "data.yaml"));
   CHECK(nlohmann::json::parse(Ohlin("synth --regions 2 --sectors 2 --factors 1 --out s2 --json",
                                     dir)
                                   .out)
