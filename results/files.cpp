@@ -281,13 +281,14 @@ std::string SafeFileName(const std::string& name) {
   for (const char c : name) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 128 && std::isalnum(byte)) {
-      if (pending_separator && !safe.empty()) safe.push_back('_');
+      const bool separate = pending_separator && !safe.empty();
+      if (safe.size() + (separate ? 2 : 1) > kMaxSafeFileName) break;
+      if (separate) safe.push_back('_');
       pending_separator = false;
       safe.push_back(static_cast<char>(std::tolower(byte)));
     } else {
       pending_separator = true;
     }
-    if (safe.size() >= kMaxSafeFileName) break;
   }
   return safe.empty() ? "scenario" : safe;
 }
