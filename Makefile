@@ -11,7 +11,7 @@ SANITIZE_DIR ?= build-sanitize
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: deps fuzz-deps build demo test sanitize fuzz bench clean
+.PHONY: deps fuzz-deps build demo test sanitize fuzz bench worlds clean
 
 deps:
 	./tools/install-deps.sh
@@ -44,6 +44,13 @@ fuzz: fuzz-deps
 	  -DOHLIN_FUZZ=ON -DBUILD_TESTING=OFF
 	cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_benchmark fuzz_scenario fuzz_state fuzz_paths
 	./tools/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+# The real worlds from ../shared/data (or SHARED=/path/to/shared/data), then the demo world.
+SHARED ?=
+worlds: build
+	python3 data/make_wiod.py $(if $(SHARED),--shared $(SHARED))
+	./$(BUILD_DIR)/ohlin aggregate data/wiod2014/world.yaml --map data/default_map.yaml \
+	  --out data/default
 
 bench: build
 	./$(BUILD_DIR)/ohlin bench

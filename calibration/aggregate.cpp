@@ -169,7 +169,8 @@ Benchmark Aggregate(const Benchmark& data, const AggregationMap& map, Aggregatio
   const auto factor_members = Members(map.factors);
 
   Benchmark out;
-  out.name = data.name + " (aggregated)";
+  out.name = fmt::format("{} (aggregated to {} regions x {} sectors)", data.name,
+                         map.regions.group_names.size(), map.sectors.group_names.size());
   out.units = data.units;
   out.year = data.year;
   out.source = data.source.empty() ? "aggregated by ohlin aggregate"

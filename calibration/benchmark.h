@@ -39,6 +39,13 @@ struct Elasticities {
   double consumption = 1.0;         // sigma_C, default for every household
 };
 
+// A named set of per-sector elasticities (`elasticity_sets` in FORMATS.md), e.g. the trade
+// elasticities of one paper. values[i] is NaN where the set has no row for sector i.
+struct ElasticitySet {
+  std::string name;
+  std::vector<double> values;
+};
+
 struct Benchmark {
   // Descriptive fields, echoed in reports.
   std::string name;
@@ -54,6 +61,7 @@ struct Benchmark {
   // "all" with population 1 owning every factor.
   std::vector<std::vector<Household>> households;
   Elasticities elasticities;
+  std::vector<ElasticitySet> elasticity_sets;  // in file order; empty when the file has none
 
   Tensor3 factor_payments;  // VFM(f, i, r)
   Tensor3 intermediates;    // VIM(j, i, r): input j bought by sector i of r
@@ -73,5 +81,12 @@ struct Benchmark {
   // elasticities (armington 5, value_added 1, top 0, consumption 1) and one household per region.
   void ResizeTables();
 };
+
+// The values of the set `name` for every sector, or nullopt with *why saying what is wrong
+// (no such set, listing the sets; a sector without a row; a value out of range: > 0, or >= 0
+// when zero_allowed).
+std::optional<std::vector<double>> PickElasticitySet(const Benchmark& data,
+                                                     const std::string& name, bool zero_allowed,
+                                                     std::string* why);
 
 }  // namespace ohlin

@@ -2,6 +2,7 @@
 // "FILE:LINE:COLUMN: " (YAML) or "FILE:LINE: " (CSV) and names the row and what was expected.
 #include "calibration/loader.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -28,7 +29,8 @@ constexpr double kMaxTableEntries = kMaxBenchmarkTableEntries;
 
 const std::vector<std::string> kTopLevelKeys = {
     "ohlin",      "name",         "units",   "year",    "source",          "regions",
-    "sectors",    "factors",      "households", "elasticities", "factor_payments",
+    "sectors",    "factors",      "households", "elasticities", "elasticity_sets",
+    "factor_payments",
     "intermediates", "trade",     "tariffs", "ntb",     "export_taxes",    "final_demand"};
 const std::vector<std::string> kRequiredKeys = {"regions", "sectors",         "factors",
                                                 "trade",   "factor_payments", "final_demand"};
@@ -38,6 +40,7 @@ const std::vector<std::string> kFactorPaymentColumns = {"region", "sector", "fac
 const std::vector<std::string> kIntermediateColumns = {"region", "input", "sector", "value"};
 const std::vector<std::string> kTradeColumns = {"exporter", "importer", "sector", "value"};
 const std::vector<std::string> kRateColumns = {"exporter", "importer", "sector", "rate"};
+const std::vector<std::string> kElasticitySetColumns = {"set", "sector", "value"};
 const std::vector<std::string> kRegionDemandColumns = {"region", "sector", "value"};
 const std::vector<std::string> kHouseholdDemandColumns = {"region", "household", "sector",
                                                           "value"};
@@ -163,6 +166,9 @@ class BenchmarkLoader {
   void ReadElasticities();
   void ReadSectorElasticity(const std::string& key, double default_value, bool zero_allowed,
                             std::vector<double>* values);
+  std::vector<double> ReadElasticitySet(const YAML::Node& set_node, const std::string& context,
+                                        bool zero_allowed) const;
+  void ReadElasticitySets();
   void ReadFactorPayments();
   void ReadIntermediates();
   void ReadTrade();
@@ -216,6 +222,7 @@ Benchmark BenchmarkLoader::Load() {
   ReadSets();
   data_.ResizeTables();
   ReadHouseholds();
+  ReadElasticitySets();
   ReadElasticities();
   ReadFactorPayments();
   ReadIntermediates();
@@ -451,13 +458,18 @@ void BenchmarkLoader::ReadSectorElasticity(const std::string& key, double defaul
   if (!node->IsMap()) {
     document_.Fail(*node, context + ": expected a number or a map {default: x, SECTOR: y}");
   }
-  std::vector<std::string> allowed = {"default"};
+  const std::optional<YAML::Node> set_node = document_.Find(*node, "set");
+  std::vector<std::string> allowed = {set_node ? "set" : "default"};
   allowed.insert(allowed.end(), sectors_.names.begin(), sectors_.names.end());
   for (auto it = node->begin(); it != node->end(); ++it) {
     const std::string name = document_.ReadString(it->first, context);
-    if (name != "default" && !sectors_.Find(name)) {
-      document_.Fail(it->first, fmt::format("{}: unknown sector '{}' (sectors: {}; or default)",
-                                            context, name, JoinNames(sectors_.names)));
+    if (name == "default" && set_node) {
+      document_.Fail(it->first, context + ": give either set or default, not both");
+    }
+    if (name != allowed.front() && !sectors_.Find(name)) {
+      document_.Fail(it->first, fmt::format("{}: unknown sector '{}' (sectors: {}; or {})",
+                                            context, name, JoinNames(sectors_.names),
+                                            allowed.front()));
     }
   }
   document_.CheckMap(*node, allowed, context);
@@ -466,11 +478,46 @@ void BenchmarkLoader::ReadSectorElasticity(const std::string& key, double defaul
     fallback = read_checked(*default_node, context + ".default");
   }
   values->assign(sectors_.names.size(), fallback);
+  if (set_node) {
+    *values = ReadElasticitySet(*set_node, context, zero_allowed);
+  }
   for (auto it = node->begin(); it != node->end(); ++it) {
     const std::string name = it->first.Scalar();
-    if (name == "default") continue;
+    if (name == "default" || name == "set") continue;
     (*values)[*sectors_.Find(name)] = read_checked(it->second, context + "." + name);
   }
+}
+
+// elasticity_sets (set,sector,value) into data_.elasticity_sets, in order of first appearance;
+// a sector a set leaves out is NaN (an error only if the set is picked).
+void BenchmarkLoader::ReadElasticitySets() {
+  const Table table = ReadTable("elasticity_sets", {kElasticitySetColumns});
+  std::map<std::string, std::size_t> index;
+  std::vector<SeenRows> seen;
+  for (std::size_t k = 0; k < table.rows.size(); ++k) {
+    const TableRow& row = table.rows[k];
+    auto [it, added] = index.emplace(row.fields[0], data_.elasticity_sets.size());
+    if (added) {
+      data_.elasticity_sets.push_back(
+          ElasticitySet{row.fields[0], std::vector<double>(sectors_.names.size(), std::nan(""))});
+      seen.emplace_back(sectors_.names.size(), 0);
+    }
+    const std::size_t i = RowIndex(table, row, 1, sectors_);
+    CheckUnique(table, k, i, &seen[it->second]);
+    data_.elasticity_sets[it->second].values[i] = RowValue(table, row);
+  }
+}
+
+// `{set: NAME}`: the values of set NAME, every sector, in range.
+std::vector<double> BenchmarkLoader::ReadElasticitySet(const YAML::Node& set_node,
+                                                       const std::string& context,
+                                                       bool zero_allowed) const {
+  const std::string set_name = document_.ReadString(set_node, context + ".set");
+  std::string why;
+  std::optional<std::vector<double>> values =
+      PickElasticitySet(data_, set_name, zero_allowed, &why);
+  if (!values) document_.Fail(set_node, context + ": " + why);
+  return *values;
 }
 
 Table BenchmarkLoader::ReadTable(const std::string& key,

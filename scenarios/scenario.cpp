@@ -35,7 +35,7 @@ constexpr double kDeficitTolerance = 1e-6;
 
 const std::vector<std::string> kTopLevelKeys = {"ohlin",          "name",      "data", "shocks",
                                                 "redistribution", "numeraire", "solver",
-                                                "compare"};
+                                                "compare",        "elasticities"};
 const std::vector<std::string> kChangeKeys = {"set", "add", "scale"};
 
 struct ShockTypeInfo {
@@ -102,6 +102,7 @@ class ScenarioLoader {
  private:
   const YAML::Node& root() const { return document_.root(); }
   void ReadData();
+  void ReadElasticities();
   void ReadShocks();
   Shock ReadShock(const YAML::Node& node, std::size_t number) const;
   // A selector: a name, a list of names, or "*"; omitted means all.
@@ -127,6 +128,7 @@ Scenario ScenarioLoader::Load() {
     if (scenario_.name.empty()) document_.Fail(*name, "name: cannot be empty");
   }
   ReadData();
+  ReadElasticities();
   ReadShocks();
   ReadRedistribution();
   ReadCompare();
@@ -190,6 +192,35 @@ void ScenarioLoader::ReadData() {
                                      "{:g}): {}; run `ohlin check {}` for every account",
                                      relative, kBalanceTolerance, failures,
                                      scenario_.data_path));
+  }
+}
+
+// elasticities: {armington: {set: NAME}, ...}: per-sector elasticities of the world replaced by
+// one of its named sets (FORMATS.md "Elasticity sets"), e.g. a published set of trade
+// elasticities for a sensitivity run.
+void ScenarioLoader::ReadElasticities() {
+  const std::optional<YAML::Node> node = document_.Find(root(), "elasticities");
+  if (!node) return;
+  const std::vector<std::string> keys = {"armington", "value_added", "top"};
+  document_.CheckMap(*node, keys, "elasticities");
+  std::vector<double>* targets[] = {&data_->elasticities.armington,
+                                    &data_->elasticities.value_added, &data_->elasticities.top};
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const std::optional<YAML::Node> entry = document_.Find(*node, keys[k]);
+    if (!entry) continue;
+    const std::string context = "elasticities." + keys[k];
+    if (!entry->IsMap()) document_.Fail(*entry, context + ": expected {set: NAME}");
+    document_.CheckMap(*entry, {"set"}, context);
+    const YAML::Node set_node = document_.Require(*entry, "set", context);
+    const std::string name = document_.ReadString(set_node, context + ".set");
+    std::string why;
+    const std::optional<std::vector<double>> values =
+        PickElasticitySet(*data_, name, /*zero_allowed=*/k > 0, &why);
+    if (!values) {
+      document_.Fail(set_node, fmt::format("{}: {} in the data '{}'", context, why,
+                                           scenario_.data_path));
+    }
+    *targets[k] = *values;
   }
 }
 

@@ -156,12 +156,12 @@ TEST_CASE("merging identical sectors is neutral for a uniform tariff shock", "[a
 }
 
 TEST_CASE("aggregating the default world preserves totals and balances", "[aggregate]") {
-  const Benchmark data = LoadBenchmark(std::string(OHLIN_SOURCE_DIR) + "/data/default.yaml");
+  const Benchmark data = LoadBenchmark(std::string(OHLIN_SOURCE_DIR) + "/data/default/data.yaml");
   const std::string path = WriteMap(
       "ohlin: 1\n"
       "regions: {USA: [USA], CHN: [CHN], EU: [EU], NAM: [CAN, MEX], ASIA: [JPN, KOR, IND],\n"
       "          ROW: [BRA, RUS, ROW]}\n"
-      "sectors: {PRIMARY: [AGR, MIN], MANUF: [MAN, HIT], SERVICES: [BUS, SER]}\n"
+      "sectors: {PRIMARY: [AGR, MIN], MANUF: [MAN, HIT], SERVICES: [SER]}\n"
       "factors: {labour: [skilled, unskilled], capital: [capital]}\n");
   AggregationReport report;
   const Benchmark aggregated = Aggregate(data, LoadAggregationMap(path, data), &report);

@@ -569,7 +569,7 @@ TEST_CASE("the shipped data with households checks, and the compensated tariff w
           "[cli][compare][shipped]") {
   const fs::path dir = testing::MakeTempDir("cli-shipped-households");
   const std::string source = OHLIN_SOURCE_DIR;
-  CHECK(RunOhlin("check '" + source + "/data/default.yaml'", dir) == 0);
+  CHECK(RunOhlin("check '" + source + "/data/default/data.yaml'", dir) == 0);
   REQUIRE(RunOhlin("solve '" + source + "/scenarios/tariff_war_compensated.yaml' --out out",
                    dir) == 0);
   INFO(ReadFile(dir / "cli.log"));
@@ -624,7 +624,7 @@ TEST_CASE("every shipped scenario solves, and its EV decomposition adds up",
         sum[region] += std::stod(value);
       }
     }
-    REQUIRE(total.size() == 11);
+    REQUIRE(total.size() >= 11);  // the demo world has 11 regions, the WIOD worlds 44
     for (const auto& [region, ev] : total) {
       INFO(region);
       CHECK(std::abs(sum[region] - ev) <= 1e-3 * std::max(std::abs(ev), 1.0));

@@ -614,3 +614,54 @@ TEST_CASE("devices and oversized worlds are refused before reading or allocating
 }
 
 }  // namespace ohlin
+
+namespace ohlin {
+namespace {
+
+// The base world with Armington elasticities picked by set name (docs/FORMATS.md).
+std::string WithSets(const std::string& armington, const std::string& sets) {
+  return Replace(kBaseYaml, "  armington: {default: 5.0, AGR: 4.0}\n",
+                 "  armington: " + armington + "\n") + sets;
+}
+
+const std::string kSets =
+    "elasticity_sets:\n"
+    "  - {set: IS, sector: AGR, value: 1.67}\n"
+    "  - {set: IS, sector: MAN, value: 4.5}\n"
+    "  - {set: CP, sector: AGR, value: 10.11}\n"
+    "  - {set: CP, sector: MAN, value: 65.85}\n";
+
+TEST_CASE("Armington elasticities picked by set name, with per-sector overrides",
+          "[loader][elasticities]") {
+  const std::string dir = testing::MakeTempDir("loader-sets");
+  CHECK(LoadBenchmark(WriteFile(dir, "cp.yaml", WithSets("{set: CP}", kSets)))
+            .elasticities.armington == std::vector<double>{10.11, 65.85});
+  CHECK(LoadBenchmark(WriteFile(dir, "is.yaml", WithSets("{set: IS, MAN: 3}", kSets)))
+            .elasticities.armington == std::vector<double>{1.67, 3.0});
+  // The same as a CSV table beside the file.
+  WriteFile(dir, "sets.csv", "set,sector,value\nU4,AGR,5\nU4,MAN,5\n");
+  CHECK(LoadBenchmark(WriteFile(dir, "u4.yaml",
+                                WithSets("{set: U4}", "elasticity_sets: {csv: sets.csv}\n")))
+            .elasticities.armington == std::vector<double>{5.0, 5.0});
+}
+
+TEST_CASE("a bad elasticity set is refused with the names at fault", "[loader][errors]") {
+  CHECK_THAT(LoadError(WithSets("{set: XX}", kSets)),
+             Contains("elasticities.armington: unknown elasticity set 'XX' (sets: IS, CP)"));
+  CHECK_THAT(LoadError(WithSets("{set: CP}", "")),
+             Contains("set 'CP' needs an elasticity_sets table"));
+  CHECK_THAT(LoadError(WithSets("{set: CP, default: 4}", kSets)),
+             Contains("give either set or default, not both"));
+  CHECK_THAT(LoadError(WithSets("{set: IS}", "elasticity_sets:\n"
+                                             "  - {set: IS, sector: AGR, value: 1.67}\n")),
+             Contains("set 'IS' has no row for sector 'MAN'"));
+  CHECK_THAT(LoadError(WithSets("{set: IS}", "elasticity_sets:\n"
+                                             "  - {set: IS, sector: AGR, value: 0}\n"
+                                             "  - {set: IS, sector: MAN, value: 2}\n")),
+             Contains("the value for sector 'AGR' must be > 0, got 0"));
+  CHECK_THAT(LoadError(WithSets("{set: IS}", kSets + "  - {set: IS, sector: AGR, value: 2}\n")),
+             Contains("repeated row"));
+}
+
+}  // namespace
+}  // namespace ohlin

@@ -1,6 +1,7 @@
 // Scenario files and shocks (FORMATS.md "Scenarios").
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -855,4 +856,47 @@ TEST_CASE("a scenario on a benchmark that does not balance is refused", "[scenar
   CHECK_THAT(message, Contains("run `ohlin check "));
 }
 
+}  // namespace ohlin
+
+namespace ohlin {
+namespace {
+
+// A scenario beside nothing, on the shipped 2014 WIOD world, with the given elasticities line.
+std::string WiodScenario(const std::string& elasticities) {
+  const std::string dir = testing::MakeTempDir("scenario-sets");
+  const std::string path = dir + "/s.yaml";
+  std::ofstream(path) << "ohlin: 1\nname: sets\ndata: " << OHLIN_SOURCE_DIR
+                      << "/data/wiod2014/world.yaml\n" << elasticities << "shocks: []\n";
+  return path;
+}
+
+TEST_CASE("a scenario picks a published elasticity set of its world by name",
+          "[scenario][elasticities]") {
+  Benchmark world;
+  LoadScenario(WiodScenario(""), &world);
+  Benchmark data;
+  LoadScenario(WiodScenario("elasticities: {armington: {set: CP}}\n"), &data);
+  const auto sector = [&](const std::string& name) {
+    return static_cast<std::size_t>(
+        std::find(data.sectors.begin(), data.sectors.end(), name) - data.sectors.begin());
+  };
+  // The world's default is IS (Lashkaripour 2021); CP is Caliendo-Parro (2015), sigma = 1 + theta.
+  CHECK(world.elasticities.armington[sector("AGR")] == Approx(1.67));
+  CHECK(data.elasticities.armington[sector("AGR")] == Approx(10.11));
+  CHECK(data.elasticities.armington[sector("PETRO")] == Approx(65.85));
+  CHECK(data.elasticities.value_added == world.elasticities.value_added);
+
+  const auto error = [](const std::string& line) {
+    Benchmark ignored;
+    return testing::ErrorOf([&] { LoadScenario(WiodScenario(line), &ignored); });
+  };
+  CHECK_THAT(error("elasticities: {armington: {set: XX}}\n"),
+             Contains("s.yaml:4:33: elasticities.armington: unknown elasticity set 'XX' (sets: "
+                      "IS, U4, CP, BSY, GYY, Shap, FGO, LL)"));
+  CHECK_THAT(error("elasticities: {armington: 4}\n"),
+             Contains("elasticities.armington: expected {set: NAME}"));
+  CHECK_THAT(error("elasticities: {consumption: {set: CP}}\n"), Contains("consumption"));
+}
+
+}  // namespace
 }  // namespace ohlin

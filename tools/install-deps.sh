@@ -5,7 +5,8 @@
 set -euo pipefail
 
 packages=(libceres-dev libeigen3-dev libyaml-cpp-dev catch2 libcli11-dev nlohmann-json3-dev
-          libfmt-dev libsuitesparse-dev libopenblas0-pthread cmake g++ make)
+          libfmt-dev libsuitesparse-dev libopenblas0-pthread cmake g++ make
+          python3)  # python3 (standard library only): data/make_wiod.py and test_wiod
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-dev libomp-dev)
 elif [[ $# -gt 0 ]]; then
