@@ -48,22 +48,36 @@ std::string WriteChecked(const Benchmark& data, const std::string& out_dir, cons
 
 }  // namespace
 
+// The fold report, printed whether or not the import succeeds (it shows the cause of a refusal).
+void PrintGtapReport(const GtapImportReport& report) {
+  if (!report.generation.empty()) std::cout << "GTAP data base, " << report.generation << "\n";
+  for (const std::string& file : report.files) std::cout << "  read " << file << "\n";
+  if (!report.folds.empty()) std::cout << "folded into MODEL.md's accounts (world totals):\n";
+  for (const GtapFold& fold : report.folds) {
+    std::cout << fmt::format("  {:<72} {:>14.6g}  {:7.3f}% of {}\n", fold.what, fold.value,
+                             100.0 * fold.share, fold.of);
+  }
+  if (!report.cells.empty()) std::cout << "cell by cell:\n";
+  for (const std::string& cell : report.cells) std::cout << "  " << cell << "\n";
+  for (const std::string& note : report.notes) std::cout << "  " << note << "\n";
+}
+
 int RunImportGtap(const ImportGtapArguments& arguments) {
   GtapImportOptions options;
   options.balance.tolerance = arguments.tolerance;
   options.balance.report_threshold = arguments.report_threshold;
   GtapImportReport report;
-  const Benchmark data = ImportGtap(arguments.dir, options, &report);
-  std::cout << fmt::format("GTAP data base, {}: {} regions, {} sectors, {} factors\n",
-                           report.generation, data.num_regions(), data.num_sectors(),
-                           data.num_factors());
-  for (const std::string& file : report.files) std::cout << "  read " << file << "\n";
-  std::cout << "folded into MODEL.md's accounts (world totals):\n";
-  for (const GtapFold& fold : report.folds) {
-    std::cout << fmt::format("  {:<72} {:>14.6g}  {:7.3f}% of {}\n", fold.what, fold.value,
-                             100.0 * fold.share, fold.of);
+  Benchmark data;
+  try {
+    data = ImportGtap(arguments.dir, options, &report);
+  } catch (const InputError&) {
+    PrintGtapReport(report);
+    std::cout.flush();
+    throw;
   }
-  for (const std::string& note : report.notes) std::cout << "  " << note << "\n";
+  PrintGtapReport(report);
+  std::cout << fmt::format("{} regions, {} sectors, {} factors\n", data.num_regions(),
+                           data.num_sectors(), data.num_factors());
   PrintBalance(report.balance, arguments.report_threshold);
   std::cout << WriteChecked(data, arguments.out_dir, "ohlin import gtap") << "\n";
   return kSuccess;

@@ -30,6 +30,7 @@ struct GtapImportReport {
   std::vector<std::string> files;   // the files read
   std::vector<GtapFold> folds;      // what MODEL.md lacks, folded, with sizes
   std::vector<std::string> notes;   // elasticities, factor mobility, skipped cells
+  std::vector<std::string> cells;   // cell-by-cell folds (input subsidies, negative values)
   BalanceReport balance;
 };
 
@@ -39,11 +40,17 @@ struct GtapArrays {
   std::vector<har::HeaderArray> basedata;
   std::vector<har::HeaderArray> sets;
   std::vector<har::HeaderArray> parameters;
+  // Names of the three sources in messages (the file paths when read from a folder).
+  std::string basedata_file = "GTAP base data";
+  std::string sets_file = "GTAP sets file";
+  std::string parameters_file = "GTAP parameter file";
 };
 
 // Converts GTAP arrays (either naming generation) into a balanced benchmark. Throws InputError
-// when a required header is missing, the sets disagree, a sector's output does not cover its
-// intermediate costs, or balancing needs more than the tolerance.
+// (naming the file and header) when a required header is missing or of the wrong type or shape,
+// the sets disagree, activities differ from commodities without a make matrix, a sector's value
+// added stays negative after folding its input subsidies, or balancing needs more than the
+// tolerance. `report` holds every fold computed before a refusal.
 Benchmark ConvertGtap(const GtapArrays& arrays, const GtapImportOptions& options,
                       GtapImportReport* report);
 

@@ -305,6 +305,7 @@ void ReadReal(RecordReader* reader, const std::string& what, const std::string& 
                 [&] { return static_cast<double>(data.Real()); });
     }
   } else {
+    array->sparse = true;
     Fields first = NextFields(reader, what);
     first.Blank();
     const std::size_t nonzeros = first.Count("nonzero count");
@@ -383,8 +384,8 @@ void WriteStrings(RecordWriter* writer, const std::vector<std::string>& strings,
 }
 
 void WriteSecondRecord(RecordWriter* writer, const HeaderArray& array, const char* type,
-                       const std::vector<std::size_t>& extents) {
-  std::string payload = kBlank + type + "FULL" + Pad(array.long_name, kLongNameLength);
+                       const std::vector<std::size_t>& extents, const char* storage = "FULL") {
+  std::string payload = kBlank + type + storage + Pad(array.long_name, kLongNameLength);
   PutInt(&payload, static_cast<std::int64_t>(extents.size()));
   for (const std::size_t extent : extents) PutInt(&payload, static_cast<std::int64_t>(extent));
   writer->Record(payload);
@@ -427,11 +428,44 @@ void Validate(const HeaderArray& array) {
   }
 }
 
+// SPSE data: a record with the nonzero count and the sizes of indices and reals (4, 4), then
+// records of 1-based column-major indices followed by their values.
+void WriteSparse(RecordWriter* writer, const HeaderArray& array) {
+  std::vector<std::size_t> nonzeros;
+  for (std::size_t k = 0; k < array.reals.size(); ++k) {
+    if (array.reals[k] != 0.0) nonzeros.push_back(k);
+  }
+  std::string first = kBlank;
+  PutInt(&first, static_cast<std::int64_t>(nonzeros.size()));
+  PutInt(&first, 4);
+  PutInt(&first, 4);
+  first += std::string(80, ' ');
+  writer->Record(first);
+  const std::size_t per_record = kValuesPerRecord / 2;
+  std::size_t records = std::max<std::size_t>(1, (nonzeros.size() + per_record - 1) / per_record);
+  std::size_t done = 0;
+  do {
+    const std::size_t here = std::min(per_record, nonzeros.size() - done);
+    std::string data = kBlank;
+    PutInt(&data, static_cast<std::int64_t>(records));
+    PutInt(&data, static_cast<std::int64_t>(nonzeros.size()));
+    PutInt(&data, static_cast<std::int64_t>(here));
+    for (std::size_t k = done; k < done + here; ++k) {
+      PutInt(&data, static_cast<std::int64_t>(nonzeros[k] + 1));
+    }
+    for (std::size_t k = done; k < done + here; ++k) PutReal(&data, array.reals[nonzeros[k]]);
+    writer->Record(data);
+    done += here;
+    --records;
+  } while (records > 0);
+}
+
 void WriteReal(RecordWriter* writer, const HeaderArray& array) {
   const bool labelled = !array.sets.empty();
   std::vector<std::size_t> extents7(kMaxRank, 1);
   std::copy(array.extents.begin(), array.extents.end(), extents7.begin());
-  WriteSecondRecord(writer, array, labelled ? "RE" : "RL", extents7);
+  WriteSecondRecord(writer, array, labelled ? "RE" : "RL", extents7,
+                    array.sparse ? "SPSE" : "FULL");
   if (labelled) {
     std::vector<const Set*> distinct;
     for (const Set& set : array.sets) {
@@ -451,6 +485,10 @@ void WriteReal(RecordWriter* writer, const HeaderArray& array) {
     PutInt(&payload, 0);  // no single-element dimensions
     writer->Record(payload);
     for (const Set* set : distinct) WriteStrings(writer, set->elements, kLabelLength);
+  }
+  if (array.sparse) {
+    WriteSparse(writer, array);
+    return;
   }
   // Blocks: whole slices along the last dimension with more than one element.
   std::size_t split = 0;

@@ -38,6 +38,7 @@ struct HeaderArray {
   std::vector<std::int32_t> ints;    // kIntMatrix: column-major
   std::string coefficient;           // kReal: coefficient name (up to 12 characters)
   std::vector<Set> sets;             // kReal: one per dimension (may be empty: written as RL)
+  bool sparse = false;               // kReal: stored SPSE (index-value pairs of the nonzeros)
 
   std::size_t size() const;  // product of extents (strings: count)
   // Column-major offset of a multi-index (kReal, matrices).
@@ -50,7 +51,7 @@ std::vector<HeaderArray> ReadHar(const std::string& path);
 // The same, from bytes in memory; `label` names the source in messages.
 std::vector<HeaderArray> ParseHar(const std::string& bytes, const std::string& label);
 
-// Writes header arrays (RE always FULL). Throws std::invalid_argument for an array that does
+// Writes header arrays (RE as FULL blocks, or SPSE when `sparse`). Throws std::invalid_argument for an array that does
 // not fit the format (name longer than 4, label longer than 12, extents that do not match the
 // data) and std::runtime_error on I/O failure.
 void WriteHar(const std::string& path, const std::vector<HeaderArray>& arrays);

@@ -1,6 +1,8 @@
 // Writing a benchmark in the FORMATS.md layout (writer.h). The YAML is written as plain text:
-// the layout is fixed and small, and plain text gives full control over number formatting
-// (17 significant digits, so that reading it back gives the same doubles).
+// the layout is fixed and small, and plain text gives full control over number formatting: 17
+// significant digits in the YAML, the shortest text that reads back as the same double in the
+// CSV tables (fmt's default), so that reading it back gives the same doubles.
+
 #include "calibration/writer.h"
 
 #include <fmt/format.h>
@@ -102,8 +104,17 @@ class CsvTable {
     for (const std::string* key : keys) {
       fmt::format_to(std::back_inserter(text_), "{},", CsvField(*key));
     }
-    fmt::format_to(std::back_inserter(text_), "{}\n", value);
+    AddValue(value);
   }
+  // The same with keys already quoted by CsvField and followed by their commas ("a,b," "c,").
+  void AddQuoted(const std::string& keys, const std::string& last_key, double value) {
+    if (value == 0.0) return;
+    text_.append(keys.data(), keys.data() + keys.size());
+    text_.append(last_key.data(), last_key.data() + last_key.size());
+    AddValue(value);
+  }
+  // The shortest text that reads back as the same double (fmt's default for doubles).
+  void AddValue(double value) { fmt::format_to(std::back_inserter(text_), "{}\n", value); }
   std::string str() const { return fmt::to_string(text_); }
 
  private:
@@ -120,10 +131,14 @@ bool AnyNonzero(const Tensor3& table) {
 // A (i, r, s) flow table keyed exporter,importer,sector.
 std::string FlowTable(const Benchmark& data, const Tensor3& table, const char* value_column) {
   CsvTable csv({"exporter", "importer", "sector", value_column});
+  std::vector<std::string> regions, sectors;  // quoted once: GTAP-size tables have 10^6 rows
+  for (const std::string& name : data.regions) regions.push_back(CsvField(name) + ",");
+  for (const std::string& name : data.sectors) sectors.push_back(CsvField(name) + ",");
   for (std::size_t r = 0; r < data.num_regions(); ++r) {
     for (std::size_t s = 0; s < data.num_regions(); ++s) {
+      const std::string pair = regions[r] + regions[s];
       for (std::size_t i = 0; i < data.num_sectors(); ++i) {
-        csv.Add({&data.regions[r], &data.regions[s], &data.sectors[i]}, table(i, r, s));
+        csv.AddQuoted(pair, sectors[i], table(i, r, s));
       }
     }
   }

@@ -442,6 +442,21 @@ void ScenarioLoader::ReadNumeraire() {
     document_.Fail(factor, fmt::format("numeraire: unknown factor '{}' (factors: {})",
                                        factor_name, JoinNames(factor_names)));
   }
+  // Its price must exist: the factor must earn something in the region.
+  std::vector<std::string> paid_in;
+  for (std::size_t r = 0; r < data_->regions.size(); ++r) {
+    double income = 0.0;
+    for (std::size_t i = 0; i < data_->sectors.size(); ++i) {
+      income += data_->factor_payments(static_cast<std::size_t>(choice.factor), i, r);
+    }
+    if (income > 0.0) paid_in.push_back(data_->regions[r]);
+  }
+  if (std::find(paid_in.begin(), paid_in.end(), region_name) == paid_in.end()) {
+    document_.Fail(*node, fmt::format("numeraire: factor '{}' has no income in region '{}' "
+                                      "(it has in: {})",
+                                      factor_name, region_name,
+                                      paid_in.empty() ? "none" : JoinNames(paid_in)));
+  }
   scenario_.numeraire = choice;
 }
 

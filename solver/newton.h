@@ -9,7 +9,8 @@
 //    region's own block (its prices, quantities, incomes and revenues), rebuilt only when
 //    GMRES slows down. Trade links between regions are left to GMRES; they are weaker than
 //    the links inside a region (home bias), so it converges in a few dozen products. Its cost
-//    grows with regions x (region block)^3 and stays modest at GTAP size.
+//    grows with regions x (region block)^3 and stays modest at GTAP size. The numeraire row,
+//    which need not have entries in the block it falls in, gets a stand-in there (newton.cpp).
 #pragma once
 
 #include <string>

@@ -358,38 +358,75 @@ double LogShockSize(const Policy& from, const Policy& to) {
   return largest;
 }
 
+namespace {
+
+// The largest elasticity of substitution in the data, described ("the Armington elasticity of
+// S001 is 1e+06"), when it is above kExtremeElasticity; empty otherwise.
+std::string ExtremeElasticity(const Benchmark& data) {
+  double largest = kExtremeElasticity;
+  std::string where;
+  auto consider = [&](double value, const std::string& name) {
+    if (value > largest) {
+      largest = value;
+      where = fmt::format("{} is {:g}", name, value);
+    }
+  };
+  const Elasticities& e = data.elasticities;
+  for (std::size_t i = 0; i < data.num_sectors(); ++i) {
+    consider(e.armington[i], "the Armington elasticity of " + data.sectors[i]);
+    consider(e.value_added[i], "the value-added elasticity of " + data.sectors[i]);
+    consider(e.top[i], "the top-nest elasticity of " + data.sectors[i]);
+  }
+  consider(e.consumption, "the consumption elasticity");
+  for (std::size_t r = 0; r < data.num_regions(); ++r) {
+    for (const Household& h : data.households[r]) {
+      if (h.consumption_elasticity) {
+        consider(*h.consumption_elasticity,
+                 "the consumption elasticity of " + data.regions[r] + "/" + h.name);
+      }
+    }
+  }
+  return where;
+}
+
+}  // namespace
+
 std::string SuggestRemedy(const SolverSummary& summary, const Model& model, const Policy& policy,
                           const SolverOptions& options) {
   std::vector<std::string> hints;
   bool deficits = false;
   for (double d : policy.deficit) deficits = deficits || d != 0.0;
   const bool shrinking = !summary.continuation_path.empty() && summary.continuation_path.back() < 1.0;
+  // Continuation could not solve even the smallest share of the shock: what fails is at the
+  // benchmark itself, where neither the shock's size nor the deficits play a part.
+  const bool at_start = summary.continuation_path.empty() && summary.continuation_failures > 0;
   if (summary.message.find("iteration limit") != std::string::npos) {
     hints.push_back(fmt::format("allow more iterations (solver: {{max_iterations: {}}})",
                                 2 * std::max(1, options.max_iterations)));
   }
-  // An extreme elasticity (sigma = 1e6) breaks a solve on its own; then it, not the deficits,
-  // is the suspect. Estimates rarely exceed 20 (Head and Mayer 2014, Handbook ch. 3).
-  const Elasticities& sigma = model.data().elasticities;
-  double largest_sigma = sigma.consumption;
-  for (const auto* values : {&sigma.armington, &sigma.value_added, &sigma.top}) {
-    for (double value : *values) largest_sigma = std::max(largest_sigma, value);
+  if (const std::string extreme = ExtremeElasticity(model.data()); !extreme.empty()) {
+    hints.push_back(fmt::format(
+        "{}: such near-perfect substitutes make the equilibrium conditions all but singular, "
+        "and estimates are a few tens at most: use a smaller value",
+        extreme));
   }
-  if (largest_sigma > 100.0) {
-    hints.push_back(fmt::format("an elasticity of substitution of {:g} makes goods nearly "
-                                "perfect substitutes and the system nearly singular: estimates "
-                                "rarely exceed 20, lower it",
-                                largest_sigma));
-  } else if (deficits && (shrinking || summary.continuation_failures > 0)) {
-    hints.push_back(
-        "the deficits are fixed, and barriers that choke trade leave no way to carry them: "
-        "purge them with {type: deficit, set: 0} or make the shock smaller");
+  if (at_start) {
+    hints.push_back(fmt::format(
+        "even {:g} of the shock found no equilibrium next to the benchmark, so neither the "
+        "size of the shock nor the deficits are the cause: check the data with `ohlin check`",
+        kMinContinuationStep));
+  } else {
+    if (deficits && (shrinking || summary.continuation_failures > 0)) {
+      hints.push_back(
+          "the deficits are fixed, and barriers that choke trade leave no way to carry them: "
+          "purge them with {type: deficit, set: 0} or make the shock smaller");
+    }
+    if (summary.message.find("singular") != std::string::npos) {
+      hints.push_back("a market may be vanishing (a good or factor nobody uses any more): check "
+                      "the shock, and the data with `ohlin check`");
+    }
   }
-  if (summary.message.find("singular") != std::string::npos) {
-    hints.push_back("a market may be vanishing (a good or factor nobody uses any more): check "
-                    "the shock, and the data with `ohlin check`");
-  }
-  if (LogShockSize(Policy::Benchmark(model.data()), policy) > kDirectAttemptLogShock) {
+  if (!at_start && LogShockSize(Policy::Benchmark(model.data()), policy) > kDirectAttemptLogShock) {
     hints.push_back("solve part of the shock first (halve each rate) to see where it breaks");
   }
   if (options.method == SolverMethod::kNewton) {

@@ -268,6 +268,20 @@ std::vector<BadInput> BadInputs() {
            {"scenario.yaml: not a text file"});
   scenario("scenario not a map", "- {type: tariff, add: 0.1}\n",
            {"scenario.yaml:1:1: the top level of a scenario file must be a map"});
+  scenario("numeraire in an unknown region", sc + "numeraire: {region: MARS, factor: labour}\n",
+           {"scenario.yaml:6:21: numeraire: unknown region 'MARS' (regions: HOME, AWAY)"});
+  scenario("numeraire of an unknown factor", sc + "numeraire: {region: HOME, factor: land}\n",
+           {"scenario.yaml:6:35: numeraire: unknown factor 'land' (factors: labour, capital)"});
+  // AWAY pays only labour (its capital income moved to labour: still balanced).
+  BadInput unpaid;
+  unpaid.label = "numeraire a factor with no income in its region";
+  unpaid.csv = Edit(kWorldCsv, "AWAY,AGR,labour,12\nAWAY,AGR,capital,8\n", "AWAY,AGR,labour,20\n");
+  unpaid.csv = Edit(unpaid.csv, "AWAY,MAN,labour,12\nAWAY,MAN,capital,8\n", "AWAY,MAN,labour,20\n");
+  unpaid.scenario = sc + "numeraire: {region: AWAY, factor: capital}\n";
+  unpaid.expected = {"scenario.yaml:6:12: numeraire: factor 'capital' has no income in region "
+                     "'AWAY' (it has in: HOME)"};
+  unpaid.benchmark = false;
+  cases.push_back(unpaid);
   return cases;
 }
 

@@ -161,6 +161,13 @@ TEST_CASE("every array type survives a write and a read", "[har]") {
   integers.extents = {1, 4};
   integers.ints = {-1, 0, 7, 2147483647};
   arrays.push_back(integers);
+  // Sparse (SPSE): 1 value in 3 nonzero, over several records; and one with no nonzero at all.
+  std::vector<double> sparse_values(values.size(), 0.0);
+  for (std::size_t k = 0; k < values.size(); k += 3) sparse_values[k] = 1.0 + values[k];
+  arrays.push_back(MakeReal("VMSB", "sparse imports", "VMSB", {comm, reg, reg}, sparse_values));
+  arrays.back().sparse = true;
+  arrays.push_back(MakeReal("ZERO", "no nonzero", "ZERO", {comm}, std::vector<double>(60, 0.0)));
+  arrays.back().sparse = true;
 
   const std::string path = testing::MakeTempDir("har") + "/round.har";
   WriteHar(path, arrays);
@@ -176,6 +183,7 @@ TEST_CASE("every array type survives a write and a read", "[har]") {
     CHECK(read[a].reals == arrays[a].reals);  // exact: every value is a float
     CHECK(read[a].ints == arrays[a].ints);
     CHECK(read[a].coefficient == arrays[a].coefficient);
+    CHECK(read[a].sparse == arrays[a].sparse);
     REQUIRE(read[a].sets.size() == arrays[a].sets.size());
     for (std::size_t d = 0; d < read[a].sets.size(); ++d) {
       CHECK(read[a].sets[d].name == arrays[a].sets[d].name);
