@@ -23,8 +23,12 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
+# Ends with the demo's report: one HTML file that opens offline in any browser. The folder is
+# the one `ohlin solve` picks from the scenario's name, given explicitly for the report.
+DEMO_RESULTS = out/default_us_china_tariff_war_2018_19_bown_2023
 demo: build
-	./$(BUILD_DIR)/ohlin solve scenarios/default.yaml
+	./$(BUILD_DIR)/ohlin solve scenarios/default.yaml --out $(DEMO_RESULTS)
+	./$(BUILD_DIR)/ohlin report $(DEMO_RESULTS)
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)

@@ -92,7 +92,14 @@ struct CompareArguments {
   bool json = false;
 };
 
+struct ReportArguments {
+  std::string dir;       // a result folder of solve or compare
+  std::string out_path;  // empty: DIR/report.html
+  std::string svg_dir;   // non-empty: also each chart as DIR/<chart>.svg (headless Chromium)
+};
+
 int RunSolve(const SolveArguments& arguments);
+int RunReport(const ReportArguments& arguments);
 int RunCompare(const CompareArguments& arguments);
 int RunCheck(const CheckArguments& arguments);
 int RunSynth(const SynthArguments& arguments);

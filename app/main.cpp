@@ -1,4 +1,4 @@
-// The `ohlin` command: solve, check, synth, bench, aggregate, balance and import
+// The `ohlin` command: solve, compare, report, check, synth, bench, aggregate, balance and import
 // (FORMATS.md "Command line").
 // Exit status: 0 success, 1 bad input or usage, 2 no equilibrium found; never a crash.
 #include <CLI/CLI.hpp>
@@ -111,6 +111,15 @@ int Run(int argc, char** argv) {
   compare->add_option("--threads", compare_arguments.threads, "Threads for the solver")
       ->check(CLI::Range(1, 1024));
   AddOutputFlags(compare, &compare_arguments.quiet, &compare_arguments.json);
+
+  ohlin::app::ReportArguments report_arguments;
+  CLI::App* report = app.add_subcommand(
+      "report", "Write one self-contained HTML file of a result folder's charts and tables");
+  report->add_option("dir", report_arguments.dir, "Result folder of `ohlin solve` or `compare`")
+      ->required();
+  report->add_option("--out", report_arguments.out_path, "HTML file (default: DIR/report.html)");
+  report->add_option("--svg", report_arguments.svg_dir,
+                     "Also write each chart as an SVG file into this folder (needs Chromium)");
 
   ohlin::app::CheckArguments check_arguments;
   CLI::App* check = app.add_subcommand(
@@ -250,6 +259,7 @@ int Run(int argc, char** argv) {
 
   if (solve->parsed()) return ohlin::app::RunSolve(solve_arguments);
   if (compare->parsed()) return ohlin::app::RunCompare(compare_arguments);
+  if (report->parsed()) return ohlin::app::RunReport(report_arguments);
   if (check->parsed()) return ohlin::app::RunCheck(check_arguments);
   if (synth->parsed()) return ohlin::app::RunSynth(synth_arguments);
   if (aggregate->parsed()) return ohlin::app::RunAggregate(aggregate_arguments);

@@ -103,6 +103,7 @@ std::set<std::string> ReplaceableFiles(const fs::path& folder) {
         if (name.is_string()) names.insert(name.get<std::string>());
       }
       names.insert("summary.json");
+      names.insert("report.html");  // `ohlin report` writes it into the folder
       return names;
     }
     if (!json.is_object() || !json.contains("ohlin")) return names;
@@ -112,6 +113,7 @@ std::set<std::string> ReplaceableFiles(const fs::path& folder) {
   for (const std::string& name : ResultFileNames()) names.insert(name);
   names.insert("state.csv");
   names.insert("compare.csv");
+  names.insert("report.html");
   return names;
 }
 
