@@ -131,6 +131,13 @@ void WriteFileAtomically(const std::string& path, const std::string& contents) {
   const fs::path final_path(path);
   const fs::path temporary_path =
       final_path.parent_path() / fmt::format("{}.tmp.{}", final_path.filename().string(), getpid());
+  std::error_code status_error;
+  const fs::file_type type = fs::status(final_path, status_error).type();
+  if (type != fs::file_type::not_found && type != fs::file_type::regular) {
+    // A rename would replace a folder's entry, a device (/dev/full) or a pipe with a file.
+    throw std::runtime_error(
+        fmt::format("cannot write {}: it exists and is not a regular file", path));
+  }
   const DeferSignals defer;
   try {
     WriteNewFile(temporary_path, contents);

@@ -399,6 +399,12 @@ TEST_CASE("defect 10: messages say what is wrong, briefly", "[abuse][messages]")
     CHECK(Has(error.what(), "No such file or directory"));
   }
 
+  // Never a rename over a device, pipe or folder (`ohlin report --out /dev/full` did).
+  REQUIRE(::mkfifo((dir / "pipe").c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(WriteFileAtomically((dir / "pipe").string(), "x"),
+                    Catch::Contains("exists and is not a regular file"));
+  CHECK(fs::is_fifo(dir / "pipe"));
+
   // sigma = 1e6: the elasticity is blamed, not the deficits.
   const Benchmark flat = testing::MakeTwoByTwo(1e6);
   const Model model = Model::Calibrate(flat);
