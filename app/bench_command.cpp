@@ -25,6 +25,8 @@
 #include "calibration/gtap_synth.h"
 #include "calibration/har.h"
 #include "calibration/synth.h"
+#include "games/game.h"
+#include "games/solve_game.h"
 
 namespace ohlin::app {
 namespace {
@@ -264,6 +266,74 @@ void RunGtapImport() {
       import_cpu, report.balance.largest_adjustment);
 }
 
+// A tariff game on a synthetic world (its own benchmark tariffs as the factual): every region
+// a player when `nash`, else region 0's best response; discriminatory tariffs, real income.
+void RunGame(int regions, int sectors, int factors, bool nash, const SolverOptions& options) {
+  SynthOptions synth;
+  synth.regions = regions;
+  synth.sectors = sectors;
+  synth.factors = factors;
+  synth.seed = 1;
+  const Benchmark data = Synthesize(synth);
+  const Model model = Model::Calibrate(data);
+  const Policy policy = Policy::Benchmark(data);
+  games::GameSpec game;
+  game.concept_kind = nash ? games::Concept::kNash : games::Concept::kBestResponse;
+  for (int r = 0; r < (nash ? regions : 1); ++r) {
+    games::PlayerSpec player;
+    player.region = r;
+    player.objective.region = r;
+    for (int s = 0; s < regions; ++s) {
+      if (s != r) player.partners.push_back(s);
+    }
+    for (int i = 0; i < sectors; ++i) player.sectors.push_back(i);
+    game.players.push_back(player);
+  }
+  const Clock::time_point start = Clock::now();
+  State state = model.BenchmarkState();
+  SolverSummary summary;
+  Solve(options, model, policy, &state, &summary);
+  games::GameOptions game_options;
+  game_options.solver = options;
+  const games::GameOutcome outcome = games::SolveGame(game, model, policy, state, game_options);
+  std::size_t instruments = 0;
+  for (const games::PlayerOutcome& player : outcome.players) instruments += player.chosen.size();
+  std::cout << fmt::format(
+      "\ngame: {} on synthetic {}x{}x{} (seed 1), discriminatory tariffs, real income\n"
+      "  status              {}{}\n  players             {}\n  instruments         {}\n"
+      "  rounds              {}\n  equilibria solved   {}\n  largest KKT resid.  {:.3g}\n"
+      "  game (wall)         {:9.3f} s\n",
+      nash ? "Nash, every region a player" : "best response of region 0", regions, sectors,
+      factors, outcome.converged ? "converged" : "NOT converged",
+      outcome.message.empty() ? "" : " (" + outcome.message + ")", game.players.size(),
+      instruments, outcome.rounds, outcome.equilibria, outcome.kkt_residual, SecondsSince(start));
+  std::cout.flush();
+}
+
+// A shipped game scenario (its own factual tariffs), timed from its factual equilibrium.
+void RunShippedGame(const std::string& path, const SolverOptions& options) {
+  if (path.empty()) {
+    std::cout << "\ngame scenario not found: skipped\n";
+    return;
+  }
+  const PreparedScenario prepared = PrepareScenario(path, options.num_threads, false);
+  const games::GameSpec game = games::LoadGame(path, prepared.data);
+  const Clock::time_point start = Clock::now();
+  State state = prepared.model.BenchmarkState();
+  SolverSummary summary;
+  Solve(prepared.options, prepared.model, prepared.policy, &state, &summary);
+  games::GameOptions game_options;
+  game_options.solver = prepared.options;
+  const games::GameOutcome outcome =
+      games::SolveGame(game, prepared.model, prepared.policy, state, game_options);
+  std::cout << fmt::format(
+      "\ngame: {} ({})\n  status              {}\n  equilibria solved   {}\n"
+      "  largest KKT resid.  {:.3g}\n  factual + game      {:9.3f} s\n",
+      prepared.scenario.name, path, outcome.converged ? "converged" : "NOT converged",
+      outcome.equilibria, outcome.kkt_residual, SecondsSince(start));
+  std::cout.flush();
+}
+
 }  // namespace
 
 int RunBench(const BenchArguments& arguments) {
@@ -274,6 +344,18 @@ int RunBench(const BenchArguments& arguments) {
                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   std::cout << fmt::format("threads: {}\n", options.num_threads);
 
+  if (arguments.games) {
+    // Targets: Nash 7x33 one factor under 20 s (Ossa 2014: about 96 minutes); 44x16 (the
+    // real world's size) best response under 5 s and Nash under 5 minutes.
+    options.num_threads = 1;
+    RunGame(7, 33, 1, true, options);
+    RunGame(44, 16, 3, false, options);
+    RunShippedGame(FindScenario(arguments.executable_path, "game_wiod_us_optimal.yaml"), options);
+    if (arguments.scaling) RunGame(44, 16, 3, true, options);
+    std::cout << fmt::format("\ntotal wall time {:.3f} s, peak memory {:.1f} MB\n",
+                             SecondsSince(start), PeakMemoryMegabytes());
+    return kSuccess;
+  }
   const std::string scenario_path = FindScenario(arguments.executable_path, "default.yaml");
   if (scenario_path.empty()) {
     std::cout << "default scenario not found (tried ./scenarios/default.yaml and "

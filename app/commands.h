@@ -78,6 +78,7 @@ struct ImportWiodArguments {
 
 struct BenchArguments {
   bool scaling = false;
+  bool games = false;  // time tariff games instead (with scaling: also Nash on 44x16)
   int threads = 0;  // 0: every core
   std::string executable_path;  // argv[0], to find scenarios/default.yaml
 };
@@ -98,8 +99,17 @@ struct ReportArguments {
   std::string svg_dir;   // non-empty: also each chart as DIR/<chart>.svg (headless Chromium)
 };
 
+struct GameArguments {
+  std::string scenario_path;
+  std::string out_dir;  // empty: results/<safe scenario name>
+  int threads = 1;
+  bool verbose = false;
+  bool decomposition = true;
+};
+
 int RunSolve(const SolveArguments& arguments);
 int RunReport(const ReportArguments& arguments);
+int RunGame(const GameArguments& arguments);
 int RunCompare(const CompareArguments& arguments);
 int RunCheck(const CheckArguments& arguments);
 int RunSynth(const SynthArguments& arguments);

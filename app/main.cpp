@@ -98,6 +98,21 @@ int Run(int argc, char** argv) {
   solve->add_option("--har", solve_arguments.har_path,
                     "Also write the result tables as a GEMPACK header-array file (ViewHAR)");
 
+  ohlin::app::GameArguments game_arguments;
+  CLI::App* game = app.add_subcommand(
+      "game", "Find the tariffs governments choose (best response, Nash, cooperative) and "
+              "write the results at them");
+  game->add_option("scenario", game_arguments.scenario_path, "Scenario file with a game: section")
+      ->required()
+      ->check(CLI::ExistingFile);
+  game->add_option("--out", game_arguments.out_dir,
+                   "Result folder (default: results/<scenario name>)");
+  game->add_option("--threads", game_arguments.threads, "Threads for the solver")
+      ->check(CLI::Range(1, 1024));
+  game->add_flag("--verbose", game_arguments.verbose, "Print the game's progress");
+  game->add_flag("!--no-decomposition", game_arguments.decomposition,
+                 "Skip the EV decomposition at the chosen tariffs");
+
   ohlin::app::CompareArguments compare_arguments;
   CLI::App* compare = app.add_subcommand(
       "compare", "Solve a scenario under several redistribution rules and write compare.csv");
@@ -231,6 +246,9 @@ int Run(int argc, char** argv) {
       app.add_subcommand("bench", "Time the default scenario, a 30x20x4 and a 140x65x5 world");
   bench->add_flag("--scaling", bench_arguments.scaling,
                   "Also time a ladder of sizes and fit the growth exponent");
+  bench->add_flag("--games", bench_arguments.games,
+                  "Time tariff games instead: Nash 7x33x1, a best response on 44x16x3 (with "
+                  "--scaling also Nash on 44x16x3)");
   bench->add_option("--threads", bench_arguments.threads, "Threads for the solver (default: every core)")
       ->check(CLI::Range(1, 1024));
 
@@ -258,6 +276,7 @@ int Run(int argc, char** argv) {
   if (compare->parsed()) compare_arguments.rules_given = compare->count("--rules") > 0;
 
   if (solve->parsed()) return ohlin::app::RunSolve(solve_arguments);
+  if (game->parsed()) return ohlin::app::RunGame(game_arguments);
   if (compare->parsed()) return ohlin::app::RunCompare(compare_arguments);
   if (report->parsed()) return ohlin::app::RunReport(report_arguments);
   if (check->parsed()) return ohlin::app::RunCheck(check_arguments);

@@ -1136,3 +1136,67 @@ double BenchmarkReplicationResidual(const Model& model) {
 }
 
 }  // namespace ohlin
+
+namespace ohlin {
+
+// d residual / d omega, omega = log(1 + tm'), times d omega / d tm' = 1 / (1 + tm'). The tariff
+// enters the landed price of the flow (like its producer price) and the importer's revenue rate.
+void EquilibriumSystem::TariffDerivative(const double* x, int i, int r, int s,
+                                         std::vector<std::pair<int, double>>* column) const {
+  const Benchmark& data = model_.data();
+  if (r == s || data.trade(i, r, s) <= 0.0 || access(i, r, s) <= 0.0) return;
+  const double scale = 1.0 / (1.0 + policy_.tariffs(i, r, s));
+  const Model::Composite& comp = *model_.composite(i, s);
+  const double sigma = comp.sigma;
+  // Goods market of (i, r): the log of total shipments falls by sigma times the flow's share.
+  const Model::Sector& sec = *model_.sector(i, r);
+  double total = 0.0, own = 0.0;
+  const double p = x[model_.producer_price_index(i, r)];
+  for (std::size_t k = 0; k < sec.dest_ids.size(); ++k) {
+    const int d = sec.dest_ids[k];
+    const double weight = sec.dest_shares[k] * access(i, r, d);
+    if (weight <= 0.0) continue;
+    const double value = weight * std::exp(LogOpenShipmentHat(x, i, r, d) - p);
+    total += value;
+    if (d == s) own = value;
+  }
+  column->emplace_back(model_.producer_price_index(i, r), -sigma * own / total * scale);
+  // Composite zero profit of (i, s): minus the flow's cost share.
+  double sum = 0.0, share = 0.0;
+  for (std::size_t k = 0; k < comp.origin_ids.size(); ++k) {
+    const int o = comp.origin_ids[k];
+    const double weight = comp.origin_shares[k] * access(i, o, s);
+    if (weight <= 0.0) continue;
+    const double landed = x[model_.producer_price_index(i, o)] + LogWedge(x, i, o, s);
+    const double value = weight * std::exp((1.0 - sigma) * landed);
+    sum += value;
+    if (o == r) share = value;
+  }
+  column->emplace_back(model_.composite_quantity_index(i, s), -share / sum * scale);
+  // Revenue rows x - sum (rate * shipped value): the shipped value falls (-sigma), and the
+  // importer's rate fob ((1+tm')(1+rm) Qm - 1) rises by fob (1+tm')(1+rm) Qm per unit omega.
+  const FlowRevenue rates = FlowRevenueRates(x, i, r, s);
+  const double shipped = data.trade(i, r, s) * std::exp(LogShipmentHat(x, i, r, s));
+  const double fob = 1.0 + rates.export_tax + rates.exporter_rent;
+  const double importer_rate = rates.tariff + rates.importer_rent;
+  const double exporter_rate = rates.export_tax + rates.exporter_rent;
+  if (const int t = model_.tariff_revenue_index(i, s); t >= 0) {
+    const double base = shipped / comp.absorption;
+    column->emplace_back(t, (sigma * importer_rate - (importer_rate + fob)) * base * scale);
+  }
+  if (const int e = model_.export_tax_revenue_index(i, r); e >= 0 && exporter_rate != 0.0) {
+    column->emplace_back(e, sigma * exporter_rate * shipped / sec.output * scale);
+  }
+  // A quota on the flow: its slack log(cap) - log q rises by sigma.
+  const int quota = quota_of_flow_.empty() ? -1 : quota_of_flow_[FlowIndex(i, r, s)];
+  if (quota >= 0 && policy_quota_[quota] >= 0) {
+    const int m = policy_quota_[quota];
+    const double a = x[model_.quota_rent_index(quota)];
+    const double b = std::log(policy_.quotas[m].level) - std::log(access(i, r, s)) -
+                     LogOpenLandedQuantityHat(x, i, r, s);
+    const double root = std::sqrt(a * a + b * b + 2.0 * kQuotaSmoothing * kQuotaSmoothing);
+    column->emplace_back(model_.quota_rent_index(quota), (1.0 - b / root) * sigma * scale);
+  }
+}
+
+}  // namespace ohlin

@@ -93,6 +93,12 @@ class EquilibriumSystem {
     double quota_rent = 0.0;  // the quota's part of exporter_rent or importer_rent
   };
   FlowRevenue FlowRevenueRates(const double* x, int i, int r, int s) const;
+  // The partial derivatives of the residuals at x with respect to the tariff rate tm'(i, r, s)
+  // (x held fixed; MODEL.md section 12): the goods market of (i, r), the composite (i, s), the
+  // revenue rows of importer and exporter and the flow's quota row, appended to `column` as
+  // (row, value). Nothing for a domestic, banned or zero benchmark flow.
+  void TariffDerivative(const double* x, int i, int r, int s,
+                        std::vector<std::pair<int, double>>* column) const;
   // Largest distance from exact complementarity over the quotas at x: max over quotas of
   // |min(rent wedge, log(cap / quantity))| (0 when none).
   double QuotaComplementarityGap(const double* x) const;

@@ -35,7 +35,7 @@ constexpr double kDeficitTolerance = 1e-6;
 
 const std::vector<std::string> kTopLevelKeys = {"ohlin",          "name",      "data", "shocks",
                                                 "redistribution", "numeraire", "solver",
-                                                "compare",        "elasticities"};
+                                                "compare",        "elasticities", "game"};
 const std::vector<std::string> kChangeKeys = {"set", "add", "scale"};
 
 struct ShockTypeInfo {

@@ -533,7 +533,7 @@ TEST_CASE("friction: docs/FORMATS.md names every option of every command", "[abu
   const std::string section = docs.substr(docs.find("## Command line"));
   const std::regex option("(^|\\s)(--[a-z][a-z-]*)");
   for (const std::string command : {"solve", "compare", "check", "synth", "aggregate", "balance",
-                                    "import gtap", "import wiod", "bench", "report"}) {
+                                    "import gtap", "import wiod", "bench", "report", "game"}) {
     const Run help = Ohlin(command + " --help", dir);
     REQUIRE(help.status == 0);
     CHECK(Has(section, "ohlin " + command));

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(libceres-dev libeigen3-dev libyaml-cpp-dev catch2 libcli11-dev nlohmann-json3-dev
-          libfmt-dev libsuitesparse-dev libopenblas0-pthread cmake g++ make
+          libfmt-dev libsuitesparse-dev libopenblas0-pthread libnlopt-dev cmake g++ make
           python3     # python3 (standard library only): data/make_wiod.py and test_wiod
           libjs-vega  # embedded into `ohlin report`'s pages at build time
           chromium)   # the report's browser test (make test) and `ohlin report --svg`

@@ -1,0 +1,184 @@
+// `ohlin game SCENARIO.yaml`: the tariffs that governments choose (FORMATS.md "Games"), then
+// every result file of `ohlin solve` for the equilibrium at those tariffs.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app/commands.h"
+#include "calibration/errors.h"
+#include "games/game.h"
+#include "games/solve_game.h"
+#include "results/results.h"
+#include "solver/decomposition.h"
+
+namespace ohlin::app {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string TariffsCsv(const Benchmark& data, const games::GameOutcome& outcome) {
+  std::string csv = "player,partner,sector,rate_before,rate_chosen\n";
+  for (const games::PlayerOutcome& player : outcome.players) {
+    for (std::size_t k = 0; k < player.instruments.size(); ++k) {
+      const games::Instrument& instrument = player.instruments[k];
+      for (std::size_t f = 0; f < instrument.flows.size(); ++f) {
+        const games::Flow& flow = instrument.flows[f];
+        csv += fmt::format("{},{},{},{:.10g},{:.10g}\n", CsvField(data.regions[player.region]),
+                           CsvField(data.regions[flow.exporter]),
+                           CsvField(data.sectors[flow.sector]), instrument.before[f],
+                           player.chosen[k]);
+      }
+    }
+  }
+  return csv;
+}
+
+Json GameJson(const games::GameSpec& game, const Benchmark& data,
+              const games::GameOutcome& outcome) {
+  Json json;
+  json["concept"] = games::ConceptToString(game.concept_kind);
+  if (game.concept_kind == games::Concept::kCooperative) {
+    json["threat_point"] = game.threat_point == games::ThreatPoint::kNash ? "nash" : "factual";
+    json["talks"] = game.talks == games::Talks::kWorldWelfare ? "world_welfare" : "equal_gains";
+  }
+  json["converged"] = outcome.converged;
+  if (!outcome.message.empty()) json["message"] = outcome.message;
+  json["rounds"] = outcome.rounds;
+  json["equilibria_solved"] = outcome.equilibria;
+  json["seconds"] = outcome.seconds;
+  json["tolerance"] = game.tolerance;
+  json["kkt_residual"] = outcome.kkt_residual;
+  Json players = Json::array();
+  for (std::size_t p = 0; p < outcome.players.size(); ++p) {
+    const games::PlayerOutcome& player = outcome.players[p];
+    const games::PlayerSpec& spec = game.players[p];
+    Json entry;
+    entry["region"] = data.regions[player.region];
+    entry["objective"] = games::ObjectiveKindToString(spec.objective.kind);
+    entry["instruments"] = games::InstrumentKindToString(spec.instruments);
+    entry["num_instruments"] = player.instruments.size();
+    entry["objective_value"] = player.objective;
+    entry["objective_factual"] = player.objective_factual;
+    entry["gain_pct_of_income"] = 100.0 * (player.objective - player.objective_factual) / player.income;
+    entry["kkt_residual"] = player.kkt_residual;
+    entry["at_lower_bound"] = player.at_lower;
+    entry["at_upper_bound"] = player.at_upper;
+    double mean = 0.0;
+    for (double t : player.chosen) mean += t;
+    entry["mean_rate_chosen"] = player.chosen.empty() ? 0.0 : mean / static_cast<double>(player.chosen.size());
+    players.push_back(entry);
+  }
+  json["players"] = players;
+  return json;
+}
+
+// Adds the game's section to summary.json (written by the solve writer).
+void AddGameToSummary(const std::string& dir, const Json& game) {
+  const std::string path = (std::filesystem::path(dir) / "summary.json").string();
+  std::ifstream in(path);
+  Json summary = Json::parse(in);
+  summary["game"] = game;
+  WriteFileAtomically(path, summary.dump(2) + "\n");
+}
+
+std::string FormatGame(const games::GameSpec& game, const Benchmark& data,
+                       const games::GameOutcome& outcome) {
+  std::string out = fmt::format(
+      "Game: {} ({} players), {} rounds, {} equilibria solved in {:.2f} s; {}\n",
+      games::ConceptToString(game.concept_kind), game.players.size(), outcome.rounds,
+      outcome.equilibria, outcome.seconds, outcome.converged ? "converged" : "NOT converged");
+  out += fmt::format("  {:<12} {:<18} {:>14} {:>10} {:>10} {:>11} {:>7}\n", "player", "objective",
+                     "value", "gain %", "mean rate", "KKT resid.", "bounds");
+  for (std::size_t p = 0; p < outcome.players.size(); ++p) {
+    const games::PlayerOutcome& player = outcome.players[p];
+    double mean = 0.0;
+    for (double t : player.chosen) mean += t;
+    if (!player.chosen.empty()) mean /= static_cast<double>(player.chosen.size());
+    out += fmt::format("  {:<12} {:<18} {:>14.6g} {:>10.4f} {:>10.4f} {:>11.3g} {:>3}/{:<3}\n",
+                       data.regions[player.region],
+                       games::ObjectiveKindToString(game.players[p].objective.kind),
+                       player.objective,
+                       100.0 * (player.objective - player.objective_factual) / player.income,
+                       mean, player.kkt_residual, player.at_lower, player.at_upper);
+  }
+  out += "  (gain %: of benchmark income, over the scenario's tariffs; bounds: instruments at "
+         "lower/upper bound)\n";
+  return out;
+}
+
+}  // namespace
+
+int RunGame(const GameArguments& arguments) {
+  // Every input check happens before the result folder is touched.
+  const PreparedScenario prepared =
+      PrepareScenario(arguments.scenario_path, arguments.threads, arguments.verbose);
+  const games::GameSpec game = games::LoadGame(arguments.scenario_path, prepared.data);
+  const std::string out_dir = arguments.out_dir.empty()
+                                  ? "results/" + SafeFileName(prepared.scenario.name)
+                                  : arguments.out_dir;
+  ResultContext context;
+  context.data = &prepared.data;
+  context.scenario = &prepared.scenario;
+  SolverSummary summary;
+  context.summary = &summary;
+  // The factual equilibrium: the scenario's own tariffs.
+  State state = prepared.model.BenchmarkState();
+  Solve(prepared.options, prepared.model, prepared.policy, &state, &summary);
+  games::GameOutcome outcome;
+  if (summary.IsConverged()) {
+    games::GameOptions options;
+    options.solver = prepared.options;
+    options.verbose = arguments.verbose;
+    outcome = games::SolveGame(game, prepared.model, prepared.policy, state, options);
+  } else {
+    outcome.message = "no equilibrium at the scenario's own tariffs: " + FailureReason(summary);
+  }
+  Outcome result;
+  if (outcome.converged) {
+    state = outcome.state;
+    Solve(prepared.options, prepared.model, outcome.policy, &state, &summary);
+    if (summary.IsConverged()) {
+      result = prepared.model.ComputeOutcome(outcome.policy, state);
+      if (arguments.decomposition) {
+        DecomposeWelfare(prepared.options, prepared.model, outcome.policy, state, &result);
+      } else {
+        result.decomposition_note = "not computed (--no-decomposition)";
+      }
+    } else {
+      outcome.converged = false;
+      outcome.message = "no equilibrium at the chosen tariffs: " + FailureReason(summary);
+    }
+  }
+  const Json game_json = GameJson(game, prepared.data, outcome);
+  if (!outcome.converged) {
+    if (summary.IsConverged()) summary.termination_type = TerminationType::kNoConvergence;
+    WriteFailure(out_dir, context, "the game did not converge: " + outcome.message);
+    std::filesystem::remove(std::filesystem::path(out_dir) / "tariffs.csv");
+    AddGameToSummary(out_dir, game_json);
+    std::cerr << FormatGame(game, prepared.data, outcome)
+              << fmt::format("ohlin: the game '{}' did not converge: {}\n", prepared.scenario.name,
+                             outcome.message)
+              << fmt::format("ohlin: wrote {}/summary.json (status: failed)\n", out_dir);
+    return kNoEquilibrium;
+  }
+  context.outcome = &result;
+  std::vector<std::pair<std::string, double>> named_state;
+  for (int k = 0; k < prepared.model.num_variables(); ++k) {
+    named_state.emplace_back(prepared.model.VariableName(k), state[k]);
+  }
+  context.state = &named_state;
+  WriteResults(out_dir, context);
+  WriteFileAtomically((std::filesystem::path(out_dir) / "tariffs.csv").string(),
+                      TariffsCsv(prepared.data, outcome));
+  AddGameToSummary(out_dir, game_json);
+  std::cout << FormatTerminalSummary(context) << "\n"
+            << FormatGame(game, prepared.data, outcome)
+            << fmt::format("\nResults written to {}/ (tariffs.csv: the rates chosen)\n", out_dir);
+  return kSuccess;
+}
+
+}  // namespace ohlin::app

@@ -1,0 +1,52 @@
+// Derivatives of functions of the equilibrium with respect to tariffs (MODEL.md section 12.3),
+// by the implicit function theorem: at an equilibrium F(x, t) = 0, dx/dt = -J^-1 dF/dt, so the
+// gradient of any g(x) is -lambda' dF/dt with J' lambda = dg/dx: one transposed solve per
+// function, whatever the number of tariffs. Reusable by any caller that has an equilibrium.
+#pragma once
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "games/jacobian_lu.h"
+#include "model/equilibrium.h"
+
+namespace ohlin::games {
+
+// A tariff rate of the model: importer's tariff on `sector` from `exporter`.
+struct Flow {
+  int sector = 0, exporter = 0, importer = 0;
+};
+
+class TariffSensitivity {
+ public:
+  // Evaluates and factorises the Jacobian of `system` at x (an equilibrium of it), and the
+  // residuals' partial derivatives with respect to the tariffs of `flows`. ok() is false when
+  // the Jacobian is singular or not evaluable there.
+  TariffSensitivity(const EquilibriumSystem& system, const std::vector<double>& x,
+                    const std::vector<Flow>& flows);
+  // The same with the Jacobian's `values` at x and `lu`, a factorisation of it or of a nearby
+  // Jacobian (refined, or refactorised, as needed), that the caller keeps alive.
+  TariffSensitivity(const EquilibriumSystem& system, const std::vector<double>& x,
+                    const std::vector<Flow>& flows, const std::vector<double>& values,
+                    JacobianLu* lu);
+
+  bool ok() const { return ok_; }
+  // Total derivative d g(x(t)) / d tm'(flow) for each flow of the constructor, given dg/dx at
+  // x (dense, one entry per variable): one transposed solve.
+  std::vector<double> Gradient(const std::vector<double>& dg_dx) const;
+  // The adjoint lambda of J' lambda = dg/dx.
+  std::vector<double> Adjoint(const std::vector<double>& dg_dx) const;
+
+ private:
+  void Columns(const EquilibriumSystem& system, const std::vector<double>& x,
+               const std::vector<Flow>& flows);
+  std::unique_ptr<JacobianLu> owned_;
+  JacobianLu* lu_ = nullptr;
+  const EquilibriumSystem* system_ = nullptr;
+  std::vector<double> values_;
+  bool ok_ = false;
+  std::vector<std::vector<std::pair<int, double>>> columns_;  // dF/dt per flow
+};
+
+}  // namespace ohlin::games

@@ -1,0 +1,615 @@
+#include "games/solve_game.h"
+
+#include <fmt/format.h>
+#include <nlopt.h>
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <limits>
+#include <memory>
+
+#include "model/equilibrium.h"
+
+namespace ohlin::games {
+
+std::vector<Instrument> MakeInstruments(const PlayerSpec& spec, const Benchmark& data,
+                                        const Policy& factual) {
+  const int s = spec.region;
+  std::vector<Instrument> out;
+  auto exempt = [&](int r) { return std::find(spec.group.begin(), spec.group.end(), r) != spec.group.end(); };
+  auto add_flow = [&](Instrument* instrument, int i, int r) {
+    if (data.trade(i, r, s) <= 0.0 || exempt(r)) return;
+    instrument->flows.push_back({i, r, s});
+    instrument->before.push_back(factual.tariffs(i, r, s));
+  };
+  auto push = [&](Instrument instrument) {
+    instrument.lower = spec.lower;
+    instrument.upper = spec.upper;
+    if (!instrument.flows.empty()) out.push_back(std::move(instrument));
+  };
+  switch (spec.instruments) {
+    case InstrumentKind::kDiscriminatory:
+      for (int r : spec.partners) {
+        for (int i : spec.sectors) {
+          Instrument instrument{{}, {}, data.regions[r], data.sectors[i]};
+          add_flow(&instrument, i, r);
+          push(std::move(instrument));
+        }
+      }
+      break;
+    case InstrumentKind::kMfn:
+      for (int i : spec.sectors) {
+        Instrument instrument{{}, {}, "*", data.sectors[i]};
+        for (int r : spec.partners) add_flow(&instrument, i, r);
+        push(std::move(instrument));
+      }
+      break;
+    case InstrumentKind::kUniform: {
+      Instrument instrument{{}, {}, "*", "*"};
+      for (int i : spec.sectors) {
+        for (int r : spec.partners) add_flow(&instrument, i, r);
+      }
+      push(std::move(instrument));
+      break;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The rate an instrument starts from: the mean of its flows' factual rates, within bounds.
+double StartRate(const Instrument& instrument) {
+  double sum = 0.0;
+  for (double b : instrument.before) sum += b;
+  return std::clamp(sum / static_cast<double>(instrument.before.size()), instrument.lower,
+                    instrument.upper);
+}
+
+// The equilibrium as a function of every player's rates, with objectives and their gradients.
+class Engine {
+ public:
+  Engine(const GameSpec& game, const Model& model, const Policy& factual, const State& start,
+         const GameOptions& options)
+      : model_(model), policy_(factual), state_(start), options_(options) {
+    for (const PlayerSpec& spec : game.players) {
+      specs_.push_back(spec);
+      instruments_.push_back(MakeInstruments(spec, model.data(), factual));
+      theta_.emplace_back();
+      for (const Instrument& instrument : instruments_.back()) {
+        theta_.back().push_back(StartRate(instrument));
+      }
+    }
+    options_.solver.tolerance = std::min(options_.solver.tolerance, 1e-12);
+  }
+
+  int num_players() const { return static_cast<int>(specs_.size()); }
+  const PlayerSpec& spec(int p) const { return specs_[p]; }
+  const std::vector<Instrument>& instruments(int p) const { return instruments_[p]; }
+  std::vector<double>& theta(int p) { return theta_[p]; }
+  const Policy& policy() const { return policy_; }
+  const State& state() const { return state_; }
+  int equilibria() const { return equilibria_; }
+  const std::string& failure() const { return failure_; }
+
+  // Solves the equilibrium at the current rates (warm-started); false when there is none.
+  bool Solve() {
+    for (int p = 0; p < num_players(); ++p) {
+      for (std::size_t k = 0; k < instruments_[p].size(); ++k) {
+        for (const Flow& f : instruments_[p][k].flows) {
+          policy_.tariffs(f.sector, f.exporter, f.importer) = theta_[p][k];
+        }
+      }
+    }
+    if (solved_ && theta_ == solved_theta_) return true;
+    solved_ = false;
+    sensitivity_.reset();
+    system_ = std::make_unique<EquilibriumSystem>(model_, policy_);
+    ++equilibria_;
+    State x = state_;
+    if (!Newton(&x)) {
+      // Far from the last equilibrium: the full solver (continuation, Levenberg–Marquardt).
+      x = state_;
+      SolverSummary summary;
+      ohlin::Solve(options_.solver, model_, policy_, &x, &summary);
+      if (!summary.IsConverged() || !Newton(&x)) {
+        failure_ = fmt::format("no equilibrium at the rates tried: {}", summary.message);
+        return false;
+      }
+    }
+    state_ = std::move(x);
+    solved_ = true;
+    solved_theta_ = theta_;
+    return true;
+  }
+
+  // Newton's method from *x, warm; on success lu_ holds the Jacobian at the solution.
+  bool Newton(State* x) {
+    const int n = system_->num_rows();
+    std::vector<double> f(n), trial_f(n), values(static_cast<std::size_t>(system_->num_nonzeros()));
+    std::vector<double> step, trial(n);
+    auto largest = [](const std::vector<double>& v) {
+      double m = 0.0;
+      for (double e : v) m = std::max(m, std::abs(e));
+      return m;
+    };
+    // Chord steps first: the factorisation of the last equilibrium's Jacobian is close.
+    if (lu_.Ready(*system_)) {
+      double last = std::numeric_limits<double>::infinity();
+      for (int iteration = 0; iteration < 8; ++iteration) {
+        if (!system_->Evaluate(x->data(), f.data(), nullptr)) break;
+        const double norm = largest(f);
+        if (norm <= options_.solver.tolerance || norm > 0.25 * last) break;
+        last = norm;
+        if (!lu_.Solve(f, &step)) break;
+        for (int k = 0; k < n; ++k) trial[k] = (*x)[k] - step[k];
+        x->swap(trial);
+      }
+    }
+    for (int iteration = 0; iteration < 12; ++iteration) {
+      if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
+      const double norm = largest(f);
+      if (norm <= options_.solver.tolerance) {
+        values_ = std::move(values);  // the adjoint refines with lu_ (of a nearby point)
+        return lu_.Ready(*system_) || lu_.Factorise(*system_, values_);
+      }
+      if (!lu_.Factorise(*system_, values)) return false;
+      for (double& e : f) e = -e;
+      if (!lu_.Solve(f, &step)) return false;
+      bool accepted = false;
+      for (double length = 1.0; length > 1e-3 && !accepted; length *= 0.5) {
+        for (int k = 0; k < n; ++k) trial[k] = (*x)[k] + length * step[k];
+        accepted = system_->Evaluate(trial.data(), trial_f.data(), nullptr) &&
+                   largest(trial_f) < norm;
+      }
+      if (!accepted) return false;
+      x->swap(trial);
+    }
+    return false;
+  }
+
+  // Objective of player p at the last equilibrium, and (when `gradient`) its gradient with
+  // respect to the instruments of the players `of` (concatenated in that order).
+  double Value(int p, const std::vector<int>& of, std::vector<double>* gradient) {
+    std::vector<double> dx;
+    const double value = EvaluateObjective(*system_, state_.data(), specs_[p].objective,
+                                           gradient != nullptr ? &dx : nullptr);
+    if (gradient == nullptr) return value;
+    if (!sensitivity_ || sensitivity_players_ != of) {
+      std::vector<Flow> flows;
+      for (int q : of) {
+        for (const Instrument& instrument : instruments_[q]) {
+          flows.insert(flows.end(), instrument.flows.begin(), instrument.flows.end());
+        }
+      }
+      sensitivity_ = std::make_unique<TariffSensitivity>(*system_, state_, flows, values_, &lu_);
+      sensitivity_players_ = of;
+    }
+    gradient->clear();
+    if (!sensitivity_->ok()) {
+      failure_ = "the equilibrium Jacobian is singular at the rates tried";
+      return std::numeric_limits<double>::quiet_NaN();
+    }
+    const std::vector<double> by_flow = sensitivity_->Gradient(dx);
+    for (double d : by_flow) {
+      if (!std::isfinite(d)) {
+        failure_ = "the adjoint solve failed at the rates tried";
+        return std::numeric_limits<double>::quiet_NaN();
+      }
+    }
+    std::size_t at = 0;
+    for (int q : of) {
+      for (const Instrument& instrument : instruments_[q]) {
+        double sum = 0.0;
+        for (std::size_t k = 0; k < instrument.flows.size(); ++k) sum += by_flow[at++];
+        gradient->push_back(sum);
+      }
+    }
+    return value;
+  }
+
+ private:
+  const Model& model_;
+  Policy policy_;
+  State state_;
+  GameOptions options_;
+  std::vector<PlayerSpec> specs_;
+  std::vector<std::vector<Instrument>> instruments_;
+  std::vector<std::vector<double>> theta_, solved_theta_;
+  bool solved_ = false;
+  int equilibria_ = 0;
+  std::string failure_;
+  std::unique_ptr<EquilibriumSystem> system_;
+  JacobianLu lu_;               // at the last equilibrium or near it
+  std::vector<double> values_;  // the Jacobian at the last equilibrium
+  std::unique_ptr<TariffSensitivity> sensitivity_;
+  std::vector<int> sensitivity_players_;
+};
+
+// Largest projected-gradient step over instruments, |clamp(theta + g, lower, upper) - theta|
+// with g the gradient per unit `scale` (the KKT residual for bounds); counts the instruments
+// within 1e-9 of a bound.
+double ProjectedGradient(const std::vector<Instrument>& instruments,
+                         const std::vector<double>& theta, const std::vector<double>& gradient,
+                         double scale, int* at_lower, int* at_upper) {
+  double largest = 0.0;
+  for (std::size_t k = 0; k < theta.size(); ++k) {
+    const double lo = instruments[k].lower, hi = instruments[k].upper;
+    if (at_lower != nullptr && theta[k] <= lo + 1e-9) ++*at_lower;
+    if (at_upper != nullptr && theta[k] >= hi - 1e-9) ++*at_upper;
+    const double step = std::clamp(theta[k] + gradient[k] / scale, lo, hi) - theta[k];
+    largest = std::max(largest, std::abs(step));
+  }
+  return largest;
+}
+
+// Maximises sum_p weight_p objective_p over the instruments of `players` (the others fixed),
+// from their current rates: NLopt's SLSQP with bounds, restarted until the projected gradient
+// is below `tolerance` (relative to `scale`) or it stops improving.
+struct Maximisation {
+  Engine* engine = nullptr;
+  std::vector<int> players;
+  double scale = 1.0;
+  std::vector<Instrument> instruments;  // of `players`, in order
+  double target = 0.0;                  // stop once the KKT residual is below this
+  nlopt_opt opt = nullptr;
+  bool failed = false;
+  bool reached = false;
+  std::vector<double> reached_point;
+  int evaluations = 0;
+};
+
+void Unpack(Maximisation* m, const double* z) {
+  std::size_t at = 0;
+  for (int p : m->players) {
+    for (double& t : m->engine->theta(p)) t = z[at++];
+  }
+}
+
+double SumObjective(unsigned n, const double* z, double* grad, void* data) {
+  auto* m = static_cast<Maximisation*>(data);
+  Unpack(m, z);
+  ++m->evaluations;
+  if (!m->engine->Solve()) {
+    m->failed = true;
+    return -std::numeric_limits<double>::infinity();
+  }
+  double value = 0.0;
+  std::vector<double> g;
+  if (grad != nullptr) std::fill(grad, grad + n, 0.0);
+  for (int p : m->players) {
+    value += m->engine->Value(p, m->players, grad != nullptr ? &g : nullptr);
+    if (grad != nullptr) {
+      for (unsigned k = 0; k < n && k < g.size(); ++k) grad[k] += g[k] / m->scale;
+    }
+  }
+  if (!std::isfinite(value)) m->failed = true;
+  if (grad != nullptr && m->opt != nullptr && !m->failed) {
+    // Good enough: stop here rather than polish below the noise of the objective.
+    const std::vector<double> point(z, z + n), gradient(grad, grad + n);
+    if (ProjectedGradient(m->instruments, point, gradient, 1.0, nullptr, nullptr) <= m->target) {
+      m->reached = true;
+      m->reached_point = point;
+      nlopt_force_stop(m->opt);
+    }
+  }
+  return value / m->scale;
+}
+
+// Runs the maximisation; returns the projected-gradient residual at the end (relative to
+// scale), or infinity when an equilibrium failed.
+nlopt_algorithm Algorithm(const std::string& name) {
+  if (name == "lbfgs") return NLOPT_LD_LBFGS;
+  if (name == "mma") return NLOPT_LD_MMA;
+  return NLOPT_LD_SLSQP;
+}
+
+double Maximise(Engine* engine, const std::vector<int>& players, double scale, double tolerance,
+                nlopt_algorithm algorithm) {
+  Maximisation m;
+  m.engine = engine;
+  m.players = players;
+  m.scale = scale;
+  m.target = tolerance;
+  std::vector<double> z, lower, upper;
+  for (int p : players) {
+    for (std::size_t k = 0; k < engine->instruments(p).size(); ++k) {
+      m.instruments.push_back(engine->instruments(p)[k]);
+      z.push_back(engine->theta(p)[k]);
+      lower.push_back(m.instruments.back().lower);
+      upper.push_back(m.instruments.back().upper);
+    }
+  }
+  const unsigned n = static_cast<unsigned>(z.size());
+  double residual = std::numeric_limits<double>::infinity();
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    // A restart that stalls switches algorithm: L-BFGS, SLSQP and MMA stall at different
+    // points of a flat optimum.
+    const nlopt_algorithm cycle[] = {algorithm, NLOPT_LD_SLSQP, NLOPT_LD_MMA};
+    nlopt_opt opt = nlopt_create(cycle[attempt % 3], n);
+    m.opt = opt;
+    m.reached = false;
+    nlopt_set_lower_bounds(opt, lower.data());
+    nlopt_set_upper_bounds(opt, upper.data());
+    nlopt_set_max_objective(opt, SumObjective, &m);
+    nlopt_set_ftol_rel(opt, 1e-16);
+    nlopt_set_xtol_rel(opt, 1e-14);
+    nlopt_set_maxeval(opt, 100 + 20 * static_cast<int>(n));
+    double value = 0.0;
+    nlopt_optimize(opt, z.data(), &value);
+    nlopt_destroy(opt);
+    m.opt = nullptr;
+    if (m.failed) return std::numeric_limits<double>::infinity();
+    if (m.reached) z = m.reached_point;
+    // The gradient at the point NLopt returns (the last one evaluated when it was stopped).
+    std::vector<double> g(n);
+    value = SumObjective(n, z.data(), g.data(), &m);
+    if (m.failed) return std::numeric_limits<double>::infinity();
+    residual = ProjectedGradient(m.instruments, z, g, 1.0, nullptr, nullptr);
+    if (residual <= tolerance) break;
+  }
+  return residual;
+}
+
+// Equal-gains talks: maximise s subject to s <= 100 (W_p - W0_p) / I_p for every player,
+// over every player's instruments (variables z = rates..., s).
+struct TalksProblem {
+  Engine* engine;
+  std::vector<int> players;
+  std::vector<double> threat, incomes;
+  bool failed = false;
+  double best_smallest = -std::numeric_limits<double>::infinity();
+  std::vector<double> best;
+};
+
+double TalksObjective(unsigned n, const double* z, double* grad, void*) {
+  if (grad != nullptr) {
+    std::fill(grad, grad + n, 0.0);
+    grad[n - 1] = 1.0;
+  }
+  return z[n - 1];
+}
+
+// The gains of every player in percent of income at z, with their gradients (row p: d/dz).
+bool Gains(TalksProblem* t, const double* z, std::vector<double>* gains,
+           std::vector<std::vector<double>>* gradients) {
+  std::size_t at = 0;
+  for (int p : t->players) {
+    for (double& rate : t->engine->theta(p)) rate = z[at++];
+  }
+  if (!t->engine->Solve()) return false;
+  gains->clear();
+  if (gradients != nullptr) gradients->clear();
+  for (std::size_t k = 0; k < t->players.size(); ++k) {
+    std::vector<double> g;
+    const double value = t->engine->Value(t->players[k], t->players, gradients ? &g : nullptr);
+    if (!std::isfinite(value)) return false;
+    gains->push_back(100.0 * (value - t->threat[k]) / t->incomes[k]);
+    if (gradients != nullptr) {
+      for (double& d : g) d *= 100.0 / t->incomes[k];
+      gradients->push_back(std::move(g));
+    }
+  }
+  return true;
+}
+
+void TalksConstraints(unsigned m, double* result, unsigned n, const double* z, double* grad,
+                      void* data) {
+  auto* t = static_cast<TalksProblem*>(data);
+  std::vector<double> gains;
+  std::vector<std::vector<double>> gradients;
+  if (!Gains(t, z, &gains, grad != nullptr ? &gradients : nullptr)) {
+    t->failed = true;
+    std::fill(result, result + m, 1e6);
+    if (grad != nullptr) std::fill(grad, grad + static_cast<std::size_t>(m) * n, 0.0);
+    return;
+  }
+  // The best point evaluated: the largest smallest gain (NLopt may return another).
+  const double smallest = *std::min_element(gains.begin(), gains.end());
+  if (smallest > t->best_smallest) {
+    t->best_smallest = smallest;
+    t->best.assign(z, z + n);
+    t->best.back() = smallest;
+  }
+  for (unsigned k = 0; k < m; ++k) {
+    result[k] = z[n - 1] - gains[k];
+    if (grad == nullptr) continue;
+    for (unsigned j = 0; j + 1 < n; ++j) grad[k * n + j] = -gradients[k][j];
+    grad[k * n + n - 1] = 1.0;
+  }
+}
+
+// Runs the talks; returns the KKT residual of the Lagrangian (multipliers mu >= 0 summing to
+// one, fitted by least squares), in shares of income, or infinity on failure.
+double EqualGains(Engine* engine, const std::vector<int>& players,
+                  const std::vector<double>& threat, const std::vector<double>& incomes) {
+  TalksProblem t{engine, players, threat, incomes, false, -std::numeric_limits<double>::infinity(), {}};
+  std::vector<double> z, lower, upper;
+  std::vector<Instrument> all;
+  for (int p : players) {
+    for (std::size_t k = 0; k < engine->instruments(p).size(); ++k) {
+      all.push_back(engine->instruments(p)[k]);
+      z.push_back(engine->theta(p)[k]);
+      lower.push_back(all.back().lower);
+      upper.push_back(all.back().upper);
+    }
+  }
+  z.push_back(-1.0);  // a percentage point below the threat point: feasible, not flat
+  lower.push_back(-100.0);
+  upper.push_back(100.0);
+  const unsigned n = static_cast<unsigned>(z.size()), m = static_cast<unsigned>(players.size());
+  nlopt_opt opt = nlopt_create(NLOPT_LD_SLSQP, n);
+  nlopt_set_lower_bounds(opt, lower.data());
+  nlopt_set_upper_bounds(opt, upper.data());
+  nlopt_set_max_objective(opt, TalksObjective, nullptr);
+  const std::vector<double> tolerances(m, 1e-12);
+  nlopt_add_inequality_mconstraint(opt, m, TalksConstraints, &t, tolerances.data());
+  nlopt_set_ftol_abs(opt, 1e-13);  // percent of income
+  nlopt_set_xtol_rel(opt, 1e-12);
+  nlopt_set_maxeval(opt, 200 + 20 * static_cast<int>(n));
+  double value = 0.0;
+  nlopt_optimize(opt, z.data(), &value);
+  nlopt_destroy(opt);
+  if (!t.best.empty()) z = t.best;
+  std::vector<double> gains;
+  std::vector<std::vector<double>> gradients;
+  if (t.failed || !Gains(&t, z.data(), &gains, &gradients)) return std::numeric_limits<double>::infinity();
+  // Stationarity: sum_p mu_p grad gain_p = 0 on the instruments off their bounds, with the
+  // multipliers of the binding players (gain within 1e-9 % of the smallest).
+  const double smallest = *std::min_element(gains.begin(), gains.end());
+  std::vector<int> binding;
+  for (unsigned k = 0; k < m; ++k) {
+    if (gains[k] <= smallest + 1e-9) binding.push_back(static_cast<int>(k));
+  }
+  std::vector<int> free;
+  for (unsigned j = 0; j + 1 < n; ++j) {
+    if (z[j] > all[j].lower + 1e-12 && z[j] < all[j].upper - 1e-12) free.push_back(static_cast<int>(j));
+  }
+  const int nb = static_cast<int>(binding.size()), nf = static_cast<int>(free.size());
+  Eigen::MatrixXd kkt = Eigen::MatrixXd::Zero(nb + 1, nb + 1);
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(nb + 1);
+  Eigen::MatrixXd g(nf, nb);
+  for (int a = 0; a < nb; ++a) {
+    for (int j = 0; j < nf; ++j) g(j, a) = gradients[binding[a]][free[j]];
+  }
+  kkt.topLeftCorner(nb, nb) = 2.0 * g.transpose() * g;
+  kkt.block(0, nb, nb, 1).setOnes();
+  kkt.block(nb, 0, 1, nb).setOnes();
+  rhs(nb) = 1.0;
+  const Eigen::VectorXd mu = kkt.completeOrthogonalDecomposition().solve(rhs).head(nb);
+  const Eigen::VectorXd stationarity = g * mu;
+
+  return nf == 0 ? 0.0 : stationarity.cwiseAbs().maxCoeff() / 100.0;
+}
+
+void Progress(const GameOptions& options, const std::string& line) {
+  if (options.verbose) std::cerr << "ohlin game: " << line << "\n";
+}
+
+}  // namespace
+
+GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& factual,
+                      const State& start, const GameOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  GameOutcome outcome;
+  Engine engine(game, model, factual, start, options);
+  const int np = engine.num_players();
+  std::vector<double> factual_values(np), threat_values(np), incomes(np);
+  for (int p = 0; p < np; ++p) incomes[p] = RegionIncome(model, engine.spec(p).region);
+  bool ok = engine.Solve();
+  std::vector<int> everyone(np);
+  for (int p = 0; p < np; ++p) everyone[p] = p;
+  if (ok) {
+    for (int p = 0; p < np; ++p) factual_values[p] = engine.Value(p, everyone, nullptr);
+  }
+  threat_values = factual_values;
+  auto nash = [&]() {
+    // Early rounds need no exact best responses: each round's target is a hundredth of the
+    // largest KKT residual left by the round before (at least a tenth of the tolerance).
+    double previous = 1e-2;
+    for (int round = 1; round <= game.max_rounds && ok; ++round) {
+      outcome.rounds = round;
+      double change = 0.0;
+      const double target = std::max(game.tolerance * 0.1, previous * 1e-2);
+      for (int p = 0; p < np && ok; ++p) {
+        const std::vector<double> before = engine.theta(p);
+        ok = std::isfinite(Maximise(&engine, {p}, incomes[p], target, Algorithm(game.algorithm)));
+        for (std::size_t k = 0; k < before.size(); ++k) {
+          change = std::max(change, std::abs(engine.theta(p)[k] - before[k]));
+        }
+      }
+      if (!ok) break;
+      // Every player's KKT residual at the profile after the round.
+      double worst = 0.0;
+      ok = engine.Solve();
+      for (int p = 0; p < np && ok; ++p) {
+        std::vector<double> g;
+        engine.Value(p, {p}, &g);
+        worst = std::max(worst, ProjectedGradient(engine.instruments(p), engine.theta(p), g,
+                                                  incomes[p], nullptr, nullptr));
+      }
+      Progress(options, fmt::format("round {}: largest change {:.3g}, largest KKT residual {:.3g}",
+                                    round, change, worst));
+      if (worst <= game.tolerance) return true;
+      previous = worst;
+    }
+    return false;
+  };
+  bool converged = false;
+  switch (game.concept_kind) {
+    case Concept::kBestResponse:
+      if (ok) {
+        const double residual = Maximise(&engine, {0}, incomes[0], game.tolerance * 0.1, Algorithm(game.algorithm));
+        ok = std::isfinite(residual);
+        converged = ok && residual <= game.tolerance;
+        outcome.rounds = 1;
+      }
+      break;
+    case Concept::kNash:
+      converged = ok && nash();
+      break;
+    case Concept::kCooperative: {
+      if (ok && game.threat_point == ThreatPoint::kNash) {
+        ok = nash();
+        if (!ok && engine.failure().empty()) {
+          outcome.message = "the Nash threat point did not converge";
+        }
+      }
+      ok = ok && engine.Solve();
+      for (int p = 0; p < np && ok; ++p) threat_values[p] = engine.Value(p, everyone, nullptr);
+      if (!ok) break;
+      double residual = 0.0;
+      if (game.talks == Talks::kWorldWelfare) {
+        double total = 0.0;
+        for (double income : incomes) total += income;
+        residual = Maximise(&engine, everyone, total, game.tolerance * 0.1, Algorithm(game.algorithm));
+      } else {
+        residual = EqualGains(&engine, everyone, threat_values, incomes);
+      }
+      ok = std::isfinite(residual);
+      converged = ok && residual <= game.tolerance;
+      outcome.cooperative_residual = residual;
+      outcome.rounds = 1;
+      break;
+    }
+  }
+  ok = ok && engine.Solve();
+  outcome.policy = engine.policy();
+  outcome.state = engine.state();
+  outcome.equilibria = engine.equilibria();
+  for (int p = 0; p < np && ok; ++p) {
+    PlayerOutcome player;
+    player.region = engine.spec(p).region;
+    player.instruments = engine.instruments(p);
+    player.chosen = engine.theta(p);
+    player.income = incomes[p];
+    player.objective_factual = factual_values[p];
+    player.objective_threat = threat_values[p];
+    std::vector<double> g;
+    player.objective = engine.Value(p, {p}, &g);
+    player.kkt_residual = ProjectedGradient(player.instruments, player.chosen, g, incomes[p],
+                                            &player.at_lower, &player.at_upper);
+    outcome.kkt_residual = std::max(outcome.kkt_residual, player.kkt_residual);
+    outcome.players.push_back(std::move(player));
+  }
+  outcome.converged = ok && converged;
+  if (game.concept_kind == Concept::kCooperative) {
+    outcome.kkt_residual = outcome.cooperative_residual;
+  }
+  if (!ok) {
+    if (outcome.message.empty()) outcome.message = engine.failure();
+  } else if (!converged) {
+    outcome.message = fmt::format("the largest KKT residual {:.3g} is above the tolerance {:.3g} "
+                                  "after {} rounds", outcome.kkt_residual, game.tolerance,
+                                  outcome.rounds);
+  }
+  outcome.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return outcome;
+}
+
+}  // namespace ohlin::games

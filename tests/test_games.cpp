@@ -1,0 +1,486 @@
+// Games (MODEL.md section 12): adjoint gradients, optimal, Nash and cooperative tariffs.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <sys/wait.h>
+#include <cmath>
+#include <vector>
+
+#include "calibration/errors.h"
+#include "calibration/synth.h"
+#include "games/game.h"
+#include "games/objective.h"
+#include "games/sensitivity.h"
+#include "games/solve_game.h"
+#include "model/equilibrium.h"
+#include "model/model.h"
+#include "scenarios/scenario.h"
+#include "solver/solver.h"
+#include "tests/test_support.h"
+
+namespace ohlin {
+namespace {
+
+using games::Flow;
+using games::Objective;
+using games::ObjectiveKind;
+
+// A general world: input-output links, three factors, two households per region, tariffs,
+// NTBs, export taxes and deficits.
+Benchmark GeneralWorld() {
+  SynthOptions options;
+  options.regions = 3;
+  options.sectors = 3;
+  options.factors = 3;
+  options.households = 2;
+  options.seed = 7;
+  options.export_taxes = true;
+  return Synthesize(options);
+}
+
+State SolveAt(const Model& model, const Policy& policy, State start) {
+  SolverOptions options;
+  options.tolerance = 1e-13;
+  SolverSummary summary;
+  Solve(options, model, policy, &start, &summary);
+  REQUIRE(summary.IsConverged());
+  return start;
+}
+
+std::vector<Flow> ForeignFlows(const Benchmark& data, int importer) {
+  std::vector<Flow> flows;
+  for (int i = 0; i < static_cast<int>(data.num_sectors()); ++i) {
+    for (int r = 0; r < static_cast<int>(data.num_regions()); ++r) {
+      if (r != importer && data.trade(i, r, importer) > 0.0) flows.push_back({i, r, importer});
+    }
+  }
+  return flows;
+}
+
+TEST_CASE("the tariff column of the residuals equals finite differences") {
+  const Benchmark data = GeneralWorld();
+  const Model model = Model::Calibrate(data);
+  Policy policy = Policy::Benchmark(data);
+  for (double& t : policy.tariffs.data()) t += 0.07;
+  const State x = SolveAt(model, policy, model.BenchmarkState());
+  const int n = model.num_variables();
+  for (const Flow& flow : ForeignFlows(data, 1)) {
+    const EquilibriumSystem system(model, policy);
+    std::vector<std::pair<int, double>> column;
+    system.TariffDerivative(x.data(), flow.sector, flow.exporter, flow.importer, &column);
+    std::vector<double> analytic(n, 0.0);
+    for (const auto& [row, value] : column) analytic[row] += value;
+    const double step = 1e-6;
+    std::vector<double> plus(n), minus(n);
+    Policy up = policy, down = policy;
+    up.tariffs(flow.sector, flow.exporter, flow.importer) += step;
+    down.tariffs(flow.sector, flow.exporter, flow.importer) -= step;
+    REQUIRE(EquilibriumSystem(model, up).Evaluate(x.data(), plus.data(), nullptr));
+    REQUIRE(EquilibriumSystem(model, down).Evaluate(x.data(), minus.data(), nullptr));
+    for (int row = 0; row < n; ++row) {
+      INFO(model.EquationName(row));
+      CHECK(analytic[row] == Approx((plus[row] - minus[row]) / (2 * step)).margin(1e-8));
+    }
+  }
+}
+
+TEST_CASE("the adjoint gradient of every objective equals finite differences") {
+  const Benchmark data = GeneralWorld();
+  const Model model = Model::Calibrate(data);
+  Policy policy = Policy::Benchmark(data);
+  for (double& t : policy.tariffs.data()) t += 0.05;
+  const State x = SolveAt(model, policy, model.BenchmarkState());
+  const int player = 0;
+  const std::vector<Flow> flows = ForeignFlows(data, player);
+  std::vector<Objective> objectives(4);
+  objectives[1].kind = ObjectiveKind::kWeighted;
+  objectives[1].weights = {2.0, 0.5};
+  objectives[2].kind = ObjectiveKind::kInequalityAverse;
+  objectives[2].epsilon = 2.0;
+  objectives[3].kind = ObjectiveKind::kInequalityAverse;
+  objectives[3].epsilon = 1.0;
+  objectives[3].region = 2;  // another region's welfare, moved by player 0's tariffs
+  const EquilibriumSystem system(model, policy);
+  const games::TariffSensitivity sensitivity(system, x, flows);
+  REQUIRE(sensitivity.ok());
+  for (const Objective& objective : objectives) {
+    std::vector<double> dx;
+    games::EvaluateObjective(system, x.data(), objective, &dx);
+    const std::vector<double> gradient = sensitivity.Gradient(dx);
+    const double largest = std::abs(*std::max_element(
+        gradient.begin(), gradient.end(),
+        [](double a, double b) { return std::abs(a) < std::abs(b); }));
+    REQUIRE(largest > 0.0);
+    const double step = 1e-4;
+    for (std::size_t k = 0; k < flows.size(); ++k) {
+      const Flow& f = flows[k];
+      Policy up = policy, down = policy;
+      up.tariffs(f.sector, f.exporter, f.importer) += step;
+      down.tariffs(f.sector, f.exporter, f.importer) -= step;
+      const State xu = SolveAt(model, up, x), xd = SolveAt(model, down, x);
+      const double fu = games::EvaluateObjective(EquilibriumSystem(model, up), xu.data(), objective, nullptr);
+      const double fd = games::EvaluateObjective(EquilibriumSystem(model, down), xd.data(), objective, nullptr);
+      INFO(games::ObjectiveKindToString(objective.kind) << " flow " << k);
+      CHECK(gradient[k] == Approx((fu - fd) / (2 * step)).epsilon(1e-6).margin(1e-6 * largest));
+    }
+  }
+}
+
+// Two countries, one factor, Armington, balanced trade, no tariffs: sector k ships a[k] at home
+// and b[k] from HOME to FOREIGN; FOREIGN c[k] at home and d[k] to HOME (sum b = sum d).
+Benchmark OneFactorWorld(const std::vector<double>& a, const std::vector<double>& b,
+                         const std::vector<double>& c, const std::vector<double>& d,
+                         const std::vector<double>& sigma) {
+  Benchmark w;
+  w.name = "two countries, one factor";
+  w.units = "units";
+  w.source = "hand-made test world";
+  w.regions = {"HOME", "FOREIGN"};
+  for (std::size_t k = 0; k < a.size(); ++k) w.sectors.push_back(std::string(1, static_cast<char>('A' + k)));
+  w.factors = {{"labour", FactorMobility::kMobile}};
+  w.ResizeTables();
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    const int i = static_cast<int>(k);
+    w.elasticities.armington[k] = sigma[k];
+    w.trade(i, 0, 0) = a[k];
+    w.trade(i, 0, 1) = b[k];
+    w.trade(i, 1, 1) = c[k];
+    w.trade(i, 1, 0) = d[k];
+    w.factor_payments(0, i, 0) = a[k] + b[k];
+    w.factor_payments(0, i, 1) = c[k] + d[k];
+    w.final_demand[0][0][k] = a[k] + d[k];
+    w.final_demand[1][0][k] = c[k] + b[k];
+  }
+  return w;
+}
+
+games::PlayerSpec Player(const Benchmark& data, int region) {
+  games::PlayerSpec p;
+  p.region = region;
+  p.objective.region = region;
+  for (int r = 0; r < static_cast<int>(data.num_regions()); ++r) {
+    if (r != region) p.partners.push_back(r);
+  }
+  for (int i = 0; i < static_cast<int>(data.num_sectors()); ++i) p.sectors.push_back(i);
+  return p;
+}
+
+games::GameOutcome Play(const games::GameSpec& game, const Model& model, const Policy& policy) {
+  const State start = SolveAt(model, policy, model.BenchmarkState());
+  games::GameOptions options;
+  games::GameOutcome outcome = games::SolveGame(game, model, policy, start, options);
+  INFO(outcome.message);
+  REQUIRE(outcome.converged);
+  return outcome;
+}
+
+// Shipped value X'(i, r, s) at the outcome, producer prices.
+double Shipped(const Model& model, const games::GameOutcome& outcome, int i, int r, int s) {
+  const EquilibriumSystem system(model, outcome.policy);
+  return model.data().trade(i, r, s) * std::exp(system.LogShipmentHat(outcome.state.data(), i, r, s));
+}
+
+// FOREIGN's (region 1) domestic share of spending on good i, at purchaser prices.
+double ForeignDomesticShare(const Model& model, const games::GameOutcome& outcome, int i) {
+  const double own = Shipped(model, outcome, i, 1, 1);
+  const double imports = Shipped(model, outcome, i, 0, 1) * (1.0 + outcome.policy.tariffs(i, 0, 1));
+  return own / (own + imports);
+}
+
+TEST_CASE("Gros (1987): the optimal tariff against a free-trading partner is 1/((sigma-1) lambda_FF)") {
+  for (const double sigma : {3.0, 5.0}) {
+    const Benchmark data = OneFactorWorld({80}, {20}, {120}, {20}, {sigma});
+    const Model model = Model::Calibrate(data);
+    games::GameSpec game;
+    game.tolerance = 1e-8;
+    game.players = {Player(data, 0)};
+    const games::GameOutcome outcome = Play(game, model, Policy::Benchmark(data));
+    const double lambda = ForeignDomesticShare(model, outcome, 0);
+    INFO("sigma " << sigma);
+    CHECK(outcome.players[0].chosen[0] == Approx(1.0 / ((sigma - 1.0) * lambda)).epsilon(1e-6));
+    CHECK(outcome.players[0].objective > 0.0);
+  }
+}
+
+TEST_CASE("the optimal tariff against a partner's tariff t_F is (1 + t_F l)/((sigma-1) l (1+t_F))") {
+  const double sigma = 4.0, foreign = 0.3;
+  const Benchmark data = OneFactorWorld({80}, {20}, {120}, {20}, {sigma});
+  const Model model = Model::Calibrate(data);
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(0, 0, 1) = foreign;
+  games::GameSpec game;
+  game.tolerance = 1e-8;
+  game.players = {Player(data, 0)};
+  const games::GameOutcome outcome = Play(game, model, policy);
+  const double lambda = ForeignDomesticShare(model, outcome, 0);
+  CHECK(outcome.players[0].chosen[0] ==
+        Approx((1.0 + foreign * lambda) / ((sigma - 1.0) * lambda * (1.0 + foreign))).epsilon(1e-6));
+}
+
+TEST_CASE("with Cobb-Douglas sectors the optimal tariff is uniform, 1/sum chi_k (sigma_k-1) lambda_FF,k") {
+  const std::vector<double> sigma = {3.0, 6.0, 9.0};
+  const Benchmark data =
+      OneFactorWorld({50, 30, 60}, {10, 25, 5}, {70, 40, 90}, {15, 10, 15}, sigma);
+  const Model model = Model::Calibrate(data);
+  games::GameSpec game;
+  game.tolerance = 1e-8;
+  game.players = {Player(data, 0)};
+  const games::GameOutcome outcome = Play(game, model, Policy::Benchmark(data));
+  double exports = 0.0, sum = 0.0;
+  for (int k = 0; k < 3; ++k) exports += Shipped(model, outcome, k, 0, 1);
+  for (int k = 0; k < 3; ++k) {
+    const double chi = Shipped(model, outcome, k, 0, 1) / exports;
+    sum += chi * (sigma[k] - 1.0) * ForeignDomesticShare(model, outcome, k);
+  }
+  REQUIRE(outcome.players[0].chosen.size() == 3);
+  for (double t : outcome.players[0].chosen) CHECK(t == Approx(1.0 / sum).epsilon(1e-6));
+}
+
+TEST_CASE("the two-country Nash equilibrium satisfies both players' optimal-tariff formulas") {
+  const double sigma = 4.0;
+  const Benchmark data = OneFactorWorld({80}, {20}, {120}, {20}, {sigma});
+  const Model model = Model::Calibrate(data);
+  games::GameSpec game;
+  game.concept_kind = games::Concept::kNash;
+  game.tolerance = 1e-8;
+  game.players = {Player(data, 0), Player(data, 1)};
+  const games::GameOutcome outcome = Play(game, model, Policy::Benchmark(data));
+  const double th = outcome.players[0].chosen[0], tf = outcome.players[1].chosen[0];
+  const double lff = ForeignDomesticShare(model, outcome, 0);
+  const double own = Shipped(model, outcome, 0, 0, 0);
+  const double lhh = own / (own + Shipped(model, outcome, 0, 1, 0) * (1.0 + th));
+  CHECK(th == Approx((1.0 + tf * lff) / ((sigma - 1.0) * lff * (1.0 + tf))).epsilon(1e-6));
+  CHECK(tf == Approx((1.0 + th * lhh) / ((sigma - 1.0) * lhh * (1.0 + th))).epsilon(1e-6));
+  // A tariff war: both lose against free trade (the benchmark) here, symmetric enough.
+  CHECK(th > 0.1);
+  CHECK(tf > 0.1);
+}
+
+// The objective of player p when it deviates to `rates` (same instruments) from the outcome.
+double Deviate(const Model& model, const games::GameOutcome& outcome, int p,
+               const std::vector<double>& rates, const games::Objective& objective) {
+  Policy policy = outcome.policy;
+  const games::PlayerOutcome& player = outcome.players[p];
+  for (std::size_t k = 0; k < player.instruments.size(); ++k) {
+    for (const Flow& f : player.instruments[k].flows) policy.tariffs(f.sector, f.exporter, f.importer) = rates[k];
+  }
+  const State x = SolveAt(model, policy, outcome.state);
+  return games::EvaluateObjective(EquilibriumSystem(model, policy), x.data(), objective, nullptr);
+}
+
+TEST_CASE("at a Nash equilibrium of a general world no random unilateral deviation pays") {
+  SynthOptions options;
+  options.regions = 3;
+  options.sectors = 3;
+  options.factors = 3;
+  options.households = 2;
+  options.seed = 11;
+  const Benchmark data = Synthesize(options);
+  const Model model = Model::Calibrate(data);
+  games::GameSpec game;
+  game.concept_kind = games::Concept::kNash;
+  game.tolerance = 1e-8;
+  game.players = {Player(data, 0), Player(data, 1), Player(data, 2)};
+  game.players[1].objective.kind = ObjectiveKind::kInequalityAverse;
+  game.players[1].objective.epsilon = 1.5;
+  const games::GameOutcome outcome = Play(game, model, Policy::Benchmark(data));
+  std::uint64_t seed = 12345;
+  auto uniform = [&seed] {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(seed >> 11) / 9007199254740992.0;
+  };
+  for (int p = 0; p < 3; ++p) {
+    const games::PlayerOutcome& player = outcome.players[p];
+    CHECK(player.kkt_residual <= 1e-8);
+    for (int draw = 0; draw < 6; ++draw) {
+      const double size = draw < 3 ? 1e-3 : 0.1;
+      std::vector<double> rates = player.chosen;
+      for (double& t : rates) t = std::max(0.0, t + size * (2.0 * uniform() - 1.0));
+      const double deviation = Deviate(model, outcome, p, rates, game.players[p].objective);
+      INFO("player " << p << " draw " << draw);
+      CHECK(deviation - player.objective <= 1e-9 * player.income);
+    }
+  }
+}
+
+TEST_CASE("maximising world welfare from a free-trade benchmark gives zero tariffs") {
+  SynthOptions options;
+  options.regions = 3;
+  options.sectors = 3;
+  options.factors = 2;
+  options.households = 2;
+  options.seed = 5;
+  options.tariffs = false;
+  options.ntb = false;
+  options.deficits = false;
+  const Benchmark data = Synthesize(options);
+  const Model model = Model::Calibrate(data);
+  games::GameSpec game;
+  game.concept_kind = games::Concept::kCooperative;
+  game.talks = games::Talks::kWorldWelfare;
+  game.tolerance = 1e-7;  // the objective is flat to 1e-14 of income within 1e-6 of zero
+  game.players = {Player(data, 0), Player(data, 1), Player(data, 2)};
+  Policy start = Policy::Benchmark(data);
+  for (int i = 0; i < 3; ++i) {  // talks start from a tariff war
+    for (int r = 0; r < 3; ++r) {
+      for (int s = 0; s < 3; ++s) start.tariffs(i, r, s) = r == s ? 0.0 : 0.2;
+    }
+  }
+  const games::GameOutcome outcome = Play(game, model, start);
+  for (const games::PlayerOutcome& player : outcome.players) {
+    for (double t : player.chosen) CHECK(std::abs(t) < 1e-6);
+  }
+}
+
+TEST_CASE("equal-gains talks from Nash give every player the same gain") {
+  const Benchmark data = OneFactorWorld({80}, {20}, {120}, {20}, {4.0});
+  const Model model = Model::Calibrate(data);
+  games::GameSpec game;
+  game.concept_kind = games::Concept::kCooperative;
+  game.threat_point = games::ThreatPoint::kNash;
+  game.tolerance = 1e-7;
+  game.players = {Player(data, 0), Player(data, 1)};
+  const games::GameOutcome outcome = Play(game, model, Policy::Benchmark(data));
+  std::vector<double> gains;
+  for (const games::PlayerOutcome& player : outcome.players) {
+    gains.push_back((player.objective - player.objective_threat) / player.income);
+  }
+  CHECK(gains[0] > 0.0);
+  CHECK(gains[0] == Approx(gains[1]).margin(1e-9));
+}
+
+TEST_CASE("political weight 2 on capital owners raises the tariff on the capital-intensive good") {
+  Benchmark data = testing::MakeTwoByTwo(5.0);
+  data.households[0] = {{"workers", 80.0, {1.0, 0.0}, {}}, {"owners", 20.0, {0.0, 1.0}, {}}};
+  data.final_demand[0] = {{45.0, 45.0}, {55.0, 55.0}};
+  const Model model = Model::Calibrate(data);
+  std::vector<double> cap_rate, lab_rate;
+  for (const double weight : {1.0, 2.0}) {
+    games::GameSpec game;
+    game.tolerance = 1e-7;
+    game.players = {Player(data, 0)};
+    game.players[0].objective.kind = ObjectiveKind::kWeighted;
+    game.players[0].objective.weights = {1.0, weight};
+    const games::GameOutcome outcome = Play(game, model, Policy::Benchmark(data));
+    lab_rate.push_back(outcome.players[0].chosen[0]);  // instruments: partner, then sector
+    cap_rate.push_back(outcome.players[0].chosen[1]);
+  }
+  INFO("LAB " << lab_rate[0] << " -> " << lab_rate[1] << ", CAP " << cap_rate[0] << " -> " << cap_rate[1]);
+  CHECK(cap_rate[1] > cap_rate[0] + 0.01);
+  CHECK(cap_rate[1] - lab_rate[1] > cap_rate[0] - lab_rate[0]);
+}
+
+// A scenario on the default world with `game` as its game section; returns its path.
+std::string GameFile(const std::string& game) {
+  const std::string dir = testing::MakeTempDir("game");
+  const std::string path = dir + "/game.yaml";
+  std::ofstream(path) << "ohlin: 1\nname: test game\ndata: " << OHLIN_SOURCE_DIR
+                      << "/data/default/data.yaml\n" << game;
+  return path;
+}
+
+TEST_CASE("a game section is read with its defaults") {
+  Benchmark data;
+  const std::string path = GameFile(
+      "game:\n  concept: nash\n  players:\n    - {region: USA, sectors: [MAN, HIT]}\n"
+      "    - {region: [CHN, EU], instruments: mfn, group: [EU], objective: weighted,\n"
+      "       weights: {owners: 2}}\n");
+  LoadScenario(path, &data);
+  const games::GameSpec game = games::LoadGame(path, data);
+  REQUIRE(game.players.size() == 3);
+  CHECK(game.concept_kind == games::Concept::kNash);
+  CHECK(game.players[0].sectors.size() == 2);
+  CHECK(game.players[0].partners.size() == data.num_regions() - 1);
+  CHECK(game.players[0].lower == 0.0);
+  CHECK(game.players[0].upper == 10.0);
+  CHECK(game.players[2].instruments == games::InstrumentKind::kMfn);
+  CHECK(game.players[2].objective.weights == std::vector<double>{1.0, 1.0, 2.0});
+}
+
+TEST_CASE("bad game input names the key and the line") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"game:\n  players:\n    - {region: XYZ}\n", ":6:16: game.players[1].region: unknown region 'XYZ'"},
+      {"game:\n  players:\n    - {region: USA, sectors: [STEEL]}\n", "unknown sector 'STEEL'"},
+      {"game:\n  players:\n    - {region: USA, sectors: []}\n", "game.players[1].sectors: the list is empty"},
+      {"game:\n  players: []\n", "game.players: expected a non-empty list"},
+      {"game:\n  players:\n    - {region: USA, partners: [USA]}\n", "USA has no instruments"},
+      {"game:\n  players:\n    - {region: USA, bounds: [0.5, 0.2]}\n", ":6:29: game.players[1].bounds: lower bound 0.5 is above upper bound 0.2"},
+      {"game:\n  players:\n    - {region: USA, objective: weighted, weights: {owners: -1}}\n", "weights.owners: a weight must be >= 0"},
+      {"game:\n  players:\n    - {region: USA, objective: inequality_averse, epsilon: -0.5}\n", "epsilon: the aversion must be >= 0"},
+      {"game:\n  concept: cooperative\n  players:\n    - {region: USA}\n", ":5:3: game: a cooperative game needs a threat point"},
+      {"game:\n  concept: nash\n  players:\n    - {region: USA, objective: votes}\n", "unknown value 'votes'"},
+      {"game:\n  players:\n    - {region: USA, objective: weighted, weights: {lobby: 3}}\n", "unknown household 'lobby'"},
+      {"game:\n  players:\n    - {region: USA}\n    - {region: CHN}\n", "a best response has exactly one player"},
+      {"game:\n  concept: nash\n  players:\n    - {region: USA}\n    - {region: \"*\"}\n", "USA is a player twice"},
+      {"game:\n  players:\n    - {region: USA, speed: 3}\n", "speed"},
+  };
+  for (const auto& [game, expected] : cases) {
+    Benchmark data;
+    const std::string path = GameFile(game);
+    LoadScenario(path, &data);
+    const std::string message = testing::ErrorOf([&] { games::LoadGame(path, data); });
+    INFO(game);
+    CHECK_THAT(message, Catch::Contains(expected));
+    CHECK_THAT(message, Catch::Contains(path));
+  }
+}
+
+int RunOhlin(const std::string& arguments, const std::string& dir) {
+  const std::string command =
+      "cd '" + dir + "' && '" + OHLIN_BINARY + "' " + arguments + " >> cli.log 2>&1";
+  const int status = std::system(command.c_str());
+  REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_CASE("ohlin game writes tariffs.csv and the results; bad input and non-convergence write none") {
+  namespace fs = std::filesystem;
+  const std::string dir = testing::MakeTempDir("game-cli");
+  REQUIRE(RunOhlin("synth --regions 3 --sectors 2 --factors 2 --households 2 --seed 3 --out world",
+                   dir) == 0);
+  auto write = [&](const std::string& name, const std::string& game) {
+    std::ofstream(dir + "/" + name) << "ohlin: 1\nname: g\ndata: world/data.yaml\n" << game;
+  };
+  INFO(ReadText(dir + "/cli.log"));
+  write("best.yaml", "game:\n  players:\n    - {region: \"*\"}\n");  // three: an error
+  CHECK(RunOhlin("game best.yaml --out bad", dir) == 1);
+  CHECK_FALSE(fs::exists(dir + "/bad"));
+  write("sector.yaml", "game:\n  concept: nash\n  players:\n    - {region: \"*\", sectors: [NOPE]}\n");
+  CHECK(RunOhlin("game sector.yaml --out bad", dir) == 1);
+  CHECK_FALSE(fs::exists(dir + "/bad"));
+  CHECK_THAT(ReadText(dir + "/cli.log"), Catch::Contains("sector.yaml:7:31:") &&
+                                            Catch::Contains("unknown sector 'NOPE'"));
+  write("nash.yaml", "game:\n  concept: nash\n  players:\n    - {region: \"*\"}\n");
+  REQUIRE(RunOhlin("game nash.yaml --out nash --no-decomposition", dir) == 0);
+  for (const char* file : {"tariffs.csv", "welfare.csv", "summary.json", "factors.csv"}) {
+    CHECK(fs::exists(dir + "/nash/" + file));
+  }
+  CHECK_THAT(ReadText(dir + "/nash/tariffs.csv"),
+             Catch::StartsWith("player,partner,sector,rate_before,rate_chosen\n"));
+  CHECK_THAT(ReadText(dir + "/nash/summary.json"), Catch::Contains("\"concept\": \"nash\""));
+  // One round cannot reach a KKT residual of 1e-15: exit 2, no tables, residuals reported.
+  write("short.yaml", "game:\n  concept: nash\n  max_rounds: 1\n  tolerance: 1e-15\n"
+                      "  players:\n    - {region: \"*\"}\n");
+  CHECK(RunOhlin("game short.yaml --out nash", dir) == 2);
+  CHECK_FALSE(fs::exists(dir + "/nash/tariffs.csv"));
+  CHECK_FALSE(fs::exists(dir + "/nash/welfare.csv"));
+  const std::string summary = ReadText(dir + "/nash/summary.json");
+  CHECK_THAT(summary, Catch::Contains("\"status\": \"failed\"") &&
+                          Catch::Contains("\"kkt_residual\"") &&
+                          Catch::Contains("\"converged\": false"));
+}
+
+}  // namespace
+}  // namespace ohlin
