@@ -25,7 +25,7 @@ build: deps
 
 # Ends with the demo's report: one HTML file that opens offline in any browser. The folder is
 # the one `ohlin solve` picks from the scenario's name, given explicitly for the report.
-DEMO_RESULTS = results/default_us_china_tariff_war_2018_19_bown_2023
+DEMO_RESULTS = out/default_us_china_tariff_war_2018_19_bown_2023
 demo: build
 	./$(BUILD_DIR)/ohlin solve scenarios/default.yaml --out $(DEMO_RESULTS)
 	./$(BUILD_DIR)/ohlin report $(DEMO_RESULTS)
@@ -46,7 +46,7 @@ sanitize: deps
 fuzz: fuzz-deps
 	cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DOHLIN_FUZZ=ON -DBUILD_TESTING=OFF
-	cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_benchmark fuzz_scenario
+	cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_benchmark fuzz_scenario fuzz_state fuzz_paths
 	./tools/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 # The real worlds from ../shared/data (or SHARED=/path/to/shared/data), then the demo world.

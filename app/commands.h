@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "calibration/benchmark.h"
 #include "model/model.h"
@@ -18,17 +19,22 @@ enum ExitStatus : int { kSuccess = 0, kBadInput = 1, kNoEquilibrium = 2 };
 
 struct SolveArguments {
   std::string scenario_path;
-  std::string out_dir;  // empty: results/<safe scenario name>
+  std::string out_dir;  // empty: DefaultOutDir
   int threads = 1;      // results do not depend on it
   bool verbose = false;
-  std::string start_dir;  // non-empty: start from DIR/state.csv of an earlier solve
+  bool quiet = false;  // nothing on stdout, no notes on stderr (errors and warnings stay)
+  bool json = false;   // summary.json (and the folder) on stdout instead of the summary
+  std::string start_dir;  // non-empty: start from FILE, or DIR/state.csv, of an earlier solve
   std::string har_path;   // non-empty: also write the result tables as a HAR file
   bool decomposition = true;  // false: skip the EV decomposition (its path of solves)
   bool flow_tables = true;    // false: leave out trade.csv and ntb.csv (--no-flow-tables)
 };
 
 struct CheckArguments {
-  std::string data_path;
+  std::string data_path;  // a benchmark, or a scenario (checked as a dry run)
+  bool list = false;      // list the names of the world
+  bool quiet = false;
+  bool json = false;
 };
 
 struct SynthArguments {
@@ -38,6 +44,8 @@ struct SynthArguments {
   int households = 1;
   std::uint64_t seed = 1;
   std::string out_dir;
+  bool quiet = false;
+  bool json = false;
 };
 
 struct AggregateArguments {
@@ -78,15 +86,18 @@ struct BenchArguments {
 
 struct CompareArguments {
   std::string scenario_path;
-  std::string rules;    // comma-separated rule names; empty: the scenario's `compare:` list
-  std::string out_dir;  // empty: results/<safe scenario name>-compare
+  std::string rules;    // comma-separated rule names
+  bool rules_given = false;  // --rules given (even empty); else the scenario's `compare:` list
+  std::string out_dir;  // empty: DefaultOutDir(scenario, "-compare")
   int threads = 1;
+  bool quiet = false;
+  bool json = false;
 };
 
 // `ohlin sweep FILE` and `ohlin sensitivity FILE` (app/sweep_command.cpp).
 struct SweepArguments {
   std::string path;
-  std::string out_dir;  // empty: results/<safe scenario name>-sweep (or -sensitivity)
+  std::string out_dir;  // empty: DefaultOutDir(scenario, "-sweep") (or "-sensitivity")
   int threads = 1;      // OpenMP threads over points (each solve single-threaded)
   bool resume = false;  // continue from OUT/journal.jsonl
   bool cold_starts = false;  // every point from the benchmark (no warm starts)
@@ -100,7 +111,7 @@ struct ReportArguments {
 
 struct GameArguments {
   std::string scenario_path;
-  std::string out_dir;  // empty: results/<safe scenario name>
+  std::string out_dir;  // empty: DefaultOutDir(scenario, "")
   int threads = 1;
   bool verbose = false;
   bool decomposition = true;
@@ -134,6 +145,18 @@ struct PreparedScenario {
 
 // Throws InputError for any bad input, including solver settings that SolverOptions rejects.
 PreparedScenario PrepareScenario(const std::string& scenario_path, int threads, bool verbose);
+
+// Where results go without --out: kDefaultOutRoot/<safe scenario name><suffix>, or the
+// scenario file's name when the scenario's name has no ASCII letter or digit. (Not
+// `results/`, which in the repository is a source folder.)
+inline constexpr const char* kDefaultOutRoot = "out";
+std::string DefaultOutDir(const Scenario& scenario, const std::string& suffix);
+
+// Throws InputError unless `--out` can take a result folder (results/results.h
+// CheckOutputFolder) and --har names a writable file outside it that is not an input.
+void CheckHarPath(const std::string& har, const std::vector<std::string>& inputs,
+                  const std::string& out_dir);
+
 
 // The model's numeraire for a scenario's choice, with its description.
 Numeraire ToModelNumeraire(const NumeraireChoice& choice, const Benchmark& data);

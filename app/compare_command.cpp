@@ -8,6 +8,7 @@
 #include <exception>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,7 @@ int RunCompare(const CompareArguments& arguments) {
   const PreparedScenario prepared =
       PrepareScenario(arguments.scenario_path, arguments.threads, /*verbose=*/false);
   std::vector<RedistributionRule> rules;
-  if (!arguments.rules.empty()) {
+  if (arguments.rules_given || !arguments.rules.empty()) {
     rules = ParseRules(arguments.rules);
   } else if (!prepared.scenario.compare_rules.empty()) {
     rules = prepared.scenario.compare_rules;
@@ -84,9 +85,10 @@ int RunCompare(const CompareArguments& arguments) {
                                       ToModelRedistribution(scenario, prepared.data)));
   }
   const std::string out_dir = arguments.out_dir.empty()
-                                  ? "results/" + SafeFileName(prepared.scenario.name) + "-compare"
+                                  ? DefaultOutDir(prepared.scenario, "-compare")
                                   : arguments.out_dir;
   const std::filesystem::path csv_path = std::filesystem::path(out_dir) / "compare.csv";
+  CheckOutputFolder(out_dir, {arguments.scenario_path, prepared.scenario.data_path});
 
   std::vector<Outcome> outcomes(rules.size());
   for (std::size_t k = 0; k < rules.size(); ++k) {
@@ -111,7 +113,7 @@ int RunCompare(const CompareArguments& arguments) {
       std::error_code ignored;
       const bool removed = std::filesystem::remove(csv_path, ignored);
       std::cerr << fmt::format("ohlin: no equilibrium found for '{}' under rule {}: {}\n",
-                               prepared.scenario.name, name, reason)
+                               ShortText(prepared.scenario.name), name, reason)
                 << (removed
                         ? fmt::format("ohlin: removed {} of an earlier run\n", csv_path.string())
                         : std::string())
@@ -124,14 +126,17 @@ int RunCompare(const CompareArguments& arguments) {
     runs.push_back({RedistributionRuleToString(rules[k]), &outcomes[k]});
   }
   const std::string csv = CompareCsv(prepared.data, runs);
-  std::error_code error;
-  std::filesystem::create_directories(out_dir, error);
-  if (error || !std::filesystem::is_directory(out_dir)) {
-    throw std::runtime_error(fmt::format("cannot create result folder {}", out_dir));
+  ReplaceFolder(out_dir, {{"compare.csv", csv}});
+  if (arguments.json) {
+    nlohmann::ordered_json json;
+    json["scenario"] = prepared.scenario.name;
+    json["file"] = csv_path.string();
+    json["csv"] = csv;
+    std::cout << json.dump(2) << "\n";
+  } else if (!arguments.quiet) {
+    std::cout << FormatCompareTable(prepared.data, ShortText(prepared.scenario.name), runs)
+              << fmt::format("\nComparison written to {}\n", csv_path.string());
   }
-  WriteFileAtomically(csv_path.string(), csv);
-  std::cout << FormatCompareTable(prepared.data, prepared.scenario.name, runs)
-            << fmt::format("\nComparison written to {}\n", csv_path.string());
   return kSuccess;
 }
 

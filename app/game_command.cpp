@@ -76,12 +76,14 @@ Json GameJson(const games::GameSpec& game, const Benchmark& data,
   return json;
 }
 
-// Adds the game's section to summary.json (written by the solve writer).
-void AddGameToSummary(const std::string& dir, const Json& game) {
+// Adds the game's section to summary.json (written by the solve writer), and tariffs.csv to
+// its manifest (`files`) when the game wrote it.
+void AddGameToSummary(const std::string& dir, const Json& game, bool wrote_tariffs) {
   const std::string path = (std::filesystem::path(dir) / "summary.json").string();
   std::ifstream in(path);
   Json summary = Json::parse(in);
   summary["game"] = game;
+  if (wrote_tariffs && summary.contains("files")) summary["files"].push_back("tariffs.csv");
   WriteFileAtomically(path, summary.dump(2) + "\n");
 }
 
@@ -117,9 +119,10 @@ int RunGame(const GameArguments& arguments) {
   const PreparedScenario prepared =
       PrepareScenario(arguments.scenario_path, arguments.threads, arguments.verbose);
   const games::GameSpec game = games::LoadGame(arguments.scenario_path, prepared.data);
-  const std::string out_dir = arguments.out_dir.empty()
-                                  ? "results/" + SafeFileName(prepared.scenario.name)
-                                  : arguments.out_dir;
+  const std::string out_dir =
+      arguments.out_dir.empty() ? DefaultOutDir(prepared.scenario, "") : arguments.out_dir;
+  // Output options are checked before the game, never after minutes of work.
+  CheckOutputFolder(out_dir, {arguments.scenario_path, prepared.scenario.data_path});
   ResultContext context;
   context.data = &prepared.data;
   context.scenario = &prepared.scenario;
@@ -158,7 +161,7 @@ int RunGame(const GameArguments& arguments) {
     if (summary.IsConverged()) summary.termination_type = TerminationType::kNoConvergence;
     WriteFailure(out_dir, context, "the game did not converge: " + outcome.message);
     std::filesystem::remove(std::filesystem::path(out_dir) / "tariffs.csv");
-    AddGameToSummary(out_dir, game_json);
+    AddGameToSummary(out_dir, game_json, false);
     std::cerr << FormatGame(game, prepared.data, outcome)
               << fmt::format("ohlin: the game '{}' did not converge: {}\n", prepared.scenario.name,
                              outcome.message)
@@ -174,7 +177,7 @@ int RunGame(const GameArguments& arguments) {
   WriteResults(out_dir, context);
   WriteFileAtomically((std::filesystem::path(out_dir) / "tariffs.csv").string(),
                       TariffsCsv(prepared.data, outcome));
-  AddGameToSummary(out_dir, game_json);
+  AddGameToSummary(out_dir, game_json, true);
   std::cout << FormatTerminalSummary(context) << "\n"
             << FormatGame(game, prepared.data, outcome)
             << fmt::format("\nResults written to {}/ (tariffs.csv: the rates chosen)\n", out_dir);

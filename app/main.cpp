@@ -2,6 +2,12 @@
 // (FORMATS.md "Command line").
 // Exit status: 0 success, 1 bad input or usage, 2 no equilibrium found; never a crash.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <new>
+#include <vector>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -12,10 +18,54 @@
 
 #include "app/commands.h"
 #include "calibration/errors.h"
+#include "results/results.h"
 
 namespace {
 
 using ohlin::app::kBadInput;
+
+// --quiet and --json, for every command that prints.
+void AddOutputFlags(CLI::App* command, bool* quiet, bool* json) {
+  command->add_flag("--quiet", *quiet, "Print nothing but errors and warnings");
+  command->add_flag("--json", *json, "Print the outcome as JSON on standard output");
+}
+
+// `ohlin solv x`: name the unknown command (CLI11 alone says "arguments not expected"), and
+// the nearest command when one is close. Returns an exit status, or -1 to go on parsing.
+int RefuseUnknownCommand(const CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return -1;
+  const std::string given = argv[1];
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(command->get_name());
+  if (std::find(names.begin(), names.end(), given) != names.end()) return -1;
+  std::string nearest;
+  for (const std::string& name : names) {
+    if (name.rfind(given.substr(0, 3), 0) == 0 && given.size() >= 3) nearest = name;
+  }
+  std::cerr << fmt::format("ohlin: error: unknown command '{}' (commands: {}){}\n",
+                           ohlin::ShortText(given), fmt::join(names, ", "),
+                           nearest.empty() ? "" : fmt::format("; did you mean '{}'?", nearest));
+  return kBadInput;
+}
+
+// Every echo of input between single quotes is cut to a few hundred characters, and the
+// whole message to a few thousand: a 50 MB field is never printed.
+std::string ShortenMessage(const std::string& message) {
+  std::string text;
+  std::size_t pos = 0;
+  while (pos < message.size()) {
+    const std::size_t open = message.find('\'', pos);
+    const std::size_t close = open == std::string::npos ? open : message.find('\'', open + 1);
+    if (close == std::string::npos) {
+      text += message.substr(pos);
+      break;
+    }
+    text += message.substr(pos, open + 1 - pos) +
+            ohlin::ShortText(message.substr(open + 1, close - open - 1), 300) + "'";
+    pos = close + 1;
+  }
+  return ohlin::ShortText(text, 4000);
+}
 
 std::string ExecutablePath(const char* argv0) {
   std::error_code error;
@@ -28,7 +78,7 @@ int Run(int argc, char** argv) {
       "ohlin: who wins and who loses from trade policy, in every country.\n"
       "A Heckscher-Ohlin model with Armington trade and input-output links."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", OHLIN_VERSION);
+  app.set_version_flag("--version", "ohlin " OHLIN_VERSION);
 
   ohlin::app::SolveArguments solve_arguments;
   CLI::App* solve = app.add_subcommand("solve", "Solve a scenario and write its result files");
@@ -36,14 +86,15 @@ int Run(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   solve->add_option("--out", solve_arguments.out_dir,
-                    "Result folder (default: results/<scenario name>)");
+                    "Result folder, replaced whole (default: out/<scenario name>)");
   solve->add_option("--threads", solve_arguments.threads,
                     "Threads for the solver and the decomposition's path points (the results "
                     "do not depend on it)")
       ->check(CLI::Range(1, 1024));
   solve->add_flag("--verbose", solve_arguments.verbose, "Print the solver's progress");
+  AddOutputFlags(solve, &solve_arguments.quiet, &solve_arguments.json);
   solve->add_option("--start", solve_arguments.start_dir,
-                    "Start from the solution in DIR/state.csv (an earlier solve's results)");
+                    "Start from FILE, or DIR/state.csv, of an earlier solve");
   solve->add_flag("!--no-decomposition", solve_arguments.decomposition,
                   "Skip the EV decomposition (decomposition.csv), which solves a path of "
                   "partial shocks");
@@ -61,7 +112,7 @@ int Run(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   game->add_option("--out", game_arguments.out_dir,
-                   "Result folder (default: results/<scenario name>)");
+                   "Result folder (default: out/<scenario name>)");
   game->add_option("--threads", game_arguments.threads, "Threads for the solver")
       ->check(CLI::Range(1, 1024));
   game->add_flag("--verbose", game_arguments.verbose, "Print the game's progress");
@@ -77,9 +128,10 @@ int Run(int argc, char** argv) {
   compare->add_option("--rules", compare_arguments.rules,
                       "Rules, comma-separated (default: the scenario's `compare:` list)");
   compare->add_option("--out", compare_arguments.out_dir,
-                      "Result folder (default: results/<scenario name>-compare)");
+                      "Result folder, replaced whole (default: out/<scenario name>-compare)");
   compare->add_option("--threads", compare_arguments.threads, "Threads for the solver")
       ->check(CLI::Range(1, 1024));
+  AddOutputFlags(compare, &compare_arguments.quiet, &compare_arguments.json);
 
   ohlin::app::SweepArguments sweep_arguments;
   CLI::App* sweep = app.add_subcommand(
@@ -95,7 +147,7 @@ int Run(int argc, char** argv) {
         ->required()
         ->check(CLI::ExistingFile);
     command->add_option("--out", arguments->out_dir,
-                        std::string("Result folder (default: results/<scenario name>-") + suffix +
+                        std::string("Result folder (default: out/<scenario name>-") + suffix +
                             ")");
     command->add_option("--threads", arguments->threads,
                         "Points solved at once (each solve single-threaded)")
@@ -117,10 +169,13 @@ int Run(int argc, char** argv) {
 
   ohlin::app::CheckArguments check_arguments;
   CLI::App* check = app.add_subcommand(
-      "check", "Check a benchmark: totals, deficits, accounting identities, replication");
-  check->add_option("data", check_arguments.data_path, "Benchmark file (YAML)")
-      ->required()
-      ->check(CLI::ExistingFile);
+      "check",
+      "Check a benchmark (totals, deficits, identities, replication) or a scenario (a dry run)");
+  check->add_option("file", check_arguments.data_path, "Benchmark or scenario file (YAML)")
+      ->required();
+  check->add_flag("--list", check_arguments.list,
+                  "List the names: regions, sectors, factors, households, elasticities, deficits");
+  AddOutputFlags(check, &check_arguments.quiet, &check_arguments.json);
 
   ohlin::app::SynthArguments synth_arguments;
   CLI::App* synth = app.add_subcommand("synth", "Write a generated, balanced benchmark");
@@ -139,6 +194,7 @@ int Run(int argc, char** argv) {
   synth->add_option("--seed", synth_arguments.seed, "Random seed")->capture_default_str();
   synth->add_option("--out", synth_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
+  AddOutputFlags(synth, &synth_arguments.quiet, &synth_arguments.json);
 
   ohlin::app::AggregateArguments aggregate_arguments;
   CLI::App* aggregate = app.add_subcommand(
@@ -152,6 +208,8 @@ int Run(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   aggregate->add_option("--out", aggregate_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
+  bool quiet = false;  // aggregate, balance, import: nothing on standard output
+  aggregate->add_flag("--quiet", quiet, "Print nothing but errors and warnings");
 
   ohlin::app::BalanceArguments balance_arguments;
   CLI::App* balance = app.add_subcommand(
@@ -161,6 +219,7 @@ int Run(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   balance->add_option("--out", balance_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
+  balance->add_flag("--quiet", quiet, "Print nothing but errors and warnings");
   balance->add_option("--tolerance", balance_arguments.tolerance,
                       "Refuse when a relative adjustment exceeds this")
       ->check(CLI::PositiveNumber)
@@ -182,6 +241,7 @@ int Run(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   import_gtap->add_option("--out", gtap_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
+  import_gtap->add_flag("--quiet", quiet, "Print nothing but errors and warnings");
   import_gtap->add_option("--tolerance", gtap_arguments.tolerance,
                           "Refuse when the balance step moves a value by more than this")
       ->check(CLI::PositiveNumber)
@@ -202,6 +262,7 @@ int Run(int argc, char** argv) {
   import_wiod->add_option("--year", wiod_arguments.year, "Year of the SEA to use")->required();
   import_wiod->add_option("--out", wiod_arguments.out_dir, "Folder for data.yaml and its tables")
       ->required();
+  import_wiod->add_flag("--quiet", quiet, "Print nothing but errors and warnings");
   import_wiod->add_option("--tolerance", wiod_arguments.tolerance,
                           "Refuse when the balance step moves a value by more than this")
       ->check(CLI::PositiveNumber)
@@ -222,12 +283,28 @@ int Run(int argc, char** argv) {
   bench->add_option("--threads", bench_arguments.threads, "Threads for the solver (default: every core)")
       ->check(CLI::Range(1, 1024));
 
+  app.add_subcommand("version", "Print the version");
+  if (const int status = RefuseUnknownCommand(app, argc, argv); status >= 0) return status;
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& error) {
+    return app.exit(error);
+  } catch (const CLI::CallForAllHelp& error) {
+    return app.exit(error);
+  } catch (const CLI::CallForVersion& error) {
+    return app.exit(error);
   } catch (const CLI::ParseError& error) {
-    const int status = app.exit(error);  // prints help, version or the usage error
-    return status == 0 ? ohlin::app::kSuccess : kBadInput;
+    // Usage errors in the voice of every other message.
+    std::cerr << "ohlin: error: " << error.what() << "\n"
+              << "Run 'ohlin --help' or 'ohlin COMMAND --help' for more information.\n";
+    return kBadInput;
   }
+  if (app.got_subcommand("version")) {
+    std::cout << "ohlin " << OHLIN_VERSION << "\n";
+    return ohlin::app::kSuccess;
+  }
+  if (quiet) std::cout.rdbuf(nullptr);  // a stream without a buffer drops what it is given
+  if (compare->parsed()) compare_arguments.rules_given = compare->count("--rules") > 0;
 
   if (solve->parsed()) return ohlin::app::RunSolve(solve_arguments);
   if (game->parsed()) return ohlin::app::RunGame(game_arguments);
@@ -255,11 +332,13 @@ int main(int argc, char** argv) {
   try {
     return Run(argc, argv);
   } catch (const ohlin::InputError& error) {
-    std::cerr << "ohlin: error: " << error.what() << "\n";
+    std::cerr << "ohlin: error: " << ShortenMessage(error.what()) << "\n";
   } catch (const std::runtime_error& error) {
-    std::cerr << "ohlin: error: " << error.what() << "\n";
+    std::cerr << "ohlin: error: " << ShortenMessage(error.what()) << "\n";
+  } catch (const std::bad_alloc&) {
+    std::cerr << "ohlin: error: out of memory (the input is too large for this machine)\n";
   } catch (const std::exception& error) {
-    std::cerr << "ohlin: internal error: " << error.what() << "\n";
+    std::cerr << "ohlin: internal error: " << ShortenMessage(error.what()) << "\n";
   } catch (...) {
     std::cerr << "ohlin: internal error: unknown exception\n";
   }

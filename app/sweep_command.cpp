@@ -188,7 +188,7 @@ int RunSweep(const SweepArguments& arguments) {
     }
   }
   const std::string dir = arguments.out_dir.empty()
-                              ? "results/" + SafeFileName(bases.base.scenario.name) + "-sweep"
+                              ? DefaultOutDir(bases.base.scenario, "-sweep")
                               : arguments.out_dir;
   // Warm starts: numeric coordinates scaled by their range; points share a family (the same
   // model structure) when they have the same rule and data file.
@@ -248,8 +248,7 @@ int RunSensitivity(const SweepArguments& arguments) {
       sweeps::LoadSensitivity(arguments.path, bases.base.scenario, bases.base.data);
   const sweeps::Sample sample = sweeps::MakeSample(analysis);
   const std::string dir = arguments.out_dir.empty()
-                              ? "results/" + SafeFileName(bases.base.scenario.name) +
-                                    "-sensitivity"
+                              ? DefaultOutDir(bases.base.scenario, "-sensitivity")
                               : arguments.out_dir;
   std::vector<std::string> names;
   for (const sweeps::UncertainComponent& c : analysis.components) names.push_back(c.name);

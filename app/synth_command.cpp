@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/commands.h"
@@ -22,7 +23,16 @@ int RunSynth(const SynthArguments& arguments) {
   if (!options.IsValid(&why)) throw InputError(fmt::format("ohlin synth: {}", why));
   const Benchmark data = Synthesize(options);
   const std::string path = WriteBenchmark(data, arguments.out_dir);
-  std::cout << path << "\n";
+  if (arguments.json) {
+    const nlohmann::ordered_json json = {{"data", path},
+                                         {"regions", arguments.regions},
+                                         {"sectors", arguments.sectors},
+                                         {"factors", arguments.factors},
+                                         {"households", arguments.households}};
+    std::cout << json.dump(2) << "\n";
+  } else if (!arguments.quiet) {
+    std::cout << path << "\n";
+  }
   return kSuccess;
 }
 

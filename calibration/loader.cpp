@@ -28,10 +28,7 @@ using input::YamlDocument;
 
 // Tolerance on ownership shares summing to one (per factor over a region's households).
 constexpr double kOwnershipTolerance = 1e-9;
-// The largest table a benchmark may need (entries of one of its tables, e.g. sectors x
-// regions^2 for trade): 2^24, about 400 regions x 100 sectors, ten times a full GTAP database.
-// Beyond it a hand-made file is more likely a mistake than a world, and memory runs out.
-constexpr double kMaxTableEntries = 16777216.0;
+constexpr double kMaxTableEntries = kMaxBenchmarkTableEntries;
 
 const std::vector<std::string> kTopLevelKeys = {
     "ohlin",      "name",         "units",   "year",    "source",          "regions",
@@ -320,6 +317,7 @@ void BenchmarkLoader::ReadSets() {
     }
     factor.name = document_.ReadString(name_node, context + ".name");
     if (factor.name.empty()) document_.Fail(name_node, context + ": a name cannot be empty");
+    document_.CheckName(name_node, factor.name, context + ".name");
     if (factors_.Find(factor.name)) {
       document_.Fail(name_node, fmt::format("factors: duplicate name '{}'", factor.name));
     }
@@ -390,6 +388,7 @@ void BenchmarkLoader::ReadHouseholds() {
       const YAML::Node name_node = document_.Require(item, "name", context);
       household.name = document_.ReadString(name_node, context + ".name");
       if (household.name.empty()) document_.Fail(name_node, context + ": a name cannot be empty");
+      document_.CheckName(name_node, household.name, context + ".name", {input::kGovernmentName});
       for (const Household& other : households) {
         if (other.name == household.name) {
           document_.Fail(name_node, fmt::format("{}: duplicate name '{}'", region_context,

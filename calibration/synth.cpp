@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "calibration/loader.h"
 #include "calibration/tensor.h"
 
 namespace ohlin {
@@ -33,6 +34,25 @@ bool SynthOptions::IsValid(std::string* why) const {
     problem = fmt::format("households must be at least 1 (got {})", households);
   } else if (!(zero_flow_share >= 0.0 && zero_flow_share < 1.0)) {  // also rejects NaN
     problem = fmt::format("zero_flow_share must be in [0, 1) (got {})", zero_flow_share);
+  } else {
+    // The loader's table limit, before anything is generated.
+    const double r = regions, i = sectors, f = factors, h = households;
+    const struct {
+      const char* table;
+      double entries;
+    } sizes[] = {{"trade (sectors x regions x regions)", i * r * r},
+                 {"intermediates (sectors x sectors x regions)", i * i * r},
+                 {"factor_payments (factors x sectors x regions)", f * i * r},
+                 {"final_demand (households x sectors x regions)", h * i * r}};
+    for (const auto& size : sizes) {
+      if (size.entries > kMaxBenchmarkTableEntries) {
+        problem = fmt::format("{} regions, {} sectors, {} factors and {} households give {} with "
+                              "{:.0f} entries; the limit of a benchmark is {:.0f}",
+                              regions, sectors, factors, households, size.table, size.entries,
+                              kMaxBenchmarkTableEntries);
+        break;
+      }
+    }
   }
   if (why != nullptr) *why = problem;
   return problem.empty();
@@ -68,7 +88,10 @@ std::string NumberedName(const char* prefix, int number, int min_width) {
 }
 
 // A rounded draw, so that elasticities read well in the written file.
-double RoundTo(double value, double step) { return std::round(value / step) * step; }
+// `value` rounded to a multiple of `step` (1/n): 7.6, not 7.6000000000000005.
+double RoundTo(double value, double step) {
+  return std::round(value / step) / std::round(1.0 / step);
+}
 
 // Everything about the world except the value levels: shares and rates, drawn once.
 struct Design {

@@ -20,7 +20,7 @@
 namespace ohlin {
 namespace {
 
-std::string FormatNumber(double value) { return fmt::format("{:.17g}", value); }
+std::string FormatNumber(double value) { return fmt::format("{}", value); }
 
 // A name as a YAML scalar: plain when it is unambiguous, double-quoted otherwise (free text,
 // and words that YAML 1.1 readers would turn into booleans or null, such as NO for Norway).
@@ -234,7 +234,7 @@ std::string WriteBenchmark(const Benchmark& data, const std::string& dir,
     yaml << "  - {name: " << YamlScalar(factor.name)
          << ", mobility: " << FactorMobilityToString(factor.mobility);
     if (factor.supply_elasticity != 0.0) {
-      yaml << ", supply_elasticity: " << fmt::format("{:.17g}", factor.supply_elasticity);
+      yaml << ", supply_elasticity: " << fmt::format("{}", factor.supply_elasticity);
     }
     yaml << "}\n";
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 
 namespace ohlin::input {
 namespace {
@@ -174,7 +175,20 @@ YamlDocument YamlDocument::Load(const std::string& path, const std::string& kind
   const std::string text = ReadTextFile(path);
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (!documents.empty()) root = documents.front();
+    for (std::size_t k = 1; k < documents.size(); ++k) {
+      if (!documents[k].IsDefined() || documents[k].IsNull()) continue;
+      const YAML::Mark mark = documents[k].Mark();
+      throw InputError(fmt::format(
+          "{}:{}: a second YAML document (after '---'): a {} file holds one; split it into "
+          "files",
+          path, mark.is_null() ? 1 : mark.line + 1, kind));
+    }
+  } catch (const YAML::DeepRecursion& error) {
+    throw InputError(fmt::format("{}:{}:{}: nested more than {} levels deep, deeper than a YAML file is "
+                                 "read (an ohlin file needs at most a few levels)",
+                                 path, error.mark.line + 1, error.mark.column + 1, error.depth()));
   } catch (const YAML::Exception& error) {
     if (error.mark.is_null()) {
       throw InputError(fmt::format("{}: YAML syntax error: {}", path, error.msg));
@@ -286,6 +300,26 @@ long long YamlDocument::ReadInteger(const YAML::Node& node, const std::string& c
   return value;
 }
 
+void YamlDocument::CheckName(const YAML::Node& node, const std::string& name,
+                              const std::string& context,
+                              const std::vector<std::string>& reserved) const {
+  if (name == "*") {
+    Fail(node, fmt::format("{}: '*' is not a name: it selects every name in scenarios", context));
+  }
+  for (const std::string& keyword : reserved) {
+    if (name == keyword) {
+      Fail(node, fmt::format("{}: '{}' is reserved (the results name a region's government so)",
+                             context, name));
+    }
+  }
+  for (const char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      Fail(node, fmt::format("{}: a name cannot hold a control character (line break, tab)",
+                             context));
+    }
+  }
+}
+
 std::vector<std::string> YamlDocument::ReadNameList(const YAML::Node& node,
                                                     const std::string& context) const {
   if (!node.IsSequence()) Fail(node, fmt::format("{}: expected a list of names", context));
@@ -294,6 +328,7 @@ std::vector<std::string> YamlDocument::ReadNameList(const YAML::Node& node,
     const YAML::Node item = node[k];
     const std::string name = ReadString(item, fmt::format("{}[{}]", context, k + 1));
     if (name.empty()) Fail(item, fmt::format("{}[{}]: a name cannot be empty", context, k + 1));
+    CheckName(item, name, fmt::format("{}[{}]", context, k + 1));
     if (std::find(names.begin(), names.end(), name) != names.end()) {
       Fail(item, fmt::format("{}: duplicate name '{}'", context, name));
     }

@@ -16,6 +16,9 @@
 
 namespace ohlin::input {
 
+// The name of a region's government in the result tables: no household may take it.
+inline constexpr const char* kGovernmentName = "government";
+
 // The largest input file read (YAML or CSV), in bytes.
 inline constexpr std::size_t kMaxInputFileBytes = std::size_t{1} << 30;
 
@@ -67,7 +70,13 @@ class YamlDocument {
   std::string ReadString(const YAML::Node& node, const std::string& context) const;
   double ReadNumber(const YAML::Node& node, const std::string& context) const;
   long long ReadInteger(const YAML::Node& node, const std::string& context) const;
-  // A list of distinct non-empty names (FORMATS.md: duplicate names in a set are an error).
+  // Refuses a name that collides with a keyword: "*" (every name, in selectors), one of
+  // `reserved` (e.g. "government", the row of a region's government in the results), or one
+  // with a control character (a line break would split a row of every table and message).
+  void CheckName(const YAML::Node& node, const std::string& name, const std::string& context,
+                 const std::vector<std::string>& reserved = {}) const;
+  // A list of distinct non-empty names (FORMATS.md: duplicate names in a set are an error),
+  // each passing CheckName.
   std::vector<std::string> ReadNameList(const YAML::Node& node, const std::string& context) const;
 
  private:

@@ -1,17 +1,21 @@
 #include "fuzz/fuzz_entry.h"
 
 #include <cstdlib>
+#include <cstdio>
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <unistd.h>
 
 #include "calibration/accounts.h"
 #include "calibration/errors.h"
 #include "calibration/loader.h"
+#include "results/files.h"
 #include "scenarios/scenario.h"
 
 namespace ohlin::fuzz {
@@ -143,6 +147,69 @@ bool RunScenarioInput(const std::uint8_t* data, std::size_t size) {
     (void)ApplyShocks(benchmark, scenario.shocks);
   } catch (const InputError&) {
     return false;  // refused with a message: the expected outcome for bad input
+  }
+  return true;
+}
+
+namespace {
+
+const fs::path& BenchmarkPath() {
+  static const fs::path path = [] {
+    const fs::path data = ScratchDir() / "data.yaml";
+    WriteBytes(data, ScenarioBenchmarkYaml());
+    return data;
+  }();
+  return path;
+}
+
+[[noreturn]] void Broken(const char* contract) {
+  std::fprintf(stderr, "contract broken: %s\n", contract);
+  std::abort();
+}
+
+}  // namespace
+
+bool RunStateInput(const std::uint8_t* data, std::size_t size) {
+  // Unknowns of the fixed benchmark's model, as Model::VariableName names them.
+  static const std::vector<std::string> names = {
+      "factor_price HOME/labour", "factor_price HOME/capital/AGR",
+      "factor_price HOME/capital/MAN", "factor_price AWAY/labour", "output HOME/AGR"};
+  const fs::path path = ScratchDir() / "state.csv";
+  WriteBytes(path, std::string_view(reinterpret_cast<const char*>(data), size));
+  try {
+    std::string note;
+    const std::vector<double> state =
+        ReadStartState(path.string(), names, std::vector<double>(names.size(), 0.0), &note);
+    if (state.size() != names.size()) Broken("start size");
+    if (note.empty()) Broken("a start without a note");
+  } catch (const InputError&) {
+    return false;
+  }
+  return true;
+}
+
+bool RunPathsInput(const std::uint8_t* data, std::size_t size) {
+  const std::string bytes(reinterpret_cast<const char*>(data), std::min<std::size_t>(size, 8192));
+  const std::size_t newline = bytes.find('\n');
+  const std::string out = bytes.substr(0, newline);
+  const std::string other = newline == std::string::npos ? "" : bytes.substr(newline + 1);
+  const std::string safe = SafeFileName(bytes);
+  if (safe.empty() || safe.size() > kMaxSafeFileName ||
+      safe.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos ||
+      safe.front() == '_' || safe.back() == '_') {
+    Broken("SafeFileName");
+  }
+  if (ShortText(bytes, 100).size() > 100 + 40) Broken("ShortText");
+  if (out.find('\0') != std::string::npos || other.find('\0') != std::string::npos) return false;
+  // Relative paths resolve against the scratch folder, as a user's would against theirs.
+  const auto in_scratch = [](const std::string& path) {
+    return path.empty() || path[0] == '/' ? path : (ScratchDir() / path).string();
+  };
+  try {
+    CheckOutputFolder(in_scratch(out), {BenchmarkPath().string()});
+    (void)StartFile(in_scratch(other));
+  } catch (const InputError&) {
+    return false;
   }
   return true;
 }

@@ -27,6 +27,17 @@ bool RunBenchmarkInput(const std::uint8_t* data, std::size_t size);
 // input was accepted, false when it was refused with an InputError.
 bool RunScenarioInput(const std::uint8_t* data, std::size_t size);
 
+// Writes the input as `state.csv` and reads it as the start of a solve of the fixed benchmark's
+// model (`ohlin solve --start`). True when accepted, false when refused with an InputError.
+bool RunStateInput(const std::uint8_t* data, std::size_t size);
+
+// The command line's paths: the input's first line is given as `--out`, its second as
+// `--start` and `--har` (relative to a scratch folder holding the fixed benchmark). Runs the
+// checks `ohlin solve` makes before solving (which only look, never write) and the default
+// folder name, and aborts when SafeFileName or ShortText break their contracts. True when the
+// paths were accepted, false when refused with an InputError.
+bool RunPathsInput(const std::uint8_t* data, std::size_t size);
+
 // The fixed benchmark that scenario inputs can name as `data: data.yaml`.
 const std::string& ScenarioBenchmarkYaml();
 

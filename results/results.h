@@ -11,6 +11,7 @@
 
 #include "calibration/benchmark.h"
 #include "model/outcome.h"
+#include "results/files.h"
 #include "scenarios/scenario.h"
 #include "solver/solver.h"
 
@@ -46,29 +47,28 @@ struct ResultContext {
 // The tables --no-flow-tables leaves out.
 const std::vector<std::string>& FlowTableNames();
 
-// The names of the result files of FORMATS.md, summary.json first (state.csv, written when
-// the context has a state, is not among them).
-const std::vector<std::string>& ResultFileNames();
-
 // The CSV result tables of an outcome (every file of ResultFileNames but summary.json, and
 // decomposition.csv only when the outcome has one; trade.csv and ntb.csv only with
-// flow_tables), name and contents, in that order.
+// flow_tables), name and contents, in that order. Throws std::invalid_argument when any
+// number of any table is not finite.
 std::vector<std::pair<std::string, std::string>> ResultTables(const Benchmark& data,
                                                               const Outcome& outcome,
                                                               bool flow_tables = true);
 
-// Writes every result file of FORMATS.md into `dir` (created if missing). Any summary.json
-// from an earlier run is removed first and the new one is written last, so a summary.json
-// with status "converged" always sits next to a complete set of files from the same run.
-// Throws std::invalid_argument when a pointer is missing or the outcome holds a number that
-// is not finite, and std::runtime_error on I/O failure.
+// Writes every result file of FORMATS.md as the folder `dir`, replacing an earlier one whole
+// (ReplaceFolder), so a summary.json with status "converged" always sits next to a complete
+// set of files from the same run; its `files` list names them (the manifest). Every table is
+// built first: throws std::invalid_argument when a pointer is missing or any number of any
+// table is not finite (nothing written), and std::runtime_error on I/O failure.
 void WriteResults(const std::string& dir, const ResultContext& context);
 
-// Writes summary.json with status "failed" and the reason (FailureReason). Result files of
-// an earlier run in `dir` are removed, since next to this summary they would look like an
-// answer; the reason says which were removed. Throws std::runtime_error on I/O failure.
+// Writes summary.json with status "failed" and the reason (FailureReason) as the folder
+// `dir`. Result files of an earlier run in `dir` are removed, since next to this summary they
+// would look like an answer; the reason says which were removed. Throws std::runtime_error on
+// I/O failure.
+// Files named in `keep` (e.g. the state.csv this run started from) stay.
 void WriteFailure(const std::string& dir, const ResultContext& context,
-                  const std::string& extra_reason = "");
+                  const std::string& extra_reason = "", const std::vector<std::string>& keep = {});
 
 // The solver's message followed by its largest residuals by equation name.
 std::string FailureReason(const SolverSummary& summary);
@@ -104,12 +104,6 @@ std::string FormatCompareTable(const Benchmark& data, const std::string& scenari
 // A CSV field: RFC 4180 quoting, only where the text needs it (a comma, quote or line break).
 std::string CsvField(const std::string& text);
 
-// Writes `contents` to `path` through a temporary file in the same folder and a rename.
-void WriteFileAtomically(const std::string& path, const std::string& contents);
 
-// A filesystem-safe version of a scenario name: lowercase ASCII letters and digits, every
-// other run of characters becomes a single '_', no leading or trailing '_'. "scenario"
-// when nothing is left.
-std::string SafeFileName(const std::string& name);
 
 }  // namespace ohlin

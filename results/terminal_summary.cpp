@@ -13,6 +13,12 @@
 namespace ohlin {
 namespace {
 
+// `value` for a format with `decimals` decimals: a value that rounds to zero prints "0.000",
+// never "-0.000".
+double Shown(double value, int decimals) {
+  return std::abs(value) < 0.5 * std::pow(10.0, -decimals) ? 0.0 : value;
+}
+
 double Percent(double hat) { return 100.0 * (hat - 1.0); }
 
 std::string Header(const ResultContext& context) {
@@ -23,7 +29,7 @@ std::string Header(const ResultContext& context) {
   const std::string data_path =
       context.scenario->data_path.empty() ? context.data->path : context.scenario->data_path;
   std::string text;
-  text += fmt::format("Scenario     {}\n", context.scenario->name);
+  text += fmt::format("Scenario     {}\n", ShortText(context.scenario->name));
   text += fmt::format("Data         {} ({})\n", data_path, context.data->name);
   text += fmt::format("Status       {}\n", summary.IsConverged() ? "converged" : "failed");
   text += fmt::format("Iterations   {}\n", summary.iterations);
@@ -54,7 +60,7 @@ std::string WelfareTable(const Benchmark& data, const Outcome& outcome) {
   for (std::size_t r = 0; r < data.regions.size() && r < outcome.regions.size(); ++r) {
     const RegionOutcome& region = outcome.regions[r];
     text += fmt::format("  {:<{}} {:>14.6g} {:>9.3f}\n", data.regions[r], width, region.ev,
-                        region.ev_pct);
+                        Shown(region.ev_pct, 3));
     std::vector<const HouseholdOutcome*> members;
     for (const HouseholdOutcome& household : outcome.households) {
       if (household.region == static_cast<int>(r)) members.push_back(&household);
@@ -64,7 +70,7 @@ std::string WelfareTable(const Benchmark& data, const Outcome& outcome) {
       const bool no_base = household->is_government && household->income_base == 0.0;
       text += fmt::format("  {:<{}} {:>14.6g} {:>9}\n", "  " + household->household, width,
                           household->ev,
-                          no_base ? std::string("-") : fmt::format("{:.3f}", household->ev_pct));
+                          no_base ? std::string("-") : fmt::format("{:.3f}", Shown(household->ev_pct, 3)));
     }
   }
   return text;
@@ -85,7 +91,7 @@ std::string FactorTable(const Benchmark& data, const Outcome& outcome) {
       std::string cell = "-";
       for (const FactorOutcome& factor : outcome.factors) {
         if (factor.region == static_cast<int>(r) && factor.factor == static_cast<int>(f)) {
-          cell = fmt::format("{:.3f}", Percent(factor.real_price_hat));
+          cell = fmt::format("{:.3f}", Shown(Percent(factor.real_price_hat), 3));
         }
       }
       text += fmt::format(" {:>{}}", cell, column);
@@ -113,7 +119,7 @@ std::string SectorTable(const Benchmark& data, const Outcome& outcome, int max_s
   text += fmt::format("  {:<{}} {:<{}} {:>9} {:>9} {:>9} {:>9}\n", "region", region_width, "sector",
                       sector_width, "output %", "price %", "exports %", "imports %");
   const auto cell = [](bool present, double hat) {
-    return present ? fmt::format("{:.3f}", Percent(hat)) : std::string("-");
+    return present ? fmt::format("{:.3f}", Shown(Percent(hat), 3)) : std::string("-");
   };
   for (std::size_t k = 0; k < shown; ++k) {
     const SectorOutcome& sector = *ranked[k];
@@ -164,7 +170,7 @@ std::string DecompositionTable(const Benchmark& data, const Outcome& outcome) {
           if (row.component == name) sum += row.pct_of_income;
         }
       }
-      text += fmt::format(" {:>10.3f}", sum);
+      text += fmt::format(" {:>10.3f}", Shown(sum, 3));
     }
     text += "\n";
   }
@@ -185,7 +191,7 @@ std::string CompensationTable(const Benchmark& data, const Outcome& outcome) {
     const auto r = static_cast<std::size_t>(c.region);
     text += fmt::format("  {:<{}} {:>10.4f} {:>10.4f} {:>14.6g}  {}\n",
                         r < data.regions.size() ? data.regions[r] : "?", width,
-                        100.0 * c.tax_rate, 100.0 * (c.floor - 1.0), c.transfers,
+                        Shown(100.0 * c.tax_rate, 4), Shown(100.0 * (c.floor - 1.0), 4), c.transfers,
                         c.floor_below_one
                             ? "loses in aggregate: every household has the same utility change"
                             : "");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <cmath>
 #include <filesystem>
 #include <iterator>
@@ -28,10 +29,23 @@ using Json = nlohmann::ordered_json;
 // solver noise, well below any change worth reporting.
 constexpr double kLosingUtilityThreshold = 1e-10;
 
-// Percent change of a hat, 100 (hat - 1); full precision.
-std::string PercentOfHat(double hat) { return fmt::format("{:.10g}", 100.0 * (hat - 1.0)); }
+// Thrown by the number formatters below for NaN or infinity: no table may hold one.
+struct NonFiniteNumber : std::invalid_argument {
+  NonFiniteNumber() : std::invalid_argument("a number that is not finite") {}
+};
 
-std::string Value(double value) { return fmt::format("{:.12g}", value); }
+double Finite(double value) {
+  if (!std::isfinite(value)) throw NonFiniteNumber();
+  return value == 0.0 ? 0.0 : value;  // never "-0"
+}
+
+// 10 and 12 significant digits.
+std::string G10(double value) { return fmt::format("{:.10g}", Finite(value)); }
+std::string Value(double value) { return fmt::format("{:.12g}", Finite(value)); }
+
+// Percent change of a hat, 100 (hat - 1); full precision.
+std::string PercentOfHat(double hat) { return G10(100.0 * (hat - 1.0)); }
+
 
 
 const std::string& NameAt(const std::vector<std::string>& names, int index, const char* what) {
@@ -64,7 +78,7 @@ std::string WelfareCsv(const Benchmark& data, const Outcome& outcome) {
         "{},{},{},{},{},{},{}\n", CsvField(NameAt(data.regions, household.region, "region")),
         CsvField(household.household), Value(household.population), Value(household.income_base),
         Value(household.income_new), Value(household.ev),
-        no_base ? std::string() : fmt::format("{:.10g}", household.ev_pct));
+        no_base ? std::string() : G10(household.ev_pct));
   }
   return csv;
 }
@@ -190,23 +204,26 @@ struct Inequality {
 // (MODEL.md section 6).
 Inequality MeasureInequality(const std::vector<double>& population,
                              const std::vector<double>& per_capita) {
+  // Population shares, not populations: 1e160 people must not overflow a product.
   const double total_population = std::accumulate(population.begin(), population.end(), 0.0);
-  double total_income = 0.0;
-  for (std::size_t h = 0; h < population.size(); ++h) total_income += population[h] * per_capita[h];
   Inequality inequality;
-  if (total_population <= 0.0 || total_income <= 0.0) return inequality;
-  const double mean = total_income / total_population;
+  if (!(total_population > 0.0)) return inequality;
+  std::vector<double> share(population.size());
+  double mean = 0.0;
+  for (std::size_t h = 0; h < population.size(); ++h) {
+    share[h] = population[h] / total_population;
+    mean += share[h] * per_capita[h];
+  }
+  if (!(mean > 0.0)) return inequality;
   double absolute_gaps = 0.0;
   for (std::size_t h = 0; h < population.size(); ++h) {
     for (std::size_t k = 0; k < population.size(); ++k) {
-      absolute_gaps += population[h] * population[k] * std::abs(per_capita[h] - per_capita[k]);
+      absolute_gaps += share[h] * share[k] * std::abs(per_capita[h] - per_capita[k]);
     }
     const double relative = per_capita[h] / mean;
-    if (relative > 0.0) {
-      inequality.theil += population[h] / total_population * relative * std::log(relative);
-    }
+    if (relative > 0.0) inequality.theil += share[h] * relative * std::log(relative);
   }
-  inequality.gini = absolute_gaps / (2.0 * total_population * total_population * mean);
+  inequality.gini = absolute_gaps / (2.0 * mean);
   return inequality;
 }
 
@@ -230,9 +247,9 @@ std::string DistributionCsv(const Benchmark& data, const Outcome& outcome) {
     const double total_population = std::accumulate(population.begin(), population.end(), 0.0);
     const Inequality base = MeasureInequality(population, income_base);
     const Inequality now = MeasureInequality(population, income_new);
-    csv += fmt::format("{},{:.10g},{:.10g},{:.10g},{:.10g},{:.10g}\n", CsvField(data.regions[r]),
-                       base.gini, now.gini, base.theil, now.theil,
-                       100.0 * losing_population / total_population);
+    csv += fmt::format("{},{},{},{},{},{}\n", CsvField(data.regions[r]), G10(base.gini),
+                       G10(now.gini), G10(base.theil), G10(now.theil),
+                       G10(100.0 * losing_population / total_population));
   }
   return csv;
 }
@@ -332,25 +349,6 @@ Json SummaryJson(const ResultContext& context, const std::string& status) {
   return json;
 }
 
-std::filesystem::path PrepareFolder(const std::string& dir) {
-  std::filesystem::path folder(dir.empty() ? "." : dir);
-  std::error_code error;
-  std::filesystem::create_directories(folder, error);
-  if (error || !std::filesystem::is_directory(folder)) {
-    throw std::runtime_error(fmt::format("cannot create result folder {}: {}", folder.string(),
-                                         error ? error.message() : "not a folder"));
-  }
-  return folder;
-}
-
-void RemoveIfPresent(const std::filesystem::path& path) {
-  std::error_code error;
-  std::filesystem::remove(path, error);
-  if (error) {
-    throw std::runtime_error(fmt::format("cannot remove {}: {}", path.string(), error.message()));
-  }
-}
-
 }  // namespace
 
 std::string CsvField(const std::string& text) {
@@ -366,14 +364,6 @@ std::string CsvField(const std::string& text) {
 
 const std::vector<std::string>& FlowTableNames() {
   static const std::vector<std::string> names = {"trade.csv", "ntb.csv"};
-  return names;
-}
-
-const std::vector<std::string>& ResultFileNames() {
-  static const std::vector<std::string> names = {
-      "summary.json", "welfare.csv",      "factors.csv",       "sectors.csv",
-      "trade.csv",    "distribution.csv", "income_sources.csv", "ntb.csv",
-      "decomposition.csv"};
   return names;
 }
 
@@ -419,33 +409,58 @@ std::string FailureReason(const SolverSummary& summary) {
   return reason;
 }
 
+namespace {
+
+// One table built by `build`; a NaN or infinity in it is named with the table.
+void AddTable(std::vector<std::pair<std::string, std::string>>* tables, const std::string& name,
+              const std::function<std::string()>& build) {
+  try {
+    tables->emplace_back(name, build());
+  } catch (const NonFiniteNumber&) {
+    throw std::invalid_argument(
+        fmt::format("the outcome has a number that is not finite (in {})", name));
+  }
+}
+
+// income_sources.csv: where each household's income comes from (MODEL.md section 4).
+std::string IncomeSourcesCsv(const Benchmark& data, const Outcome& outcome) {
+  std::string csv = "region,household,source,base,new\n";
+  for (const HouseholdOutcome& h : outcome.households) {
+    for (const IncomeSource& source : h.sources) {
+      csv += fmt::format("{},{},{},{},{}\n", CsvField(NameAt(data.regions, h.region, "region")),
+                         CsvField(h.household), source.source, Value(source.base),
+                         Value(source.value_new));
+    }
+  }
+  return csv;
+}
+
+std::string StateCsv(const std::vector<std::pair<std::string, double>>& state) {
+  std::string csv = "variable,value\n";
+  for (const auto& [name, value] : state) {
+    csv += fmt::format("{},{:.17g}\n", CsvField(name), Finite(value));  // exact: a start
+  }
+  return csv;
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> ResultTables(const Benchmark& data,
                                                               const Outcome& outcome,
                                                               bool flow_tables) {
-  std::vector<std::pair<std::string, std::string>> tables = {
-      {"welfare.csv", WelfareCsv(data, outcome)},
-      {"factors.csv", FactorsCsv(data, outcome)},
-      {"sectors.csv", SectorsCsv(data, outcome)},
-      {"distribution.csv", DistributionCsv(data, outcome)},
-  };
+  std::vector<std::pair<std::string, std::string>> tables;
+  AddTable(&tables, "welfare.csv", [&] { return WelfareCsv(data, outcome); });
+  AddTable(&tables, "factors.csv", [&] { return FactorsCsv(data, outcome); });
+  AddTable(&tables, "sectors.csv", [&] { return SectorsCsv(data, outcome); });
+  AddTable(&tables, "distribution.csv", [&] { return DistributionCsv(data, outcome); });
   if (flow_tables) {
-    tables.emplace_back("trade.csv", TradeCsv(data, outcome));
-    tables.emplace_back("ntb.csv", NtbCsv(data, outcome));
+    AddTable(&tables, "trade.csv", [&] { return TradeCsv(data, outcome); });
+    AddTable(&tables, "ntb.csv", [&] { return NtbCsv(data, outcome); });
   }
   if (!outcome.decomposition.empty()) {
-    tables.emplace_back("decomposition.csv", DecompositionCsv(data, outcome));
+    AddTable(&tables, "decomposition.csv", [&] { return DecompositionCsv(data, outcome); });
   }
-  {
-    // income_sources.csv: where each household's income comes from (MODEL.md section 4).
-    std::string csv = "region,household,source,base,new\n";
-    for (const HouseholdOutcome& h : outcome.households) {
-      for (const IncomeSource& source : h.sources) {
-        csv += fmt::format("{},{},{},{:.12g},{:.12g}\n", data.regions[h.region], h.household,
-                           source.source, source.base, source.value_new);
-      }
-    }
-    tables.emplace_back("income_sources.csv", std::move(csv));
-  }
+  AddTable(&tables, "income_sources.csv", [&] { return IncomeSourcesCsv(data, outcome); });
   return tables;
 }
 
@@ -458,35 +473,21 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
   std::vector<std::pair<std::string, std::string>> tables =
       ResultTables(*context.data, *context.outcome, context.flow_tables);
   if (context.state != nullptr) {
-    std::string csv = "variable,value\n";
-    csv.reserve(csv.size() + 64 * context.state->size());
-    for (const auto& [name, value] : *context.state) {
-      // exact: a start for a later solve
-      fmt::format_to(std::back_inserter(csv), "{},{:.17g}\n", name, value);
-    }
-    tables.emplace_back("state.csv", std::move(csv));
+    AddTable(&tables, "state.csv", [&] { return StateCsv(*context.state); });
   }
-  // summary.json is made after the tables are written, to carry their write time (nearly all
-  // of the writing); until it is written the folder has none, so it never looks like an answer.
+  // The write phase in summary.json is the tables' formatting, nearly all of the writing.
   ResultContext timed = context;
   PhaseSeconds phases = context.phases != nullptr ? *context.phases : PhaseSeconds();
   if (context.phases != nullptr) timed.phases = &phases;
-  const Outcome& outcome = *context.outcome;
-
-  const std::filesystem::path folder = PrepareFolder(dir);
-  // summary.json marks a complete set: remove the old one first, write the new one last.
-  RemoveIfPresent(folder / "summary.json");
-  // A decomposition (or flow tables) from an earlier run must not sit next to results that
-  // have none.
-  if (outcome.decomposition.empty()) RemoveIfPresent(folder / "decomposition.csv");
-  if (!context.flow_tables) {
-    for (const std::string& name : FlowTableNames()) RemoveIfPresent(folder / name);
-  }
-  for (const auto& [name, contents] : tables)
-    WriteFileAtomically((folder / name).string(), contents);
   phases.write = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::string summary = SummaryJson(timed, "converged").dump(2) + "\n";
-  WriteFileAtomically((folder / "summary.json").string(), summary);
+  Json summary = SummaryJson(timed, "converged");
+  Json files = Json::array();
+  files.push_back("summary.json");
+  for (const auto& table : tables) files.push_back(table.first);
+  summary["files"] = files;  // the manifest: what a later run may replace
+  tables.emplace_back("summary.json", summary.dump(2) + "\n");
+  // The folder is replaced whole, in one rename: never a mix of two runs.
+  ReplaceFolder(dir, tables);
 }
 
 DistributionStats MeasureDistribution(const Outcome& outcome, int region) {
@@ -516,29 +517,41 @@ DistributionStats MeasureDistribution(const Outcome& outcome, int region) {
 }
 
 void WriteFailure(const std::string& dir, const ResultContext& context,
-                  const std::string& extra_reason) {
+                  const std::string& extra_reason, const std::vector<std::string>& keep) {
   RequireContext(context, /*need_outcome=*/false);
   Json json = SummaryJson(context, "failed");
   std::string reason = FailureReason(*context.summary);
   if (!extra_reason.empty()) reason = extra_reason + "; " + reason;
 
-  const std::filesystem::path folder = PrepareFolder(dir);
+  // Result tables of an earlier run must not sit next to this summary: they would look like
+  // its answer. Files this run read (`keep`, its start) stay.
   std::vector<std::string> removed;
-  std::vector<std::string> stale = ResultFileNames();
-  stale.emplace_back("state.csv");
-  for (const std::string& name : stale) {
-    if (name == "summary.json") continue;
-    if (std::filesystem::exists(folder / name)) {
-      RemoveIfPresent(folder / name);
-      removed.push_back(name);
+  std::error_code error;
+  const std::filesystem::path folder(dir.empty() ? "." : dir);
+  if (std::filesystem::is_directory(folder, error)) {
+    for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+      const std::string name = entry.path().filename().string();
+      if (name != "summary.json" && std::find(keep.begin(), keep.end(), name) == keep.end()) {
+        removed.push_back(name);
+      }
     }
   }
+  std::sort(removed.begin(), removed.end());
   if (!removed.empty()) {
     reason += fmt::format("; removed result files of an earlier run from this folder: {}",
                           fmt::join(removed, ", "));
   }
+  std::vector<std::string> kept;
+  for (const std::string& name : keep) {
+    if (std::filesystem::exists(folder / name, error)) kept.push_back(name);
+  }
+  if (!kept.empty()) reason += fmt::format("; kept {}, which this run read", fmt::join(kept, ", "));
   json["reason"] = reason;
-  WriteFileAtomically((folder / "summary.json").string(), json.dump(2) + "\n");
+  Json files = Json::array();
+  files.push_back("summary.json");
+  for (const std::string& name : kept) files.push_back(name);
+  json["files"] = files;
+  ReplaceFolder(dir, {{"summary.json", json.dump(2) + "\n"}}, kept);
 }
 
 }  // namespace ohlin

@@ -24,6 +24,9 @@ namespace {
 using input::JoinNames;
 using input::YamlDocument;
 
+// The loosest solver tolerance: a scaled residual of 1e-4 already moves results in the 4th
+// digit; above it an answer would not be worth the name.
+constexpr double kMaxTolerance = 1e-4;
 // Share tolerance for `redistribution: {rule: shares}`.
 constexpr double kShareTolerance = 1e-9;
 // The benchmark's accounting identities must hold to this relative tolerance, as in `ohlin check`.
@@ -464,7 +467,7 @@ void ScenarioLoader::ReadNumeraire() {
   scenario_.numeraire = choice;
 }
 
-// solver: {tolerance: > 0, max_iterations: >= 0, method: auto|newton|levenberg_marquardt}.
+// solver: {tolerance: in (0, 1e-4], max_iterations: >= 0, method: auto|newton|levenberg_marquardt}.
 void ScenarioLoader::ReadSolver() {
   const std::optional<YAML::Node> node = document_.Find(root(), "solver");
   if (!node) return;
@@ -480,8 +483,11 @@ void ScenarioLoader::ReadSolver() {
   }
   if (auto tolerance = document_.Find(*node, "tolerance")) {
     const double value = document_.ReadNumber(*tolerance, "solver.tolerance");
-    if (!(value > 0.0)) {
-      document_.Fail(*tolerance, fmt::format("solver.tolerance must be > 0, got {}", value));
+    if (!(value > 0.0) || value > kMaxTolerance) {
+      document_.Fail(*tolerance, fmt::format("solver.tolerance must be > 0 and at most {:g} (a "
+                                             "largest scaled residual; the default is 1e-10), "
+                                             "got {}",
+                                             kMaxTolerance, value));
     }
     scenario_.solver.tolerance = value;
   }

@@ -101,6 +101,15 @@ constexpr double kContinuationLogStep = 0.5;
 constexpr double kDirectAttemptLogShock = 2.0;
 constexpr double kMinContinuationStep = 1e-4;
 
+// Convergence is relative to the start as well as absolute: a solve converges when every
+// scaled residual is below ConvergenceTolerance(tolerance, initial max residual) = the
+// tolerance, or kMinResidualReduction times the residual at the start if that is smaller
+// (never below kStartEquilibriumTolerance). So a start with residuals above 1e-10 is never
+// "converged" without a step, whatever the tolerance.
+constexpr double kMinResidualReduction = 1e-3;
+constexpr double kStartEquilibriumTolerance = 1e-10;
+double ConvergenceTolerance(double tolerance, double initial_max_residual);
+
 // An elasticity of substitution above this is named in the hints of a failed solve. It is far
 // above the estimates (import elasticities, the largest, are of order 1 to a few tens: Hertel,
 // Hummels, Ivanic and Keeney 2007, the source of GTAP's), and a decade below where the

@@ -297,6 +297,7 @@ TEST_CASE("every class of bad input exits 1 with a precise message and writes no
     CHECK(RunOhlin("solve scenario.yaml --out out", dir) == 1);
     CHECK_FALSE(fs::exists(dir / "out"));
     CHECK_FALSE(fs::exists(dir / "results"));
+  CHECK_FALSE(fs::exists(dir / "out"));
     const std::string log = ReadFile(dir / "cli.log");
     INFO(log);
     CHECK(log.rfind("ohlin: error: ", 0) == 0);
@@ -350,6 +351,7 @@ TEST_CASE("bad input exits 1 and writes no result folder", "[cli]") {
   CHECK(RunOhlin("solve world/unknown_region.yaml", dir) == 1);
   CHECK(RunOhlin("solve world/unknown_region.yaml --out explicit", dir) == 1);
   CHECK_FALSE(fs::exists(dir / "results"));
+  CHECK_FALSE(fs::exists(dir / "out"));
   CHECK_FALSE(fs::exists(dir / "explicit"));
   const std::string log = ReadFile(dir / "cli.log");
   CHECK(log.find("unknown region 'XXX'") != std::string::npos);
@@ -418,7 +420,7 @@ TEST_CASE("a solve of a small generated world writes every result file", "[cli]"
   MakeWorld(dir);
   CHECK(RunOhlin("check world/data.yaml", dir) == 0);
   REQUIRE(RunOhlin("solve world/tariff.yaml", dir) == 0);
-  const fs::path out = dir / "results" / "r001_raises_tariffs";  // the default folder
+  const fs::path out = dir / "out" / "r001_raises_tariffs";  // the default folder
   REQUIRE(fs::exists(out));
   CHECK(FilesIn(out) == kResultFiles);
   const auto summary = nlohmann::json::parse(ReadFile(out / "summary.json"));
@@ -580,6 +582,7 @@ TEST_CASE("compare: the scenario's compare list, bad rule names and failed solve
   CHECK(RunOhlin("compare world/tariff.yaml --rules lump_sum,lump_sum --out bad", dir) == 1);
   CHECK_FALSE(fs::exists(dir / "bad"));
   CHECK_FALSE(fs::exists(dir / "results"));
+  CHECK_FALSE(fs::exists(dir / "out"));
   const std::string log = ReadFile(dir / "cli.log");
   INFO(log);
   CHECK(log.find("--rules: unknown rule 'fair' (rules: lump_sum, proportional, none, "

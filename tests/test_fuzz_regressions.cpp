@@ -71,6 +71,14 @@ TEST_CASE("every scenario fuzz corpus and regression input is handled", "[fuzz]"
   CHECK(Replay("scenario", fuzz::RunScenarioInput) >= 10);
 }
 
+TEST_CASE("every state.csv fuzz corpus and regression input is handled", "[fuzz]") {
+  CHECK(Replay("state", fuzz::RunStateInput) >= 5);
+}
+
+TEST_CASE("every command-line path fuzz corpus and regression input is handled", "[fuzz]") {
+  CHECK(Replay("paths", fuzz::RunPathsInput) >= 5);
+}
+
 TEST_CASE("the fuzz entry points accept the empty input and valid seeds", "[fuzz]") {
   CHECK_FALSE(fuzz::RunBenchmarkInput(nullptr, 0));
   CHECK_FALSE(fuzz::RunScenarioInput(nullptr, 0));

@@ -1,6 +1,9 @@
 // Result files (FORMATS.md "Results"): headers, rows, percentages, atomic and deterministic
 // writes, and failure reports.
 #include <algorithm>
+#include <sys/resource.h>
+
+#include <csignal>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -323,37 +326,44 @@ TEST_CASE("a write interrupted at any file leaves whole files and no false summa
     REQUIRE(ReadFile(reference / "earlier" / name) != ReadFile(reference / "later" / name));
   }
 
-  // Interrupt the later write at each file in turn: its temporary name is taken by a folder,
-  // so writing it fails the way a full disk or a kill would, after the files before it.
-  for (const std::string& blocked : ResultFileNames()) {
-    INFO("interrupted at " << blocked);
+  // Interrupt the later write with files limited to a size (RLIMIT_FSIZE: write() then fails
+  // with EFBIG, as on a full disk), so it fails at whichever file first exceeds the limit.
+  struct rlimit saved {};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  for (const rlim_t limit : {rlim_t{1}, rlim_t{60}, rlim_t{200}, rlim_t{1000}}) {
+    INFO("files limited to " << limit << " bytes");
     const fs::path dir = testing::MakeTempDir("results-interrupt");
     WriteResults(dir.string(), earlier.Context());
-    const fs::path obstacle = dir / (blocked + ".tmp." + std::to_string(getpid()));
-    fs::create_directory(obstacle);
-    CHECK_THROWS_AS(WriteResults(dir.string(), later.Context()), std::runtime_error);
-    fs::remove(obstacle);
-
-    // The file being written is the earlier run's, whole; every other file is whole too.
-    if (blocked != "summary.json") {
-      CHECK(ReadFile(dir / blocked) == ReadFile(reference / "earlier" / blocked));
+    struct rlimit small = saved;
+    small.rlim_cur = limit;
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    std::string message;
+    try {
+      WriteResults(dir.string(), later.Context());
+    } catch (const std::runtime_error& error) {
+      message = error.what();
     }
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &saved) == 0);
+    CHECK(message.find("File too large") != std::string::npos);  // the reason, not just "error"
+
+    // The folder is the earlier run's, whole, and no temporary is left beside it.
+    CHECK(FilesIn(dir) == FilesIn(reference / "earlier"));
     for (const std::string& name : FilesIn(dir)) {
       INFO(name);
-      CHECK(name.find(".tmp") == std::string::npos);
-      const std::string text = ReadFile(dir / name);
-      CHECK((text == ReadFile(reference / "earlier" / name) ||
-             text == ReadFile(reference / "later" / name)));
+      CHECK(ReadFile(dir / name) == ReadFile(reference / "earlier" / name));
     }
-    // A summary marks a complete set from one run; here the set is mixed, so there is none.
-    CHECK_FALSE(fs::exists(dir / "summary.json"));
+    for (const std::string& name : FilesIn(dir.parent_path())) {
+      CHECK(name.find(dir.filename().string() + ".tmp") == std::string::npos);
+    }
 
-    // The next complete write repairs the folder.
+    // The next complete write replaces the folder whole.
     WriteResults(dir.string(), later.Context());
     for (const std::string& name : ResultFileNames()) {
       CHECK(ReadFile(dir / name) == ReadFile(reference / "later" / name));
     }
   }
+  std::signal(SIGXFSZ, previous_handler);
 }
 
 TEST_CASE("WriteFailure leaves only summary.json with status failed", "[results]") {

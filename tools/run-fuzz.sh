@@ -10,7 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 build_dir=${1:?usage: run-fuzz.sh BUILD_DIR SECONDS}
 seconds=${2:?usage: run-fuzz.sh BUILD_DIR SECONDS}
-targets=(benchmark scenario)
+targets=(benchmark scenario state paths)
 
 pids=()
 for target in "${targets[@]}"; do

@@ -1,0 +1,11 @@
+// libFuzzer target: the start file of `ohlin solve --start` (state.csv) (see fuzz_entry.h).
+// Built with -DOHLIN_FUZZ=ON (clang).
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/fuzz_entry.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  (void)ohlin::fuzz::RunStateInput(data, size);
+  return 0;
+}
