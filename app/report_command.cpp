@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -39,12 +40,33 @@ int WriteChartSvgs(const std::string& chromium, const std::string& html_path,
   return written;
 }
 
+// True when `path` is a page `ohlin report` wrote (its generator tag within the first bytes).
+bool IsOhlinReport(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(512, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head.find("<meta name=\"generator\" content=\"ohlin ") != std::string::npos;
+}
+
+// --out may replace a report of an earlier run, never another file (an input, say).
+void CheckReportPath(const std::string& out) {
+  std::error_code error;
+  if (!fs::exists(out, error)) return;
+  if (!fs::is_regular_file(out, error) || !IsOhlinReport(out)) {
+    throw InputError(fmt::format("--out {}: refusing to write over a file that is not a report "
+                                 "ohlin wrote; name a new file",
+                                 out));
+  }
+}
+
 }  // namespace
 
 int RunReport(const ReportArguments& arguments) {
   const std::string out = arguments.out_path.empty()
                               ? (fs::path(arguments.dir) / "report.html").string()
                               : arguments.out_path;
+  CheckReportPath(out);
   nlohmann::json page;
   try {
     page = reports::ReadResultFolder(arguments.dir);

@@ -28,6 +28,9 @@
 namespace ohlin {
 namespace {
 
+using testing::ReadFile;
+using testing::WriteText;
+
 namespace fs = std::filesystem;
 
 struct Run {
@@ -35,18 +38,6 @@ struct Run {
   std::string out;  // standard output
   std::string err;  // standard error
 };
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
 
 // Runs `ohlin ARGUMENTS` in `dir`; stdout and stderr apart.
 Run Ohlin(const std::string& arguments, const fs::path& dir) {

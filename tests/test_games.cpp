@@ -26,6 +26,8 @@
 namespace ohlin {
 namespace {
 
+using testing::RunOhlin;
+
 using games::Flow;
 using games::Objective;
 using games::ObjectiveKind;
@@ -428,14 +430,6 @@ TEST_CASE("bad game input names the key and the line") {
     CHECK_THAT(message, Catch::Contains(expected));
     CHECK_THAT(message, Catch::Contains(path));
   }
-}
-
-int RunOhlin(const std::string& arguments, const std::string& dir) {
-  const std::string command =
-      "cd '" + dir + "' && '" + OHLIN_BINARY + "' " + arguments + " >> cli.log 2>&1";
-  const int status = std::system(command.c_str());
-  REQUIRE(WIFEXITED(status));
-  return WEXITSTATUS(status);
 }
 
 std::string ReadText(const std::string& path) {

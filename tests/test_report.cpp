@@ -20,30 +20,12 @@
 namespace ohlin {
 namespace {
 
+using testing::RunOhlin;
+using testing::ReadFile;
+using testing::WriteText;
+
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// Runs `ohlin ARGUMENTS` in `dir`, output to dir/cli.log; returns the exit status.
-int RunOhlin(const std::string& arguments, const fs::path& dir) {
-  const std::string command = "cd '" + dir.string() + "' && '" + OHLIN_BINARY + "' " +
-                              arguments + " >> cli.log 2>&1";
-  const int status = std::system(command.c_str());
-  REQUIRE(status != -1);
-  REQUIRE(WIFEXITED(status));
-  return WEXITSTATUS(status);
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
 
 // The shipped demo scenario solved into dir/demo (its data file found from the source tree).
 fs::path SolveDemo(const fs::path& dir) {
@@ -146,9 +128,17 @@ TEST_CASE("report: a folder without results, a failed solve and damaged files ar
                 "/data/default/data.yaml\nshocks:\n  - {type: tariff, importer: USA, add: 0.5}\n"
                 "solver: {method: newton, max_iterations: 1}\n");
   REQUIRE(RunOhlin("solve fails.yaml --out failed", dir) == 2);
-  WriteText(dir / "failed" / "report.html", "an earlier run's report");
+  WriteText(dir / "failed" / "report.html",
+            "<!doctype html>\n<meta name=\"generator\" content=\"ohlin 0\">\nan earlier run's");
   CHECK(RunOhlin("report failed", dir) == 1);
   CHECK_FALSE(fs::exists(dir / "failed" / "report.html"));  // a stale report is removed too
+  // --out never writes over (nor removes) a file that is not a report ohlin wrote.
+  WriteText(dir / "fails.html", "not a report");
+  CHECK(RunOhlin("report failed --out fails.yaml", dir) == 1);
+  CHECK(RunOhlin("report failed --out fails.html", dir) == 1);
+  CHECK(fs::exists(dir / "fails.yaml"));
+  CHECK(ReadFile(dir / "fails.html") == "not a report");
+  CHECK(ReadFile(dir / "cli.log").find("not a report ohlin wrote") != std::string::npos);
 
   // compare.csv cut at a line break: its last region lacks measures the others have.
   fs::create_directories(dir / "compared");

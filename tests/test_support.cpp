@@ -1,8 +1,13 @@
 #include "tests/test_support.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+
+#include <sys/wait.h>
 
 #include <unistd.h>
 
@@ -12,6 +17,27 @@
 #include "model/equilibrium.h"
 
 namespace ohlin::testing {
+
+int RunOhlin(const std::string& arguments, const std::filesystem::path& dir) {
+  const std::string command = "cd '" + dir.string() + "' && '" + OHLIN_BINARY + "' " +
+                              arguments + " >> cli.log 2>&1";
+  const int status = std::system(command.c_str());
+  REQUIRE(status != -1);
+  REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void WriteText(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
 
 std::string MakeTempDir(const std::string& tag) {
   static std::atomic<int> counter{0};

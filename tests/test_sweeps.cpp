@@ -25,28 +25,11 @@
 namespace ohlin {
 namespace {
 
+using testing::RunOhlin;
+using testing::ReadFile;
+using testing::WriteText;
+
 namespace fs = std::filesystem;
-
-int RunOhlin(const std::string& arguments, const fs::path& working_dir) {
-  const std::string command = "cd '" + working_dir.string() + "' && '" + OHLIN_BINARY + "' " +
-                              arguments + " >> cli.log 2>&1";
-  const int status = std::system(command.c_str());
-  REQUIRE(status != -1);
-  REQUIRE(WIFEXITED(status));
-  return WEXITSTATUS(status);
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
 
 // Rows of a CSV file as header -> value maps.
 std::vector<std::map<std::string, std::string>> ReadCsv(const fs::path& path) {
