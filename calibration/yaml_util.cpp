@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -171,19 +173,56 @@ std::string FileStem(const std::string& path) {
   return std::filesystem::path(path).stem().string();
 }
 
+namespace {
+
+// True for a line that holds nothing for the parser: blank, a comment or a directive.
+bool IsEmptyYamlLine(std::string_view line) {
+  const std::size_t start = line.find_first_not_of(" \t\r");
+  return start == std::string_view::npos || line[start] == '#' || line[start] == '%';
+}
+
+// The 1-based line where a second document's content starts (after a '---' or '...' marker
+// that follows the first document's content); 0 when the text holds one document.
+int SecondDocumentLine(const std::string& text) {
+  bool content = false;
+  int marker = 0;
+  int number = 0;
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + begin, end - begin);
+    ++number;
+    const bool is_marker = (line.rfind("---", 0) == 0 || line.rfind("...", 0) == 0) &&
+                           (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
+                            line[3] == '\r');
+    if (is_marker) {
+      if (content && marker == 0) marker = number;
+      const std::string_view rest = line.substr(3);
+      if (marker != 0 && !IsEmptyYamlLine(rest)) return number;
+    } else if (!IsEmptyYamlLine(line)) {
+      if (marker != 0) return number;
+      content = true;
+    }
+    begin = end + 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
 YamlDocument YamlDocument::Load(const std::string& path, const std::string& kind) {
   const std::string text = ReadTextFile(path);
   YAML::Node root;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (!documents.empty()) root = documents.front();
-    for (std::size_t k = 1; k < documents.size(); ++k) {
-      if (!documents[k].IsDefined() || documents[k].IsNull()) continue;
-      const YAML::Mark mark = documents[k].Mark();
+    // YAML::Load reads the first document only (yaml-cpp's LoadAll can loop on damaged input):
+    // a second one is found in the text.
+    root = YAML::Load(text);
+    if (const int line = SecondDocumentLine(text); line > 0) {
       throw InputError(fmt::format(
           "{}:{}: a second YAML document (after '---'): a {} file holds one; split it into "
           "files",
-          path, mark.is_null() ? 1 : mark.line + 1, kind));
+          path, line, kind));
     }
   } catch (const YAML::DeepRecursion& error) {
     throw InputError(fmt::format("{}:{}:{}: nested more than {} levels deep, deeper than a YAML file is "
