@@ -98,8 +98,8 @@ std::string FindScenario(const std::string& executable_path, const std::string& 
   return "";
 }
 
-// A synthetic world with +0.10 on every cross-border tariff.
-BenchRun RunSynthetic(int regions, int sectors, int factors, const SolverOptions& options) {
+// The options of a synthetic bench world (seed 1), checked against the loader's limits.
+SynthOptions BenchWorld(int regions, int sectors, int factors) {
   SynthOptions synth;
   synth.regions = regions;
   synth.sectors = sectors;
@@ -107,6 +107,12 @@ BenchRun RunSynthetic(int regions, int sectors, int factors, const SolverOptions
   synth.seed = 1;
   std::string why;
   if (!synth.IsValid(&why)) throw InputError(fmt::format("ohlin bench: {}", why));
+  return synth;
+}
+
+// A synthetic world with +0.10 on every cross-border tariff.
+BenchRun RunSynthetic(int regions, int sectors, int factors, const SolverOptions& options) {
+  const SynthOptions synth = BenchWorld(regions, sectors, factors);
   const Benchmark data = Synthesize(synth);
   const Clock::time_point start = Clock::now();
   const Model model = Model::Calibrate(data);
@@ -186,13 +192,7 @@ struct TemporaryFolder {
 // returns the scenario's path.
 std::string WriteSyntheticScenario(int regions, int sectors, int factors,
                                    const std::filesystem::path& folder) {
-  SynthOptions synth;
-  synth.regions = regions;
-  synth.sectors = sectors;
-  synth.factors = factors;
-  synth.seed = 1;
-  std::string why;
-  if (!synth.IsValid(&why)) throw InputError(fmt::format("ohlin bench: {}", why));
+  const SynthOptions synth = BenchWorld(regions, sectors, factors);
   const std::filesystem::path world = folder / fmt::format("{}x{}x{}", regions, sectors, factors);
   const std::string data_path = WriteBenchmark(Synthesize(synth), world.string());
   const std::filesystem::path scenario = world / "tariffs.yaml";
@@ -317,12 +317,7 @@ void RunGtapImport() {
 // A tariff game on a synthetic world (its own benchmark tariffs as the factual): every region
 // a player when `nash`, else region 0's best response; discriminatory tariffs, real income.
 void RunGame(int regions, int sectors, int factors, bool nash, const SolverOptions& options) {
-  SynthOptions synth;
-  synth.regions = regions;
-  synth.sectors = sectors;
-  synth.factors = factors;
-  synth.seed = 1;
-  const Benchmark data = Synthesize(synth);
+  const Benchmark data = Synthesize(BenchWorld(regions, sectors, factors));
   const Model model = Model::Calibrate(data);
   const Policy policy = Policy::Benchmark(data);
   games::GameSpec game;
