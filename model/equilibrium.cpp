@@ -48,6 +48,20 @@ class EquilibriumSystem::RowWriter {
     for (int col : touched_) dense_[col] = 0.0;
     touched_.clear();
   }
+  // The same; false when a touched entry outside the pattern is not zero.
+  bool FinishValuesChecked(const int* cols, int count, double* out) {
+    for (int k = 0; k < count; ++k) {
+      out[k] = dense_[cols[k]];
+      dense_[cols[k]] = 0.0;
+    }
+    bool inside = true;
+    for (int col : touched_) {
+      inside = inside && dense_[col] == 0.0;
+      dense_[col] = 0.0;
+    }
+    touched_.clear();
+    return inside;
+  }
 
  private:
   bool recording_ = false;
@@ -59,6 +73,9 @@ class EquilibriumSystem::RowWriter {
 namespace {
 
 double SafeLog(double v) { return std::log(v); }
+
+// log1p, without the call for the common zero rate (log1p(0) is exactly 0).
+double Log1p(double rate) { return rate == 0.0 ? 0.0 : std::log1p(rate); }
 
 // Small systems are evaluated on one thread: waking a second costs more than it saves.
 int ThreadsFor(int rows, int requested) { return rows < 4000 ? 1 : std::max(1, requested); }
@@ -84,6 +101,25 @@ double* Sized(std::vector<double>* v, std::size_t n) {
 
 }  // namespace
 
+EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy,
+                                     std::shared_ptr<const JacobianPattern> pattern)
+    : model_(model),
+      policy_(policy),
+      nr_(static_cast<int>(model.data().num_regions())),
+      ns_(static_cast<int>(model.data().num_sectors())),
+      nf_(static_cast<int>(model.data().num_factors())),
+      num_rows_(model.num_variables()),
+      pattern_(std::move(pattern)),
+      borrowed_pattern_(true) {
+  PrecomputePolicy(model, policy);
+  if (pattern_ == nullptr || pattern_->row_start.size() != static_cast<std::size_t>(num_rows_) + 1) {
+    auto own = std::make_shared<JacobianPattern>();  // not this model's: record one
+    RecordPattern(1, own.get());
+    pattern_ = std::move(own);
+    borrowed_pattern_ = false;
+  }
+}
+
 EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, int num_threads,
                                      bool with_jacobian)
     : model_(model),
@@ -92,6 +128,14 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
       ns_(static_cast<int>(model.data().num_sectors())),
       nf_(static_cast<int>(model.data().num_factors())),
       num_rows_(model.num_variables()) {
+  PrecomputePolicy(model, policy);
+  auto pattern = std::make_shared<JacobianPattern>();
+  pattern->row_start.assign(static_cast<std::size_t>(num_rows_) + 1, 0);
+  if (with_jacobian) RecordPattern(num_threads, pattern.get());
+  pattern_ = std::move(pattern);
+}
+
+void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& policy) {
   const Benchmark& data = model.data();
   const std::size_t flows = static_cast<std::size_t>(ns_) * nr_ * nr_;
   log_wedge_.assign(flows, 0.0);
@@ -129,10 +173,10 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
         const double nt0 = data.ntb(i, r, s), nt1 = policy.ntb(i, r, s);
         const double rx = rate(policy.exporter_rent, i, r, s);
         const double rm = rate(policy.importer_rent, i, r, s);
-        const double iceberg = std::log1p(nt1) - std::log1p(nt0);
+        const double iceberg = Log1p(nt1) - Log1p(nt0);
         log_iceberg_[k] = iceberg;
-        log_wedge_[k] = std::log1p(tx1) - std::log1p(tx0) + std::log1p(rx) + iceberg +
-                        std::log1p(tm1) - std::log1p(tm0) + std::log1p(rm);
+        log_wedge_[k] = Log1p(tx1) - Log1p(tx0) + Log1p(rx) + iceberg + Log1p(tm1) - Log1p(tm0) +
+                        Log1p(rm);
         if (data.trade(i, r, s) <= 0.0 || r == s) continue;
         if (access(i, r, s) != 1.0) {
           restricted_sector_[i * nr_ + r] = 1;
@@ -175,12 +219,12 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
   log_factor_tax_.resize(policy.factor_tax.data().size());
   std::transform(policy.factor_tax.data().begin(), policy.factor_tax.data().end(),
                  log_factor_tax_.begin(), [](double t) { return std::log1p(t); });
+}
 
-  row_start_.assign(static_cast<std::size_t>(num_rows_) + 1, 0);
-  if (!with_jacobian) return;
+void EquilibriumSystem::RecordPattern(int num_threads, JacobianPattern* pattern) const {
   // The Jacobian pattern: run every row once in recording mode at a generic point near the
   // benchmark, where no derivative is zero by coincidence.
-  std::vector<double> x = model.BenchmarkState();
+  std::vector<double> x = model_.BenchmarkState();
   for (std::size_t k = 0; k < x.size(); ++k) x[k] += 0.01 * std::sin(1.0 + static_cast<double>(k));
   std::vector<std::vector<int>> row_columns(static_cast<std::size_t>(num_rows_));
 #pragma omp parallel num_threads(ThreadsFor(num_rows_, num_threads))
@@ -194,11 +238,16 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
       row_columns[row] = writer.FinishPattern();
     }
   }
-  row_start_.assign(1, 0);
-  columns_.clear();
+  std::vector<int>& row_start = pattern->row_start;
+  std::vector<int>& columns = pattern->columns;
+  row_start.assign(1, 0);
+  std::size_t total = 0;
+  for (const std::vector<int>& cols : row_columns) total += cols.size();
+  columns.clear();
+  columns.reserve(total);
   for (const std::vector<int>& cols : row_columns) {
-    columns_.insert(columns_.end(), cols.begin(), cols.end());
-    row_start_.push_back(static_cast<int>(columns_.size()));
+    columns.insert(columns.end(), cols.begin(), cols.end());
+    row_start.push_back(static_cast<int>(columns.size()));
   }
 }
 
@@ -218,16 +267,23 @@ bool EquilibriumSystem::Evaluate(const double* x, double* residuals, double* jac
     if (jacobian == nullptr) {
       EvaluateRows(x, residuals, nullptr, begin, end);
     } else {
+      const int* row_start = pattern_->row_start.data();
+      const int* columns = pattern_->columns.data();
       RowWriter writer(num_rows_);
       for (int row = begin; row < end; ++row) {
         EvaluateRow(row, x, &residuals[row], &writer);
-        writer.FinishValues(&columns_[row_start_[row]], row_start_[row + 1] - row_start_[row],
-                            &jacobian[row_start_[row]]);
+        const int* cols = columns + row_start[row];
+        const int count = row_start[row + 1] - row_start[row];
+        if (borrowed_pattern_) {
+          finite = writer.FinishValuesChecked(cols, count, &jacobian[row_start[row]]) && finite;
+        } else {
+          writer.FinishValues(cols, count, &jacobian[row_start[row]]);
+        }
       }
     }
     for (int row = begin; row < end; ++row) finite = finite && std::isfinite(residuals[row]);
     if (jacobian != nullptr) {
-      for (int k = row_start_[begin]; k < row_start_[end]; ++k) {
+      for (int k = pattern_->row_start[begin]; k < pattern_->row_start[end]; ++k) {
         finite = finite && std::isfinite(jacobian[k]);
       }
     }

@@ -3,6 +3,7 @@
 // with variable k (see model.h), except Model::walras_row(), which holds the numeraire.
 #pragma once
 
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,12 @@
 
 namespace ohlin {
 
+// The sparsity pattern of a system's Jacobian (CSR; columns sorted within a row).
+struct JacobianPattern {
+  std::vector<int> row_start;  // size rows + 1
+  std::vector<int> columns;
+};
+
 class EquilibriumSystem {
  public:
   // Precomputes the policy wedges and, unless `with_jacobian` is false (residuals and incomes
@@ -18,14 +25,22 @@ class EquilibriumSystem {
   // threads. `model` must outlive this.
   EquilibriumSystem(const Model& model, const Policy& policy, int num_threads = 1,
                     bool with_jacobian = true);
+  // The same with the pattern of another system on the same model instead of recording one
+  // (recording costs about one Jacobian evaluation): for the points of a path between two
+  // policies, each of whose patterns is contained in that of a point inside the path. Evaluate
+  // then returns false when a derivative falls outside the pattern.
+  EquilibriumSystem(const Model& model, const Policy& policy,
+                    std::shared_ptr<const JacobianPattern> pattern);
 
   int num_rows() const { return num_rows_; }
-  const std::vector<int>& row_start() const { return row_start_; }  // CSR, size rows + 1
-  const std::vector<int>& columns() const { return columns_; }      // sorted within a row
-  long long num_nonzeros() const { return static_cast<long long>(columns_.size()); }
+  const std::vector<int>& row_start() const { return pattern_->row_start; }
+  const std::vector<int>& columns() const { return pattern_->columns; }
+  long long num_nonzeros() const { return static_cast<long long>(pattern_->columns.size()); }
+  const std::shared_ptr<const JacobianPattern>& pattern() const { return pattern_; }
 
   // Residuals at x (logs of hats); Jacobian values in the pattern's order when `jacobian` is
-  // not null. Returns false when a value is not finite ("not evaluable here"); never throws.
+  // not null. Returns false when a value is not finite ("not evaluable here"), or with a
+  // borrowed pattern when a derivative falls outside it; never throws.
   bool Evaluate(const double* x, double* residuals, double* jacobian, int num_threads = 1) const;
 
   // The income balance that the numeraire replaced, at x (MODEL.md section 5.5).
@@ -163,7 +178,12 @@ class EquilibriumSystem {
   std::vector<double> log_endowment_;            // log E_f(f,r)
   std::vector<std::vector<RevenueTerm>> tariff_terms_;      // per composite [i * N + s]
   std::vector<std::vector<RevenueTerm>> export_tax_terms_;  // per sector [i * N + r]
-  std::vector<int> row_start_, columns_;
+  // The wedges and revenue terms of the policy (every constructor).
+  void PrecomputePolicy(const Model& model, const Policy& policy);
+  void RecordPattern(int num_threads, JacobianPattern* pattern) const;
+
+  std::shared_ptr<const JacobianPattern> pattern_;
+  bool borrowed_pattern_ = false;
 };
 
 // Largest absolute scaled residual at the benchmark with the benchmark policy: zero (to

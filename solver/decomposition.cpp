@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -11,19 +12,26 @@ namespace ohlin {
 
 namespace {
 
-// Solves model(policy) from `start`; false when it does not converge (or throws).
+// Solves model(policy) from *x; false when it does not converge (or throws). With `reuse`
+// (SolveReuse: a pattern and a preconditioner from the path's first midpoint), the point
+// starts with them and, if that fails, is solved again from scratch.
 bool SolvePoint(const SolverOptions& options, const Model& model, const Policy& policy,
-                State* x) {
-  try {
-    SolverSummary summary;
-    State trial = *x;
-    Solve(options, model, policy, &trial, &summary);
-    if (!summary.IsConverged()) return false;
-    *x = std::move(trial);
-    return true;
-  } catch (const std::exception&) {
-    return false;  // e.g. out of memory inside a parallel region: the point did not solve
-  }
+                State* x, SolveReuse* reuse) {
+  auto attempt = [&](SolveReuse* shared) {
+    try {
+      SolverSummary summary;
+      State trial = *x;
+      Solve(options, model, policy, &trial, &summary, shared);
+      if (!summary.IsConverged()) return false;
+      *x = std::move(trial);
+      return true;
+    } catch (const std::exception&) {
+      return false;  // e.g. out of memory inside a parallel region: the point did not solve
+    }
+  };
+  if (attempt(reuse)) return true;
+  return reuse != nullptr && (reuse->pattern != nullptr || reuse->preconditioner != nullptr) &&
+         attempt(nullptr);
 }
 
 // The path: states at lambda = k / steps, k = 0 .. steps.
@@ -49,9 +57,11 @@ class Path {
   // point that did not solve, or a negative number.
   double Refine();
 
-  // The trapezoid rule on the products, summed over the path; points are evaluated as they
-  // are needed (a GTAP-size point holds about 100 MB), in contiguous chunks per thread.
-  WelfareSplit Trapezoid() const;
+  // The trapezoid rule on the products, summed over the path. The points' levels are kept
+  // for the next, finer rule while they fit in kPointCacheBytes; beyond that (a GTAP-size
+  // point holds about 100 MB) they are evaluated as they are needed, in contiguous chunks per
+  // thread. Either way the same numbers are added in the same order.
+  WelfareSplit Trapezoid();
 
  private:
   int Threads(int tasks) const { return std::max(1, std::min(options_.num_threads, tasks)); }
@@ -62,7 +72,24 @@ class Path {
   const Policy benchmark_;
   const WelfarePath welfare_;
   std::vector<State> states_;
+  // The Jacobian pattern and GMRES preconditioner of the first midpoint's solve (half the
+  // shock), with which every later point starts: the pattern contains theirs, the
+  // preconditioner is close to all of them (each point builds its own only if GMRES slows
+  // down). Fixed before the points run in parallel, so they do not depend on the threads.
+  SolveReuse seed_;
+  std::vector<std::shared_ptr<const WelfarePoint>> points_;  // per state, or null
+  bool cache_points_ = true;
 };
+
+// Levels of path points kept between rules, at most (a point of Caliendo–Parro's 31x40 world
+// holds about 4 MB, of the 140x65x5 synthetic one about 110 MB).
+constexpr double kPointCacheBytes = 256e6;
+
+double PointBytes(const WelfarePoint& p) {
+  return 8.0 * static_cast<double>(p.flow.size() + p.sector.size() + p.factor.size() +
+                                   p.supply.size() + p.household.size() + p.price.size() +
+                                   p.deficit.size());
+}
 
 // A start for the midpoint between coarse states j and j + 1: the cubic through j - 1 .. j + 2
 // where they exist, else the quadratic through three, else the average of the two.
@@ -100,23 +127,51 @@ double Path::Refine() {
     const int k = 2 * j + 1;
     const Policy here = InterpolatePolicy(benchmark_, policy_, k / fine_steps);
     State x = Predict(states_, j);
-    bool ok = SolvePoint(quiet, model_, here, &x);
+    SolveReuse reuse = seed_;
+    bool ok = SolvePoint(quiet, model_, here, &x, &reuse);
     if (!ok && coarse_steps >= 2) {  // a poor extrapolation: from the neighbours' average
       x = Predict({states_[j], states_[j + 1]}, 0);
-      ok = SolvePoint(quiet, model_, here, &x);
+      reuse = seed_;
+      ok = SolvePoint(quiet, model_, here, &x, &reuse);
     }
     if (ok) fine[k] = std::move(x);
     solved[j] = ok ? 1 : 0;
+    if (ok && coarse_steps == 1) seed_ = reuse;  // the one point of the first level
   }
   for (int j = 0; j < coarse_steps; ++j) {
     if (!solved[j]) return (2 * j + 1) / fine_steps;
   }
   states_ = std::move(fine);
+  std::vector<std::shared_ptr<const WelfarePoint>> points(states_.size());
+  for (int j = 0; j <= coarse_steps && !points_.empty(); ++j) points[2 * j] = points_[j];
+  points_ = std::move(points);
   return -1.0;
 }
 
-WelfareSplit Path::Trapezoid() const {
+WelfareSplit Path::Trapezoid() {
   const int n = steps();
+  points_.resize(states_.size());
+  if (cache_points_) {
+    std::vector<int> missing;
+    for (int k = 0; k <= n; ++k) {
+      if (points_[k] == nullptr) missing.push_back(k);
+    }
+    const int count = static_cast<int>(missing.size());
+#pragma omp parallel for schedule(dynamic) num_threads(Threads(count))
+    for (int m = 0; m < count; ++m) {
+      const int k = missing[m];
+      points_[k] = std::make_shared<const WelfarePoint>(welfare_.Point(PolicyAt(k), states_[k]));
+    }
+    std::vector<WelfareSplit> intervals(static_cast<std::size_t>(n));
+#pragma omp parallel for schedule(static) num_threads(Threads(n))
+    for (int k = 1; k <= n; ++k) intervals[k - 1] = welfare_.Interval(*points_[k - 1], *points_[k]);
+    WelfareSplit total = welfare_.Zero();
+    for (const WelfareSplit& interval : intervals) total.Add(interval, 1.0);
+    // The next rule holds twice as many points: keep them only if those fit.
+    cache_points_ = PointBytes(*points_[0]) * (2.0 * n + 1.0) <= kPointCacheBytes;
+    if (!cache_points_) points_.assign(points_.size(), nullptr);
+    return total;
+  }
   const int chunks = Threads(n);
   std::vector<WelfareSplit> intervals(static_cast<std::size_t>(n));
 #pragma omp parallel for schedule(static, 1) num_threads(chunks)

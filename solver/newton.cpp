@@ -16,6 +16,10 @@
 
 namespace ohlin {
 
+struct KrylovFactors {
+  std::vector<Eigen::PartialPivLU<Eigen::MatrixXd>> blocks;  // one per region
+};
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -115,15 +119,23 @@ class KrylovSteps : public StepSolver {
       position_[k] = static_cast<int>(blocks_[region].size());
       blocks_[region].push_back(k);
     }
-    factors_.resize(blocks_.size());
     SetNumeraireStandIn(model);
   }
+  // Starts from a preconditioner built elsewhere on the same model (kept until GMRES slows).
+  void Seed(std::shared_ptr<const KrylovFactors> factors) {
+    if (factors == nullptr || factors->blocks.size() != blocks_.size()) return;
+    factors_ = std::move(factors);
+    built_ = true;
+  }
+  const std::shared_ptr<const KrylovFactors>& factors() const { return factors_; }
   bool CanReuse() const override { return false; }  // every step uses a fresh Jacobian
   bool chord_steps() const override { return false; }
   bool Prepare(const RowMajorMatrix& jacobian, bool fresh_needed, NewtonResult* r) override {
     jacobian_ = &jacobian;
     if (built_ && !fresh_needed && last_iterations_ <= kRebuildAfterIterations) return true;
     bool ok = true;
+    auto factors = std::make_shared<KrylovFactors>();
+    factors->blocks.resize(blocks_.size());
     // Regions are factorised in parallel; Eigen's own threads inside each dense LU would only
     // oversubscribe the cores (and spin: measured 25x slower on a loaded 2-core machine).
     const int eigen_threads = Eigen::nbThreads();
@@ -144,12 +156,13 @@ class KrylovSteps : public StepSolver {
           if (block_of_[col] == static_cast<int>(region)) block(a, position_[col]) = it.value();
         }
       }
-      factors_[region].compute(block);
-      const Eigen::VectorXd pivots = factors_[region].matrixLU().diagonal();
+      factors->blocks[region].compute(block);
+      const Eigen::VectorXd pivots = factors->blocks[region].matrixLU().diagonal();
       ok = ok && pivots.allFinite() && (pivots.array() != 0.0).all();
     }
     Eigen::setNbThreads(eigen_threads);
     ++r->factorisations;
+    factors_ = std::move(factors);
     built_ = ok;
     return ok;
   }
@@ -180,7 +193,7 @@ class KrylovSteps : public StepSolver {
         const std::vector<int>& vars = blocks_[region];
         Eigen::VectorXd local(static_cast<Eigen::Index>(vars.size()));
         for (std::size_t a = 0; a < vars.size(); ++a) local[a] = in[vars[a]];
-        local = factors_[region].solve(local).eval();
+        local = factors_->blocks[region].solve(local).eval();
         for (std::size_t a = 0; a < vars.size(); ++a) (*out)[vars[a]] = local[a];
       }
     };
@@ -242,7 +255,7 @@ class KrylovSteps : public StepSolver {
   std::vector<std::pair<int, double>> numeraire_stand_in_;  // (position in block, weight)
   std::vector<int> block_of_, position_;
   std::vector<std::vector<int>> blocks_;
-  std::vector<Eigen::PartialPivLU<Eigen::MatrixXd>> factors_;
+  std::shared_ptr<const KrylovFactors> factors_;
   const RowMajorMatrix* jacobian_ = nullptr;
   bool built_ = false;
   int last_iterations_ = 0;
@@ -252,37 +265,46 @@ class KrylovSteps : public StepSolver {
 
 NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver linear_solver,
                          double tolerance, int max_iterations, double max_seconds,
-                         int num_threads, std::vector<double>* x) {
+                         int num_threads, std::vector<double>* x, NewtonReuse* reuse) {
   NewtonResult result;
   const Clock::time_point start = Clock::now();
   const int n = system.num_rows();
   const std::vector<int>& row_start = system.row_start();
   const std::vector<int>& columns = system.columns();
 
-  // The Jacobian in compressed row form, sharing the system's fixed pattern.
+  // The Jacobian in compressed row form, with the system's fixed pattern copied in directly
+  // (it is already sorted within each row).
   RowMajorMatrix jacobian(n, n);
-  {
-    std::vector<Eigen::Triplet<double>> entries;
-    entries.reserve(columns.size());
-    for (int row = 0; row < n; ++row) {
-      for (int k = row_start[row]; k < row_start[row + 1]; ++k) {
-        entries.emplace_back(row, columns[k], 1.0);
-      }
-    }
-    jacobian.setFromTriplets(entries.begin(), entries.end());
-    jacobian.makeCompressed();
-  }
+  jacobian.resizeNonZeros(static_cast<Eigen::Index>(columns.size()));
+  std::copy(row_start.begin(), row_start.end(), jacobian.outerIndexPtr());
+  std::copy(columns.begin(), columns.end(), jacobian.innerIndexPtr());
+  std::fill(jacobian.valuePtr(), jacobian.valuePtr() + columns.size(), 1.0);
   std::unique_ptr<StepSolver> steps;
+  KrylovSteps* krylov = nullptr;
   if (linear_solver == NewtonLinearSolver::kSparseLu) {
     steps = std::make_unique<SparseLuSteps>();
   } else {
-    steps = std::make_unique<KrylovSteps>(system, num_threads);
+    auto made = std::make_unique<KrylovSteps>(system, num_threads);
+    krylov = made.get();
+    if (reuse != nullptr) krylov->Seed(reuse->factors);
+    steps = std::move(made);
   }
+  // Hands the last preconditioner back, however the solve ends.
+  struct HandBack {
+    NewtonReuse* reuse;
+    const KrylovSteps* krylov;
+    ~HandBack() {
+      if (reuse != nullptr && krylov != nullptr) reuse->factors = krylov->factors();
+    }
+  } hand_back{reuse, krylov};
   Eigen::VectorXd residuals(n), trial_residuals(n), step(n);
   std::vector<double> trial(x->size());
 
   Clock::time_point phase = Clock::now();
-  if (!system.Evaluate(x->data(), residuals.data(), nullptr, num_threads)) {
+  if (reuse != nullptr && reuse->start_residuals != nullptr &&
+      reuse->start_residuals->size() == static_cast<std::size_t>(n)) {
+    std::copy(reuse->start_residuals->begin(), reuse->start_residuals->end(), residuals.data());
+  } else if (!system.Evaluate(x->data(), residuals.data(), nullptr, num_threads)) {
     result.message = "the equilibrium conditions are not evaluable at the start";
     return result;
   }

@@ -13,6 +13,7 @@
 //    which need not have entries in the block it falls in, gets a stand-in there (newton.cpp).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,10 +36,23 @@ struct NewtonResult {
   double last_step_length = 0.0;  // share of the last Newton step taken (1: a full step)
 };
 
+// The region-block factorisation of the Krylov path's preconditioner (opaque).
+struct KrylovFactors;
+
+// What a Newton solve can take from its caller and hand back, all optional.
+struct NewtonReuse {
+  // The residuals at the start *x, when the caller has them (saves an evaluation).
+  const std::vector<double>* start_residuals = nullptr;
+  // Krylov path: in, a preconditioner built on the same model (e.g. at a nearby point of a
+  // path), used until GMRES slows down as if it had been built here; out, the last one used.
+  std::shared_ptr<const KrylovFactors> factors;
+};
+
 // Iterates from *x (updated in place to the best point found) until every residual is below
 // `tolerance`, the iteration or time limit, a singular Jacobian, or a failed line search.
 NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver linear_solver,
                          double tolerance, int max_iterations, double max_seconds,
-                         int num_threads, std::vector<double>* x);
+                         int num_threads, std::vector<double>* x,
+                         NewtonReuse* reuse = nullptr);
 
 }  // namespace ohlin

@@ -449,6 +449,10 @@ Policy InterpolatePolicy(const Policy& from, const Policy& to, double lambda) {
   auto blend_rates = [lambda](const std::vector<double>& a, const std::vector<double>& b,
                               std::vector<double>* out) {
     for (std::size_t k = 0; k < out->size(); ++k) {
+      if (a[k] == b[k]) {  // most entries of a tensor: no need for the logarithms
+        (*out)[k] = a[k];
+        continue;
+      }
       const double log_a = std::log1p(a[k]), log_b = std::log1p(b[k]);
       (*out)[k] = std::expm1(log_a + lambda * (log_b - log_a));
     }
@@ -456,7 +460,7 @@ Policy InterpolatePolicy(const Policy& from, const Policy& to, double lambda) {
   auto blend_levels = [lambda](const std::vector<double>& a, const std::vector<double>& b,
                                std::vector<double>* out) {
     for (std::size_t k = 0; k < out->size(); ++k) {
-      (*out)[k] = a[k] * std::pow(b[k] / a[k], lambda);
+      (*out)[k] = a[k] == b[k] ? a[k] : a[k] * std::pow(b[k] / a[k], lambda);
     }
   };
   blend_rates(from.tariffs.data(), to.tariffs.data(), &mix.tariffs.data());
@@ -497,7 +501,7 @@ double ConvergenceTolerance(double tolerance, double initial_max_residual) {
 }
 
 void Solve(const SolverOptions& requested, const Model& model, const Policy& policy, State* state,
-           SolverSummary* summary) {
+           SolverSummary* summary, SolveReuse* reuse) {
   SolverOptions options = requested;  // its tolerance is tightened below, relative to the start
   *summary = SolverSummary();
   const Clock::time_point start = Clock::now();
@@ -526,7 +530,11 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
       return;
     }
   }
-  const EquilibriumSystem system(model, policy, options.num_threads);
+  const EquilibriumSystem system =
+      reuse != nullptr && reuse->pattern != nullptr
+          ? EquilibriumSystem(model, policy, reuse->pattern)
+          : EquilibriumSystem(model, policy, options.num_threads);
+  if (reuse != nullptr) reuse->pattern = system.pattern();
   summary->num_unknowns = model.num_variables();
   summary->jacobian_nonzeros = system.num_nonzeros();
 
@@ -558,10 +566,15 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
       // With continuation behind it, a direct attempt that has not converged by then is
       // better spent on the path.
       const int budget = options.max_iterations - summary->iterations;
+      NewtonReuse shared;
+      shared.start_residuals = &residuals;  // evaluated above, at x
+      if (reuse != nullptr) shared.factors = reuse->preconditioner;
       const NewtonResult newton = SolveNewton(
           system, kind, options.tolerance,
           options.continuation ? std::min(budget, kDirectAttemptIterations) : budget,
-          std::max(1e-3, options.max_seconds - SecondsSince(start)), options.num_threads, &x);
+          std::max(1e-3, options.max_seconds - SecondsSince(start)), options.num_threads, &x,
+          &shared);
+      if (reuse != nullptr && shared.factors != nullptr) reuse->preconditioner = shared.factors;
       summary->factorisations += newton.factorisations;
       summary->krylov_iterations += newton.krylov_iterations;
       summary->iterations += newton.iterations;

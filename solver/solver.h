@@ -2,6 +2,7 @@
 // Problem, options and result are three objects: Solve(options, problem, &summary).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -128,9 +129,23 @@ double LogShockSize(const Policy& from, const Policy& to);
 // levels along log(level), deficits linearly. lambda = 0 and 1 give the ends.
 Policy InterpolatePolicy(const Policy& from, const Policy& to, double lambda);
 
+struct KrylovFactors;    // solver/newton.h
+struct JacobianPattern;  // model/equilibrium.h
+
+// What solves of nearby policies on one model can share (the decomposition's path points).
+// In: what the first Newton attempt starts with when set; out: what it built or used.
+struct SolveReuse {
+  // The Jacobian pattern of a policy between the ends of the path (each point's pattern is
+  // inside it; a point whose derivatives fall outside fails, and is solved again without).
+  std::shared_ptr<const JacobianPattern> pattern;
+  // A region-block preconditioner for GMRES, used until GMRES slows down.
+  std::shared_ptr<const KrylovFactors> preconditioner;
+};
+
 // Solves model(policy) starting from *state (use model.BenchmarkState() for the benchmark).
 // On kConverged and kNoConvergence *state is the last iterate; on kFailure it is unchanged.
+// `reuse` is optional (SolveReuse).
 void Solve(const SolverOptions& options, const Model& model, const Policy& policy,
-           State* state, SolverSummary* summary);
+           State* state, SolverSummary* summary, SolveReuse* reuse = nullptr);
 
 }  // namespace ohlin

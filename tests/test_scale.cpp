@@ -177,6 +177,59 @@ TEST_CASE("results do not depend on the number of threads", "[scale][threads]") 
   CHECK(largest <= 1e-12);
 }
 
+TEST_CASE("a solve that starts from a nearby point's pattern and preconditioner finds the "
+          "same equilibrium", "[scale][reuse]") {
+  // The decomposition's path points share the first midpoint's Jacobian pattern and GMRES
+  // preconditioner (solver/decomposition.cpp): the answer must be the plain solve's.
+  const Benchmark data = World(40, 30, 4, /*deficits=*/false);
+  Policy policy = Policy::Benchmark(data);
+  AddToEveryTariff(data, &policy, 0.10);
+  const Model model = Model::Calibrate(data);
+  REQUIRE(model.num_variables() > kKrylovThreshold);  // the GMRES path
+  const Policy half = InterpolatePolicy(Policy::Benchmark(data), policy, 0.5);
+  SolveReuse reuse;
+  State midpoint = model.BenchmarkState();
+  SolverSummary summary;
+  Solve(SolverOptions(), model, half, &midpoint, &summary, &reuse);
+  REQUIRE(summary.IsConverged());
+  REQUIRE(reuse.pattern != nullptr);
+  REQUIRE(reuse.preconditioner != nullptr);
+
+  const Run plain = SolveFrom(model, policy, midpoint);
+  REQUIRE(plain.summary.IsConverged());
+  State shared = midpoint;
+  SolveReuse copy = reuse;
+  SolverSummary shared_summary;
+  Solve(SolverOptions(), model, policy, &shared, &shared_summary, &copy);
+  INFO(shared_summary.FullReport());
+  REQUIRE(shared_summary.IsConverged());
+  CHECK(shared_summary.factorisations < plain.summary.factorisations);  // it used the midpoint's
+  CHECK(copy.pattern == reuse.pattern);
+  for (std::size_t k = 0; k < shared.size(); ++k) {
+    INFO(model.VariableName(static_cast<int>(k)));
+    REQUIRE(shared[k] == Approx(plain.state[k]).margin(1e-10));
+  }
+
+  // A pattern without a flow's derivatives (banned there) cannot serve a policy that trades:
+  // Evaluate says so instead of dropping them.
+  Policy ban = policy;
+  int importer = 1;
+  while (!(data.trade(0, 0, importer) > 0.0)) ++importer;
+  ban.access(0, 0, importer) = 0.0;
+  const EquilibriumSystem banned(model, ban);
+  const EquilibriumSystem open(model, policy, banned.pattern());
+  const EquilibriumSystem own(model, policy);
+  REQUIRE(own.num_nonzeros() > banned.num_nonzeros());
+  std::vector<double> residuals(static_cast<std::size_t>(model.num_variables()));
+  std::vector<double> jacobian(static_cast<std::size_t>(own.num_nonzeros()));
+  const State x = model.BenchmarkState();
+  CHECK(own.Evaluate(x.data(), residuals.data(), jacobian.data()));
+  CHECK(banned.Evaluate(x.data(), residuals.data(), jacobian.data()));
+  CHECK_FALSE(open.Evaluate(x.data(), residuals.data(), jacobian.data()));
+  const EquilibriumSystem same(model, ban, banned.pattern());
+  CHECK(same.Evaluate(x.data(), residuals.data(), jacobian.data()));
+}
+
 TEST_CASE("ohlin solve --start warm-starts from an earlier result with fewer iterations",
           "[scale][warm-start][cli]") {
   const std::filesystem::path dir = testing::MakeTempDir("start");
