@@ -128,8 +128,9 @@ class KrylovSteps : public StepSolver {
     built_ = true;
   }
   const std::shared_ptr<const KrylovFactors>& factors() const { return factors_; }
-  bool CanReuse() const override { return false; }  // every step uses a fresh Jacobian
-  bool chord_steps() const override { return false; }
+  // A chord step: GMRES on the last Jacobian with its preconditioner (when: SolveNewton).
+  bool CanReuse() const override { return built_ && jacobian_ != nullptr; }
+  bool chord_steps() const override { return true; }
   bool Prepare(const RowMajorMatrix& jacobian, bool fresh_needed, NewtonResult* r) override {
     jacobian_ = &jacobian;
     if (built_ && !fresh_needed && last_iterations_ <= kRebuildAfterIterations) return true;
@@ -312,6 +313,12 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver lin
   result.max_residual = MaxAbs(residuals);
   bool try_chord = false;  // the last step was a full one: try reusing its factorisation
   bool fresh_needed = false;
+  // The Krylov path evaluates the Jacobian with the residuals at a full step's trial point
+  // when another Newton step is expected there (most steps: the line search rarely shortens
+  // them): one evaluation of both instead of two. `have_jacobian`: `jacobian` holds it at *x.
+  std::vector<double> trial_jacobian;
+  bool have_jacobian = false;
+  double previous_residual = 0.0;  // before the last step (0: no step yet)
 
   while (result.max_residual >= tolerance) {
     if (result.iterations >= max_iterations) {
@@ -325,7 +332,8 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver lin
     const bool chord = steps->chord_steps() && try_chord && steps->CanReuse();
     if (!chord) {
       phase = Clock::now();
-      if (!system.Evaluate(x->data(), residuals.data(), jacobian.valuePtr(), num_threads)) {
+      if (!have_jacobian &&
+          !system.Evaluate(x->data(), residuals.data(), jacobian.valuePtr(), num_threads)) {
         result.message = "the Jacobian is not evaluable here";
         return result;
       }
@@ -340,7 +348,12 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver lin
     }
     phase = Clock::now();
     bool solved = steps->Solve(residuals, &step, &result);
-    if (!solved && !steps->chord_steps() && !fresh_needed) {
+    if (!solved && chord) {  // a chord step that GMRES cannot solve: a fresh Jacobian
+      result.linear_solver_seconds += SecondsSince(phase);
+      try_chord = false;
+      continue;
+    }
+    if (!solved && krylov != nullptr && !fresh_needed) {
       // A stale preconditioner: rebuild it at this Jacobian and try once more.
       steps->Prepare(jacobian, true, &result);
       solved = steps->Solve(residuals, &step, &result);
@@ -357,10 +370,28 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver lin
     const double merit = 0.5 * residuals.squaredNorm();
     double length = 1.0;
     bool accepted = false;
+    // Another Newton step is expected after this one unless it is to finish the solve (the
+    // residual times the last contraction below the tolerance, as for chord steps below).
+    const bool another_expected =
+        krylov != nullptr && !chord &&
+        !(previous_residual > 0.0 &&
+          result.max_residual * (result.max_residual / previous_residual) < tolerance);
+    have_jacobian = false;
     phase = Clock::now();
     for (int halving = 0; halving < (chord ? 1 : 30); ++halving, length *= 0.5) {
       for (std::size_t k = 0; k < trial.size(); ++k) trial[k] = (*x)[k] + length * step[k];
-      if (!system.Evaluate(trial.data(), trial_residuals.data(), nullptr, num_threads)) continue;
+      bool with_jacobian = another_expected && halving == 0;
+      if (with_jacobian) {
+        trial_jacobian.resize(static_cast<std::size_t>(jacobian.nonZeros()));
+        // A Jacobian that is not evaluable there leaves the step to the residuals alone.
+        with_jacobian = system.Evaluate(trial.data(), trial_residuals.data(),
+                                        trial_jacobian.data(), num_threads);
+      }
+      if (!with_jacobian &&
+          !system.Evaluate(trial.data(), trial_residuals.data(), nullptr, num_threads)) {
+        continue;
+      }
+      have_jacobian = with_jacobian;
       const bool decrease =
           chord ? MaxAbs(trial_residuals) < kChordContraction * result.max_residual
                 : 0.5 * trial_residuals.squaredNorm() <= (1.0 - 1e-4 * length) * merit;
@@ -381,14 +412,28 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver lin
     }
     x->swap(trial);
     residuals.swap(trial_residuals);
+    if (have_jacobian) {
+      std::copy(trial_jacobian.begin(), trial_jacobian.end(), jacobian.valuePtr());
+    }
     ++result.iterations;
     const double previous = result.max_residual;
+    previous_residual = previous;
     result.max_residual = MaxAbs(residuals);
     try_chord = length == 1.0 && result.max_residual < previous;
+    // The Krylov path takes a chord step (GMRES on the last Jacobian, saving the evaluation
+    // of a new one) only when it is expected to finish the solve: near the solution a step
+    // with a Jacobian one step old cuts the residual about as much as the last full step did
+    // (its error is of the size of that step), so the prediction is residual x last
+    // contraction. Elsewhere chord steps converge only linearly, and one Newton step costs
+    // less than two of them. Typical of the decomposition's path points, which start close.
+    if (krylov != nullptr) {
+      try_chord = try_chord && result.max_residual * (result.max_residual / previous) < tolerance;
+    }
     fresh_needed = length < 1.0;  // a damped step: the preconditioner may be far off
   }
   result.converged = true;
   result.message = "every scaled residual is below the tolerance";
+  if (reuse != nullptr) reuse->final_residuals.assign(residuals.begin(), residuals.end());
   return result;
 }
 

@@ -46,6 +46,8 @@ struct NewtonReuse {
   // Krylov path: in, a preconditioner built on the same model (e.g. at a nearby point of a
   // path), used until GMRES slows down as if it had been built here; out, the last one used.
   std::shared_ptr<const KrylovFactors> factors;
+  // Out: the residuals at the final *x when the solve converged (else empty).
+  std::vector<double> final_residuals;
 };
 
 // Iterates from *x (updated in place to the best point found) until every residual is below

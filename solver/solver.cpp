@@ -242,10 +242,15 @@ class ConvergenceCheck : public ceres::IterationCallback {
   std::vector<double> residuals_;
 };
 
+// `known`, when not empty, holds the residuals at x already.
 void FillFinalReport(const EquilibriumSystem& system, const Model& model,
-                     const std::vector<double>& x, SolverSummary* summary) {
-  std::vector<double> residuals(static_cast<std::size_t>(system.num_rows()));
-  if (!system.Evaluate(x.data(), residuals.data(), nullptr)) {
+                     const std::vector<double>& x, SolverSummary* summary,
+                     std::vector<double> known = {}) {
+  const std::size_t rows = static_cast<std::size_t>(system.num_rows());
+  std::vector<double> residuals = std::move(known);
+  const bool evaluated = residuals.size() == rows;
+  if (!evaluated) residuals.assign(rows, 0.0);
+  if (!evaluated && !system.Evaluate(x.data(), residuals.data(), nullptr)) {
     summary->final_max_residual = std::numeric_limits<double>::infinity();
     return;
   }
@@ -540,6 +545,7 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
 
   std::vector<double> x = *state;
   std::vector<double> residuals(static_cast<std::size_t>(system.num_rows()));
+  std::vector<double> final_residuals;  // at x, when the direct Newton attempt converged
   if (!system.Evaluate(x.data(), residuals.data(), nullptr, options.num_threads)) {
     summary->message = "the equilibrium conditions are not evaluable at the start";
     summary->initial_max_residual = std::numeric_limits<double>::infinity();
@@ -562,6 +568,7 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
     const int size = system.num_rows();
     bool done = false;
     std::string history;  // what was tried, for the summary
+    final_residuals.clear();
     auto run_newton = [&](NewtonLinearSolver kind) {
       // With continuation behind it, a direct attempt that has not converged by then is
       // better spent on the path.
@@ -575,6 +582,7 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
           std::max(1e-3, options.max_seconds - SecondsSince(start)), options.num_threads, &x,
           &shared);
       if (reuse != nullptr && shared.factors != nullptr) reuse->preconditioner = shared.factors;
+      final_residuals = std::move(shared.final_residuals);
       summary->factorisations += newton.factorisations;
       summary->krylov_iterations += newton.krylov_iterations;
       summary->iterations += newton.iterations;
@@ -695,7 +703,7 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
     }
   }
   if (summary->termination_type != TerminationType::kFailure) *state = x;
-  FillFinalReport(system, model, x, summary);
+  FillFinalReport(system, model, x, summary, std::move(final_residuals));
   if (summary->termination_type == TerminationType::kConverged &&
       summary->final_max_residual >= options.tolerance) {
     summary->termination_type = TerminationType::kNoConvergence;
