@@ -124,6 +124,11 @@ class KrylovSteps : public StepSolver {
   // Starts from a preconditioner built elsewhere on the same model (kept until GMRES slows).
   void Seed(std::shared_ptr<const KrylovFactors> factors) {
     if (factors == nullptr || factors->blocks.size() != blocks_.size()) return;
+    for (std::size_t region = 0; region < blocks_.size(); ++region) {
+      if (factors->blocks[region].rows() != static_cast<Eigen::Index>(blocks_[region].size())) {
+        return;  // built on another model
+      }
+    }
     factors_ = std::move(factors);
     built_ = true;
   }
