@@ -412,6 +412,20 @@ TEST_CASE("repeated rows are refused", "[loader][errors]") {
   const std::string csv_message = testing::ErrorOf([&] { LoadBenchmark(path); });
   CHECK_THAT(csv_message, Contains("fd.csv:4: final_demand row {region: USA, sector: AGR}: "
                                    "repeated row (first given at "));
+
+  // A trade table (one bit per key while reading): the repeat and the first row, by line,
+  // past blank lines and other rows with the same names in other places.
+  WriteFile(dir, "trade.csv",
+            "exporter,importer,sector,value\nUSA,USA,AGR,12\n\nUSA,CHN,AGR,5.5\n"
+            "CHN,USA,MAN,20\nCHN,CHN,MAN,1\nUSA,CHN,MAN,2\nCHN,USA,MAN,21\n");
+  const std::size_t trade = kBaseYaml.find("trade:\n");
+  const std::size_t tariffs = kBaseYaml.find("tariffs:\n");
+  const std::string trade_path =
+      WriteFile(dir, "trade.yaml", kBaseYaml.substr(0, trade) + "trade: {csv: trade.csv}\n" +
+                                       kBaseYaml.substr(tariffs));
+  CHECK_THAT(testing::ErrorOf([&] { LoadBenchmark(trade_path); }),
+             Contains("trade.csv:8: trade row {exporter: CHN, importer: USA, sector: MAN}: "
+                      "repeated row (first given at " + dir + "/trade.csv:5)"));
 }
 
 TEST_CASE("values must be non-negative finite numbers, parsed strictly", "[loader][errors]") {
