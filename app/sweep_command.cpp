@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "calibration/csv.h"
 #include "calibration/errors.h"
 #include "calibration/yaml_util.h"
 #include "results/results.h"
@@ -150,7 +151,7 @@ void PrintWelfareStatistics(const sweeps::Tables& tables, bool quadrature) {
     std::istringstream in(csv);
     std::string line;
     while (std::getline(in, line)) {
-      const std::vector<std::string> f = sweeps::SplitCsvLine(line);
+      const std::vector<std::string> f = SplitCsvFields(line, "welfare.csv of the sweep");
       if (f.size() < 8 || f[2] != "ev_pct") continue;
       std::cout << fmt::format("  {:8} {:12} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f}\n", f[0], f[1],
                                std::stod(f[3]), std::stod(f[4]), std::stod(f[5]),

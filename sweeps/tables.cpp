@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "calibration/csv.h"
 #include "calibration/yaml_util.h"
 #include "results/results.h"
 
@@ -60,11 +61,13 @@ Parsed Parse(const std::string& name, const std::vector<PointOutcome>& outcomes)
       if (table != name) continue;
       const std::vector<std::string> lines = Lines(csv);
       if (parsed.header.empty()) {
-        parsed.header = SplitCsvLine(lines.at(0));
+        parsed.header = SplitCsvFields(lines.at(0), name + " of a point");
         parsed.is_key.assign(parsed.header.size(), false);
       }
       std::vector<std::vector<std::string>> rows;
-      for (std::size_t l = 1; l < lines.size(); ++l) rows.push_back(SplitCsvLine(lines[l]));
+      for (std::size_t l = 1; l < lines.size(); ++l) {
+        rows.push_back(SplitCsvFields(lines[l], name + " of a point"));
+      }
       parsed.rows.push_back(rows);
       parsed.points.push_back(p);
     }
@@ -160,31 +163,6 @@ double Share(const Cell& cell, const std::vector<std::vector<double>>& parameter
 }
 
 }  // namespace
-
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t k = 0; k < line.size(); ++k) {
-    const char c = line[k];
-    if (quoted) {
-      if (c == '"' && k + 1 < line.size() && line[k + 1] == '"') {
-        fields.back() += '"';
-        ++k;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
 
 Tables LongTables(const std::vector<std::string>& names,
                   const std::vector<std::vector<std::string>>& labels,

@@ -45,7 +45,4 @@ Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
                         const std::vector<std::vector<double>>& parameters,
                         const std::vector<std::string>& parameter_names, BoundKind bounds);
 
-// A CSV line split into fields (RFC 4180 quotes).
-std::vector<std::string> SplitCsvLine(const std::string& line);
-
 }  // namespace ohlin::sweeps

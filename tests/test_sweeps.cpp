@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "calibration/csv.h"
 #include "scenarios/scenario.h"
 #include "sweeps/runner.h"
 #include "sweeps/spec.h"
@@ -36,10 +37,10 @@ std::vector<std::map<std::string, std::string>> ReadCsv(const fs::path& path) {
   std::istringstream in(ReadFile(path));
   std::string line;
   std::getline(in, line);
-  const std::vector<std::string> header = sweeps::SplitCsvLine(line);
+  const std::vector<std::string> header = SplitCsvFields(line, path.string());
   std::vector<std::map<std::string, std::string>> rows;
   while (std::getline(in, line)) {
-    const std::vector<std::string> fields = sweeps::SplitCsvLine(line);
+    const std::vector<std::string> fields = SplitCsvFields(line, path.string());
     std::map<std::string, std::string> row;
     for (std::size_t c = 0; c < header.size() && c < fields.size(); ++c) row[header[c]] = fields[c];
     rows.push_back(row);
