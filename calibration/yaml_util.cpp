@@ -16,6 +16,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 
+#include "calibration/yaml_fast_path.h"
+
 namespace ohlin::input {
 namespace {
 
@@ -227,15 +229,34 @@ int SecondDocumentLine(const std::string& text) {
   return 0;
 }
 
+// YAML::Load, with lists of one-line flow maps read by the fast path (yaml_fast_path.h) and
+// their nodes' positions in *marks. Anything the fast path cannot vouch for, yaml-cpp reads.
+YAML::Node ParseWithFastPath(const std::string& text,
+                             std::vector<std::pair<YAML::Node, YAML::Mark>>* marks) {
+  std::string cut = text;
+  const std::vector<FlowList> lists = CutFlowLists(&cut);
+  if (!lists.empty()) {
+    try {
+      YAML::Node root = YAML::Load(cut);
+      if (PutFlowLists(lists, &root, marks)) return root;
+    } catch (const YAML::Exception&) {
+      // yaml-cpp reading the whole text below names the error.
+    }
+    marks->clear();
+  }
+  return YAML::Load(text);
+}
+
 }  // namespace
 
 YamlDocument YamlDocument::Load(const std::string& path, const std::string& kind) {
   const std::string text = ReadTextFile(path);
   YAML::Node root;
+  std::vector<std::pair<YAML::Node, YAML::Mark>> marks;
   try {
     // YAML::Load reads the first document only (yaml-cpp's LoadAll can loop on damaged input):
     // a second one is found in the text.
-    root = YAML::Load(text);
+    root = ParseWithFastPath(text, &marks);
     if (const int line = SecondDocumentLine(text); line > 0) {
       throw InputError(fmt::format(
           "{}:{}: a second YAML document (after '---'): a {} file holds one; split it into "
@@ -259,6 +280,7 @@ YamlDocument YamlDocument::Load(const std::string& path, const std::string& kind
                                  path, kind));
   }
   YamlDocument document(path, root);
+  document.marks_ = std::move(marks);
   if (!root.IsMap()) {
     document.Fail(root, fmt::format("the top level of a {} file must be a map of keys "
                                     "(starting with 'ohlin: 1')",
@@ -281,7 +303,14 @@ YamlDocument YamlDocument::Load(const std::string& path, const std::string& kind
 
 std::string YamlDocument::Where(const YAML::Node& node) const {
   if (!node.IsDefined()) return path_;
-  const YAML::Mark mark = node.Mark();
+  YAML::Mark mark = node.Mark();
+  for (std::size_t k = 0; mark.is_null() && k < marks_.size(); ++k) {
+    const std::size_t at = (last_mark_ + k) % marks_.size();
+    if (marks_[at].first.is(node)) {
+      mark = marks_[at].second;
+      last_mark_ = at;
+    }
+  }
   if (mark.is_null()) return path_;
   return fmt::format("{}:{}:{}", path_, mark.line + 1, mark.column + 1);
 }

@@ -84,6 +84,10 @@ class YamlDocument {
 
   std::string path_;
   YAML::Node root_;
+  // Positions of the nodes read by the fast path (yaml_fast_path.h), which yaml-cpp cannot
+  // hold, in reading order; Where looks from where it last found one.
+  std::vector<std::pair<YAML::Node, YAML::Mark>> marks_ = {};
+  mutable std::size_t last_mark_ = 0;
 };
 
 }  // namespace ohlin::input
