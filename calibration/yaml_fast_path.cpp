@@ -216,9 +216,20 @@ std::vector<FlowList> CutFlowLists(std::string* text) {
     lists.push_back(std::move(list));
     k = end - 1;
   }
-  for (const std::size_t j : cut) {
-    for (std::size_t c = 0; c < lines[j].text.size(); ++c) (*text)[lines[j].start + c] = ' ';
+  if (cut.empty()) return lists;
+  // Emptied, not blanked: yaml-cpp's scanner is slow on spaces too.
+  std::string kept;
+  kept.reserve(text->size());
+  std::size_t next_cut = 0;
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    if (next_cut < cut.size() && cut[next_cut] == k) {
+      ++next_cut;
+    } else {
+      kept += lines[k].text;
+    }
+    if (k + 1 < lines.size()) kept += '\n';
   }
+  *text = std::move(kept);
   return lists;
 }
 

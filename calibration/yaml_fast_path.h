@@ -25,9 +25,9 @@ struct FlowList {
   std::vector<YAML::Mark> marks;
 };
 
-// Finds such lists in `text` and blanks their item lines (the line count stays, so yaml-cpp's
-// positions for the rest hold): the key is then null in what yaml-cpp reads. A list with any
-// line outside the plain form stays in the text.
+// Finds such lists in `text` and empties their item lines (the lines stay, so yaml-cpp's
+// lines and columns for the rest hold; not the byte offsets, which ohlin never shows): the key
+// is then null in what yaml-cpp reads. A list with any line outside the plain form stays.
 std::vector<FlowList> CutFlowLists(std::string* text);
 
 // Puts the lists into `root` (parsed from the cut text) and appends each node with its

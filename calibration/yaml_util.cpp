@@ -319,16 +319,26 @@ void YamlDocument::Fail(const YAML::Node& node, const std::string& what) const {
   throw InputError(fmt::format("{}: {}", Where(node), what));
 }
 
+const YamlDocument::MapEntries& YamlDocument::EntriesOf(const YAML::Node& map) const {
+  if (last_map_.map.IsDefined() && last_map_.map.is(map)) return last_map_;
+  last_map_.map.reset();  // never assign to a node: that writes through to the document
+  last_map_.entries.clear();
+  for (const auto& entry : map) {
+    // A key that is not a scalar gets an empty text (no valid key is empty).
+    std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
+    last_map_.entries.emplace_back(std::move(key), std::make_pair(entry.first, entry.second));
+  }
+  last_map_.map.reset(map);
+  return last_map_;
+}
+
 std::optional<YAML::Node> YamlDocument::Find(const YAML::Node& map,
                                              const std::string& key) const {
   if (!map.IsMap()) return std::nullopt;
   std::optional<YAML::Node> found;
-  // Each entry dereferenced once: every `it->` makes node handles (shared pointers) anew,
-  // which dominated reading scenarios with thousands of shocks.
-  for (const auto& entry : map) {
-    const YAML::Node& name = entry.first;
-    if (name.IsScalar() && name.Scalar() == key) {
-      if (found) Fail(name, fmt::format("key '{}' is given twice", key));
+  for (const auto& [text, entry] : EntriesOf(map).entries) {
+    if (text == key && entry.first.IsScalar()) {
+      if (found) Fail(entry.first, fmt::format("key '{}' is given twice", key));
       found = entry.second;
     }
   }
@@ -346,10 +356,9 @@ void YamlDocument::CheckMap(const YAML::Node& node, const std::vector<std::strin
                             const std::string& context) const {
   if (!node.IsMap()) Fail(node, fmt::format("{}: expected a map", context));
   std::set<std::string> seen;
-  for (const auto& entry : node) {
+  for (const auto& [key, entry] : EntriesOf(node).entries) {
     const YAML::Node& name = entry.first;
     if (!name.IsScalar()) Fail(name, fmt::format("{}: keys must be names", context));
-    const std::string& key = name.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       Fail(name, fmt::format("{}: unknown key '{}' (valid keys: {})", context, key,
                              JoinNames(allowed)));

@@ -88,6 +88,14 @@ class YamlDocument {
   // hold, in reading order; Where looks from where it last found one.
   std::vector<std::pair<YAML::Node, YAML::Mark>> marks_ = {};
   mutable std::size_t last_mark_ = 0;
+  // The entries of the map last searched by Find or CheckMap, read once: each walk of a
+  // yaml-cpp map makes node handles anew, and a scenario's shock is searched a dozen times.
+  struct MapEntries {
+    YAML::Node map;
+    std::vector<std::pair<std::string, std::pair<YAML::Node, YAML::Node>>> entries;
+  };
+  const MapEntries& EntriesOf(const YAML::Node& map) const;
+  mutable MapEntries last_map_ = {};
 };
 
 }  // namespace ohlin::input

@@ -2,6 +2,7 @@
 // households, and one test case per class of bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -737,14 +738,14 @@ TEST_CASE("lists of one-line flow maps read by the fast path are yaml-cpp's node
   const input::YamlDocument document = input::YamlDocument::Load(path, "test");
   CheckSameTree(document, document.root(), YAML::Load(text));
 
-  // Which lists the fast path took: shocks and rows, their item lines blanked for yaml-cpp.
+  // Which lists the fast path took: shocks and rows, their item lines emptied for yaml-cpp.
   std::string cut = text;
   const std::vector<input::FlowList> lists = input::CutFlowLists(&cut);
   REQUIRE(lists.size() == 2);
   CHECK(lists[0].key == "shocks");
   CHECK(lists[0].list.size() == 2);
   CHECK(lists[1].key == "rows");
-  CHECK(cut.size() == text.size());
+  CHECK(std::count(cut.begin(), cut.end(), '\n') == std::count(text.begin(), text.end(), '\n'));
   CHECK(cut.find("tariff") == std::string::npos);
   CHECK(cut.find("a: 2, b") == std::string::npos);
   CHECK(cut.find("# a comment") != std::string::npos);
