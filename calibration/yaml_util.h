@@ -43,6 +43,7 @@ std::string ResolveBeside(const std::string& base_file, const std::string& relat
 std::string FileStem(const std::string& path);
 
 // A parsed YAML input file that knows its path, to prefix errors with "path:line:column: ".
+// One thread at a time (as yaml-cpp's nodes; lookups keep a cache).
 class YamlDocument {
  public:
   // Loads `path` and checks the classes of bad input common to all ohlin files: unreadable,
