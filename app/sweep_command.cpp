@@ -279,7 +279,7 @@ int RunSensitivity(const SweepArguments& arguments) {
   const bool quadrature = analysis.method == sweeps::SensitivityMethod::kQuadrature;
   sweeps::Tables tables = sweeps::StatisticsTables(
       outcomes, sample.weights, sample.values, names,
-      quadrature ? sweeps::BoundKind::kChebyshev : sweeps::BoundKind::kQuantile);
+      quadrature ? sweeps::BoundKind::kChebyshev : sweeps::BoundKind::kQuantile, arguments.threads);
   tables.emplace_back("points.csv", sweeps::PointsCsv(names, labels, sample.weights, outcomes));
   tables.emplace_back("timings.csv", sweeps::TimingsCsv(outcomes));
   int converged = 0;

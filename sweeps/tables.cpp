@@ -52,22 +52,31 @@ std::optional<double> AsNumber(const std::string& text) {
   return input::ParseStrictNumber(text, &why);
 }
 
-Parsed Parse(const std::string& name, const std::vector<PointOutcome>& outcomes) {
+Parsed Parse(const std::string& name, const std::vector<PointOutcome>& outcomes, int threads) {
   Parsed parsed;
+  std::vector<const std::string*> csvs;
   for (std::size_t p = 0; p < outcomes.size(); ++p) {
     if (!outcomes[p].converged) continue;
     for (const auto& [table, csv] : outcomes[p].tables) {
       if (table != name) continue;
-      const std::vector<std::string> lines = Lines(csv);
-      if (parsed.header.empty()) {
-        parsed.header = SplitCsvLine(lines.at(0));
-        parsed.is_key.assign(parsed.header.size(), false);
-      }
-      std::vector<std::vector<std::string>> rows;
-      for (std::size_t l = 1; l < lines.size(); ++l) rows.push_back(SplitCsvLine(lines[l]));
-      parsed.rows.push_back(rows);
+      csvs.push_back(&csv);
       parsed.points.push_back(p);
     }
+  }
+  // Split in parallel: each point's rows land in their own slot.
+  parsed.rows.resize(csvs.size());
+  std::vector<std::string> headers(csvs.size());
+  const auto count = static_cast<long long>(csvs.size());
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
+  for (long long k = 0; k < count; ++k) {
+    const std::vector<std::string> lines = Lines(*csvs[static_cast<std::size_t>(k)]);
+    auto& rows = parsed.rows[static_cast<std::size_t>(k)];
+    for (std::size_t l = 1; l < lines.size(); ++l) rows.push_back(SplitCsvLine(lines[l]));
+    if (!lines.empty()) headers[static_cast<std::size_t>(k)] = lines[0];
+  }
+  if (!csvs.empty()) {
+    parsed.header = SplitCsvLine(headers.front());
+    parsed.is_key.assign(parsed.header.size(), false);
   }
   if (parsed.rows.empty()) return parsed;
   // A column is a key when a cell is text, not a number; keys must agree across points.
@@ -81,6 +90,10 @@ Parsed Parse(const std::string& name, const std::vector<PointOutcome>& outcomes)
       throw std::runtime_error(fmt::format("{}: the points have different rows", name));
     }
     for (std::size_t r = 0; r < rows.size(); ++r) {
+      if (rows[r].size() != parsed.header.size()) {
+        throw std::runtime_error(fmt::format("{}: a row with {} fields under {} columns", name,
+                                             rows[r].size(), parsed.header.size()));
+      }
       for (std::size_t c = 0; c < parsed.header.size(); ++c) {
         if (parsed.is_key[c] && rows[r].at(c) != parsed.rows.front()[r].at(c)) {
           throw std::runtime_error(fmt::format("{}: the points have different rows", name));
@@ -97,8 +110,8 @@ struct Cell {
   std::vector<std::size_t> points;
 };
 
-double Quantile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
+// The q-quantile of sorted values (linear between order statistics).
+double Quantile(const std::vector<double>& values, double q) {
   const double h = q * static_cast<double>(values.size() - 1);
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = std::min(lo + 1, values.size() - 1);
@@ -132,8 +145,10 @@ Moments Describe(const Cell& cell, BoundKind bounds) {
     m.low = mean - std::sqrt(10.0) * m.sd;
     m.high = mean + std::sqrt(10.0) * m.sd;
   } else {
-    m.low = Quantile(cell.x, 0.05);
-    m.high = Quantile(cell.x, 0.95);
+    std::vector<double> sorted = cell.x;
+    std::sort(sorted.begin(), sorted.end());
+    m.low = Quantile(sorted, 0.05);
+    m.high = Quantile(sorted, 0.95);
   }
   return m;
 }
@@ -159,9 +174,59 @@ double Share(const Cell& cell, const std::vector<std::vector<double>>& parameter
   return sxx > 0.0 && syy > 0.0 ? sxy * sxy / (sxx * syy) : 0.0;
 }
 
+// One row of a table: its statistics lines and (for `ranked` tables) its importance lines.
+void DescribeRow(const Parsed& parsed, std::size_t r, const std::string& name,
+                 const std::vector<double>& weights,
+                 const std::vector<std::vector<double>>& parameters,
+                 const std::vector<std::string>& parameter_names, BoundKind bounds, bool ranked,
+                 std::string* csv, std::string* importance) {
+  std::string keys, key_path;
+  for (std::size_t c = 0; c < parsed.header.size(); ++c) {
+    if (!parsed.is_key[c]) continue;
+    keys += CsvField(parsed.rows.front()[r][c]) + ",";
+    if (!key_path.empty()) key_path.push_back('/');
+    key_path.append(parsed.rows.front()[r][c]);
+  }
+  for (std::size_t c = 0; c < parsed.header.size(); ++c) {
+    if (parsed.is_key[c]) continue;
+    Cell cell;
+    for (std::size_t k = 0; k < parsed.rows.size(); ++k) {
+      const std::optional<double> x = AsNumber(parsed.rows[k][r].at(c));
+      if (!x) continue;
+      cell.x.push_back(*x);
+      cell.w.push_back(weights[parsed.points[k]]);
+      cell.points.push_back(parsed.points[k]);
+    }
+    if (cell.x.empty()) continue;
+    const Moments m = Describe(cell, bounds);
+    *csv += fmt::format("{}{},{},{},{},{},{}\n", keys, CsvField(parsed.header[c]),
+                        Number(m.mean), Number(m.sd), Number(m.low), Number(m.high),
+                        cell.x.size());
+    if (!ranked || !(m.sd > 1e-12 * std::max(1.0, std::abs(m.mean)))) continue;
+    for (std::size_t k = 0; k < parameter_names.size(); ++k) {
+      *importance += fmt::format("{},{},{},{},{}\n", name, CsvField(key_path),
+                                 CsvField(parsed.header[c]), CsvField(parameter_names[k]),
+                                 Number(Share(cell, parameters, k)));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> SplitCsvLine(const std::string& line) {
+  if (line.find('"') == std::string::npos) {  // the common case: no quotes, cut at commas
+    std::vector<std::string> fields;
+    std::size_t begin = 0;
+    for (;;) {
+      const std::size_t comma = line.find(',', begin);
+      if (comma == std::string::npos) {
+        fields.emplace_back(line, begin);
+        return fields;
+      }
+      fields.emplace_back(line, begin, comma - begin);
+      begin = comma + 1;
+    }
+  }
   std::vector<std::string> fields(1);
   bool quoted = false;
   for (std::size_t k = 0; k < line.size(); ++k) {
@@ -245,7 +310,8 @@ std::string TimingsCsv(const std::vector<PointOutcome>& outcomes) {
 Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
                         const std::vector<double>& weights,
                         const std::vector<std::vector<double>>& parameters,
-                        const std::vector<std::string>& parameter_names, BoundKind bounds) {
+                        const std::vector<std::string>& parameter_names, BoundKind bounds,
+                        int threads) {
   Tables tables;
   std::string importance = "table,key,column,parameter,share\n";
   std::vector<std::string> names;
@@ -255,7 +321,7 @@ Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
     break;
   }
   for (const std::string& name : names) {
-    const Parsed parsed = Parse(name, outcomes);
+    const Parsed parsed = Parse(name, outcomes, threads);
     std::string csv;
     for (std::size_t c = 0; c < parsed.header.size(); ++c) {
       if (parsed.is_key[c]) csv += CsvField(parsed.header[c]) + ",";
@@ -263,36 +329,18 @@ Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
     csv += "column,mean,sd,low,high,points\n";
     const bool ranked = name == "welfare.csv" || name == "factors.csv" || name == "sectors.csv";
     const std::size_t num_rows = parsed.rows.empty() ? 0 : parsed.rows.front().size();
+    // Rows in parallel, each into its own slot, joined in order: the same bytes for any threads.
+    std::vector<std::string> row_csv(num_rows), row_importance(num_rows);
+    const auto count = static_cast<long long>(num_rows);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (long long row = 0; row < count; ++row) {
+      const auto r = static_cast<std::size_t>(row);
+      DescribeRow(parsed, r, name, weights, parameters, parameter_names, bounds, ranked,
+                  &row_csv[r], &row_importance[r]);
+    }
     for (std::size_t r = 0; r < num_rows; ++r) {
-      std::string keys, key_path;
-      for (std::size_t c = 0; c < parsed.header.size(); ++c) {
-        if (!parsed.is_key[c]) continue;
-        keys += CsvField(parsed.rows.front()[r][c]) + ",";
-        if (!key_path.empty()) key_path.push_back('/');
-        key_path.append(parsed.rows.front()[r][c]);
-      }
-      for (std::size_t c = 0; c < parsed.header.size(); ++c) {
-        if (parsed.is_key[c]) continue;
-        Cell cell;
-        for (std::size_t k = 0; k < parsed.rows.size(); ++k) {
-          const std::optional<double> x = AsNumber(parsed.rows[k][r].at(c));
-          if (!x) continue;
-          cell.x.push_back(*x);
-          cell.w.push_back(weights[parsed.points[k]]);
-          cell.points.push_back(parsed.points[k]);
-        }
-        if (cell.x.empty()) continue;
-        const Moments m = Describe(cell, bounds);
-        csv += fmt::format("{}{},{},{},{},{},{}\n", keys, CsvField(parsed.header[c]),
-                           Number(m.mean), Number(m.sd), Number(m.low), Number(m.high),
-                           cell.x.size());
-        if (!ranked || !(m.sd > 1e-12 * std::max(1.0, std::abs(m.mean)))) continue;
-        for (std::size_t k = 0; k < parameter_names.size(); ++k) {
-          importance += fmt::format("{},{},{},{},{}\n", name, CsvField(key_path),
-                                    CsvField(parsed.header[c]), CsvField(parameter_names[k]),
-                                    Number(Share(cell, parameters, k)));
-        }
-      }
+      csv += row_csv[r];
+      importance += row_importance[r];
     }
     tables.emplace_back(name, csv);
   }

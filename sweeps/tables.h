@@ -39,11 +39,13 @@ enum class BoundKind { kChebyshev, kQuantile };
 // distribution), or the empirical 5% and 95% quantiles. Also importance.csv: for each cell of
 // welfare, factors and sectors with a positive sd, each parameter's share of the variance, the
 // squared weighted correlation of the cell with the parameter (for a linear response to
-// independent parameters the shares add up to 1).
+// independent parameters the shares add up to 1). Rows are described over `threads` OpenMP
+// threads, the same bytes for any number.
 Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
                         const std::vector<double>& weights,
                         const std::vector<std::vector<double>>& parameters,
-                        const std::vector<std::string>& parameter_names, BoundKind bounds);
+                        const std::vector<std::string>& parameter_names, BoundKind bounds,
+                        int threads = 1);
 
 // A CSV line split into fields (RFC 4180 quotes).
 std::vector<std::string> SplitCsvLine(const std::string& line);

@@ -105,11 +105,16 @@ TEST_CASE("waves: each point starts from the nearest point of an earlier wave", 
     outcomes[static_cast<std::size_t>(p)].converged = true;
     waves.push_back(sweeps::WaveOf(p, 11));
   }
-  CHECK(sweeps::NearestSolved(plan, 0, outcomes, waves) == -1);
-  CHECK(sweeps::NearestSolved(plan, 10, outcomes, waves) == 8);
-  CHECK(sweeps::NearestSolved(plan, 5, outcomes, waves) == 4);  // 4 and 6 tie: the lower
-  outcomes[4].converged = false;
-  CHECK(sweeps::NearestSolved(plan, 5, outcomes, waves) == 6);
+  const std::vector<int> parents = sweeps::Parents(plan, waves);
+  CHECK(parents[0] == -1);
+  CHECK(parents[10] == 8);
+  CHECK(parents[5] == 4);  // 4 and 6 tie: the lower
+  CHECK(parents[4] == 0);  // 0 and 8 tie
+  CHECK(sweeps::StartOf(5, parents, outcomes) == 4);
+  outcomes[4].converged = false;  // a failed parent: its own start instead
+  CHECK(sweeps::StartOf(5, parents, outcomes) == 0);
+  outcomes[0].converged = false;
+  CHECK(sweeps::StartOf(5, parents, outcomes) == -1);
 }
 
 TEST_CASE("a sweep point equals ohlin solve of the same scenario", "[sweeps]") {
