@@ -20,6 +20,7 @@
 #include "app/commands.h"
 #include "calibration/errors.h"
 #include "calibration/yaml_util.h"
+#include "results/files.h"
 #include "results/results.h"
 #include "sweeps/parallel.h"
 #include "sweeps/runner.h"
@@ -117,11 +118,23 @@ void LoadBases(const std::string& path, Bases* bases) {
   bases->base = PrepareScenario(path, 1, false);
 }
 
-void WriteAll(const std::string& dir, const sweeps::Tables& tables) {
-  std::filesystem::create_directories(dir);
-  for (const auto& [name, contents] : tables) {
-    WriteFileAtomically((std::filesystem::path(dir) / name).string(), contents);
-  }
+// The files a sweep or sensitivity run reads: its result folder must not hold them.
+std::vector<std::string> Inputs(const Bases& bases) {
+  std::vector<std::string> inputs = {bases.path, bases.base.scenario.data_path};
+  for (const auto& [path, other] : bases.others) inputs.push_back(other.first.data_path);
+  return inputs;
+}
+
+// The result folder replaced whole (results/files.h) by `tables`, summary.json (with `files`,
+// the manifest: what a later run may replace) and the journal of this run.
+void WriteFolder(const std::string& dir, sweeps::Tables tables, nlohmann::ordered_json summary) {
+  std::vector<std::string> files;
+  for (const auto& table : tables) files.push_back(table.first);
+  files.push_back("summary.json");
+  files.push_back(sweeps::kJournalName);
+  summary["files"] = files;
+  tables.emplace_back("summary.json", summary.dump(2) + "\n");
+  ReplaceFolder(dir, tables, {sweeps::kJournalName});
 }
 
 int Finish(const std::string& dir, const std::vector<PointOutcome>& outcomes,
@@ -163,7 +176,7 @@ sweeps::RunOptions MakeRunOptions(const SweepArguments& arguments, const std::st
                                   const std::string& fingerprint) {
   sweeps::RunOptions options;
   options.threads = arguments.threads;
-  options.journal_path = (std::filesystem::path(dir) / "journal.jsonl").string();
+  options.journal_path = (std::filesystem::path(dir) / sweeps::kJournalName).string();
   options.resume = arguments.resume;
   options.fingerprint = fingerprint;
   options.progress = isatty(STDERR_FILENO) != 0;
@@ -227,6 +240,8 @@ int RunSweep(const SweepArguments& arguments) {
   if (arguments.cold_starts) {
     for (std::size_t p = 0; p < plan.family.size(); ++p) plan.family[p] = static_cast<int>(p);
   }
+  // Never over a folder ohlin did not write, checked before anything is solved.
+  CheckOutputFolder(dir, Inputs(bases));
   const std::vector<PointOutcome> outcomes = sweeps::RunPoints(
       plan, [&](int p, const PointOutcome* start) {
         return SolveSettings(bases, settings[static_cast<std::size_t>(p)], start);
@@ -236,7 +251,15 @@ int RunSweep(const SweepArguments& arguments) {
   sweeps::Tables tables = sweeps::LongTables(names, labels, outcomes);
   tables.emplace_back("points.csv", sweeps::PointsCsv(names, labels, {}, outcomes));
   tables.emplace_back("timings.csv", sweeps::TimingsCsv(outcomes));
-  WriteAll(dir, tables);
+  int converged = 0;
+  for (const PointOutcome& o : outcomes) converged += o.converged ? 1 : 0;
+  WriteFolder(dir, tables,
+              {{"ohlin", 1},
+               {"command", "sweep"},
+               {"scenario", bases.base.scenario.name},
+               {"parameters", names},
+               {"points", outcomes.size()},
+               {"converged", converged}});
   return Finish(dir, outcomes, fmt::format("Sweep '{}'", bases.base.scenario.name));
 }
 
@@ -258,6 +281,7 @@ int RunSensitivity(const SweepArguments& arguments) {
   if (arguments.cold_starts) {
     for (std::size_t p = 0; p < plan.family.size(); ++p) plan.family[p] = static_cast<int>(p);
   }
+  CheckOutputFolder(dir, Inputs(bases));
   std::vector<std::vector<std::string>> labels;
   for (const std::vector<double>& values : sample.values) {
     std::vector<std::string> point_labels;
@@ -285,6 +309,8 @@ int RunSensitivity(const SweepArguments& arguments) {
   int converged = 0;
   for (const PointOutcome& o : outcomes) converged += o.converged ? 1 : 0;
   nlohmann::ordered_json summary = {
+      {"ohlin", 1},
+      {"command", "sensitivity"},
       {"scenario", bases.base.scenario.name},
       {"method", quadrature ? "quadrature (Stroud order 3, 2n points)" : "monte_carlo"},
       {"parameters", names},
@@ -297,8 +323,7 @@ int RunSensitivity(const SweepArguments& arguments) {
                    : fmt::format("the statistics rest on {} of {} points", converged,
                                  outcomes.size())}};
   if (!quadrature) summary["seed"] = analysis.seed;
-  tables.emplace_back("summary.json", summary.dump(2) + "\n");
-  WriteAll(dir, tables);
+  WriteFolder(dir, tables, summary);
   PrintWelfareStatistics(tables, quadrature);
   if (converged < static_cast<int>(outcomes.size())) {
     std::cerr << fmt::format("ohlin: warning: {} of {} points failed; the statistics rest on "

@@ -32,6 +32,10 @@ struct RunPlan {
 // outcomes with converged = false and a reason.
 using SolvePoint = std::function<PointOutcome(int point, const PointOutcome* start)>;
 
+// The journal's file name in the result folder (results/files.cpp knows it by its header line,
+// {"fingerprint":...,"ohlin_journal":1}: a folder a killed run left may be replaced).
+inline constexpr const char* kJournalName = "journal.jsonl";
+
 struct RunOptions {
   int threads = 1;
   std::string journal_path;  // empty: no journal

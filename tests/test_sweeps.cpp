@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -230,6 +231,61 @@ TEST_CASE("1 and 2 threads, and a killed and resumed run, write the same files",
   // The resumed run solved only the 13 points the journal did not have.
   const std::string resumed = ReadFile(dir / "killed" / "journal.jsonl");
   CHECK(std::count(resumed.begin(), resumed.end(), '\n') == 22);
+}
+
+TEST_CASE("sweep folders: never over or deleting files ohlin did not write", "[sweeps]") {
+  const fs::path dir = testing::MakeTempDir("sweep-folders");
+  const fs::path world = MakeTinyWorld(dir);
+  WriteText(world / "sweep.yaml", std::string(kHeader) +
+                                      "sweep:\n  parameters:\n"
+                                      "    - {name: tariff, shock: 1, values: [0.1, 0.2]}\n");
+  WriteText(world / "ssa.yaml", std::string(kHeader) +
+                                    "sensitivity:\n  method: quadrature\n  parameters:\n"
+                                    "    - {name: s, shock: 1, distribution: uniform, "
+                                    "absolute: 0.1}\n");
+  auto listing = [](const fs::path& folder) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  for (const std::string command : {"sweep world/sweep.yaml", "sensitivity world/ssa.yaml"}) {
+    INFO(command);
+    // A folder of someone else's files, and one with a journal.jsonl ohlin did not write.
+    fs::remove_all(dir / "mine");
+    fs::create_directories(dir / "mine");
+    WriteText(dir / "mine" / "notes.txt", "keep me\n");
+    CHECK(RunOhlin(command + " --out mine", dir) == 1);
+    CHECK(listing(dir / "mine") == std::vector<std::string>{"notes.txt"});
+    CHECK(ReadFile(dir / "cli.log").find("files ohlin did not write (notes.txt)") !=
+          std::string::npos);
+    fs::remove(dir / "mine" / "notes.txt");
+    WriteText(dir / "mine" / "journal.jsonl", "dear diary\n");
+    CHECK(RunOhlin(command + " --out mine --resume", dir) == 1);
+    CHECK(RunOhlin(command + " --out mine", dir) == 1);
+    CHECK(ReadFile(dir / "mine" / "journal.jsonl") == "dear diary\n");
+    CHECK(listing(dir / "mine") == std::vector<std::string>{"journal.jsonl"});
+    // The folder holding the inputs, and the current folder.
+    CHECK(RunOhlin(command + " --out world", dir) == 1);
+    CHECK(RunOhlin(command + " --out .", dir) == 1);
+  }
+  // A folder a killed run left (only its journal), then a finished one: replaced, and the
+  // manifest in summary.json names every file of the folder.
+  REQUIRE(RunOhlin("sweep world/sweep.yaml --out done", dir) == 0);
+  fs::create_directories(dir / "killed");
+  fs::copy_file(dir / "done" / "journal.jsonl", dir / "killed" / "journal.jsonl");
+  CHECK(RunOhlin("sweep world/sweep.yaml --out killed --resume", dir) == 0);
+  CHECK(RunOhlin("sensitivity world/ssa.yaml --out done", dir) == 0);
+  for (const fs::path& folder : {dir / "done", dir / "killed"}) {
+    const auto summary = nlohmann::json::parse(ReadFile(folder / "summary.json"));
+    std::vector<std::string> files = summary.at("files").get<std::vector<std::string>>();
+    std::sort(files.begin(), files.end());
+    CHECK(files == listing(folder));
+  }
+  CHECK(fs::exists(dir / "done" / "importance.csv"));  // the sensitivity replaced the sweep
+  CHECK(ReadFile(dir / "done" / "sectors.csv").rfind("region,sector,column,mean", 0) == 0);
 }
 
 // Statistics of `column` in the row of `table` whose key columns match.
