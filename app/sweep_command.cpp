@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,6 +23,7 @@
 #include "calibration/yaml_util.h"
 #include "results/files.h"
 #include "results/results.h"
+#include "sweeps/derivatives.h"
 #include "sweeps/parallel.h"
 #include "sweeps/runner.h"
 #include "sweeps/sampling.h"
@@ -54,22 +56,32 @@ struct Bases {
   }
 };
 
+// The world of a point: the scenario (or its data file's) with the point's settings.
+std::unique_ptr<sweeps::PointModel> BuildSettings(const Bases& bases,
+                                                  const std::vector<Setting>& settings) {
+  const auto* other = bases.Find(settings);
+  Scenario scenario = other ? other->first : bases.base.scenario;
+  Benchmark data = other ? other->second : bases.base.data;
+  for (const Setting& setting : settings) {
+    sweeps::ApplyAlternative(setting.first, setting.second, &scenario, &data);
+  }
+  Policy policy = ApplyShocks(data, scenario.shocks);
+  Model model = Model::Calibrate(data, ToModelNumeraire(scenario.numeraire, data),
+                                 ToModelRedistribution(scenario, data), policy.quotas);
+  return std::make_unique<sweeps::PointModel>(
+      sweeps::PointModel{std::move(data), std::move(policy), std::move(model)});
+}
+
 // Solves one point from `start` (or the benchmark): never throws.
 PointOutcome SolveSettings(const Bases& bases, const std::vector<Setting>& settings,
                            const PointOutcome* start) {
   PointOutcome result;
   const Clock::time_point begin = Clock::now();
   try {
-    const auto* other = bases.Find(settings);
-    Scenario scenario = other ? other->first : bases.base.scenario;
-    Benchmark data = other ? other->second : bases.base.data;
-    for (const Setting& setting : settings) {
-      sweeps::ApplyAlternative(setting.first, setting.second, &scenario, &data);
-    }
-    const Policy policy = ApplyShocks(data, scenario.shocks);
-    const Model model =
-        Model::Calibrate(data, ToModelNumeraire(scenario.numeraire, data),
-                         ToModelRedistribution(scenario, data), policy.quotas);
+    const std::unique_ptr<sweeps::PointModel> point = BuildSettings(bases, settings);
+    const Benchmark& data = point->data;
+    const Policy& policy = point->policy;
+    const Model& model = point->model;
     SolverOptions options = bases.base.options;
     options.num_threads = 1;
     options.verbose = false;
@@ -288,22 +300,36 @@ int RunSensitivity(const SweepArguments& arguments) {
     for (const double value : values) point_labels.push_back(fmt::format("{}", value));
     labels.push_back(point_labels);
   }
+  auto settings_of = [&](const std::vector<double>& values) {
+    std::vector<Setting> settings;
+    for (std::size_t c = 0; c < analysis.components.size(); ++c) {
+      Alternative value;
+      value.number = values[c];
+      settings.emplace_back(analysis.components[c].target, value);
+    }
+    return settings;
+  };
   const std::vector<PointOutcome> outcomes = sweeps::RunPoints(
       plan, [&](int p, const PointOutcome* start) {
-        std::vector<Setting> settings;
-        for (std::size_t c = 0; c < analysis.components.size(); ++c) {
-          Alternative value;
-          value.number = sample.values[static_cast<std::size_t>(p)][c];
-          settings.emplace_back(analysis.components[c].target, value);
-        }
-        return SolveSettings(bases, settings, start);
+        return SolveSettings(bases, settings_of(sample.values[static_cast<std::size_t>(p)]),
+                             start);
       },
       MakeRunOptions(arguments, dir, Fingerprint(bases, "sensitivity")));
   if (sweeps::WorldRank() != 0) return kSuccess;
+  // Local derivatives at the central point (every component at its mean), times the sd.
+  std::vector<double> central, scales;
+  for (const sweeps::UncertainComponent& c : analysis.components) {
+    central.push_back(c.base);
+    scales.push_back(c.scale);
+  }
+  const sweeps::LocalDerivatives local = sweeps::Derivatives(
+      [&](const std::vector<double>& values) { return BuildSettings(bases, settings_of(values)); },
+      central, scales, bases.base.options);
   const bool quadrature = analysis.method == sweeps::SensitivityMethod::kQuadrature;
   sweeps::Tables tables = sweeps::StatisticsTables(
       outcomes, sample.weights, sample.values, names,
-      quadrature ? sweeps::BoundKind::kChebyshev : sweeps::BoundKind::kQuantile, arguments.threads);
+      quadrature ? sweeps::BoundKind::kChebyshev : sweeps::BoundKind::kQuantile, arguments.threads,
+      local.ok ? &local.cells : nullptr);
   tables.emplace_back("points.csv", sweeps::PointsCsv(names, labels, sample.weights, outcomes));
   tables.emplace_back("timings.csv", sweeps::TimingsCsv(outcomes));
   int converged = 0;
@@ -323,6 +349,8 @@ int RunSensitivity(const SweepArguments& arguments) {
                    : fmt::format("the statistics rest on {} of {} points", converged,
                                  outcomes.size())}};
   if (!quadrature) summary["seed"] = analysis.seed;
+  summary["derivatives"] = local.ok ? "at the central point, times each parameter's sd"
+                                    : "not computed: " + local.reason;
   WriteFolder(dir, tables, summary);
   PrintWelfareStatistics(tables, quadrature);
   if (converged < static_cast<int>(outcomes.size())) {

@@ -11,6 +11,7 @@
 
 #include "calibration/yaml_util.h"
 #include "results/results.h"
+#include "sweeps/derivatives.h"
 
 namespace ohlin::sweeps {
 namespace {
@@ -179,7 +180,7 @@ void DescribeRow(const Parsed& parsed, std::size_t r, const std::string& name,
                  const std::vector<double>& weights,
                  const std::vector<std::vector<double>>& parameters,
                  const std::vector<std::string>& parameter_names, BoundKind bounds, bool ranked,
-                 std::string* csv, std::string* importance) {
+                 const CellDerivatives* derivatives, std::string* csv, std::string* importance) {
   std::string keys, key_path;
   for (std::size_t c = 0; c < parsed.header.size(); ++c) {
     if (!parsed.is_key[c]) continue;
@@ -203,10 +204,16 @@ void DescribeRow(const Parsed& parsed, std::size_t r, const std::string& name,
                         Number(m.mean), Number(m.sd), Number(m.low), Number(m.high),
                         cell.x.size());
     if (!ranked || !(m.sd > 1e-12 * std::max(1.0, std::abs(m.mean)))) continue;
+    const std::vector<double>* local = nullptr;
+    if (derivatives != nullptr) {
+      const auto found = derivatives->find(CellId(name, key_path, parsed.header[c]));
+      if (found != derivatives->end()) local = &found->second;
+    }
     for (std::size_t k = 0; k < parameter_names.size(); ++k) {
-      *importance += fmt::format("{},{},{},{},{}\n", name, CsvField(key_path),
-                                 CsvField(parsed.header[c]), CsvField(parameter_names[k]),
-                                 Number(Share(cell, parameters, k)));
+      *importance += fmt::format(
+          "{},{},{},{},{},{}\n", name, CsvField(key_path), CsvField(parsed.header[c]),
+          CsvField(parameter_names[k]), Number(Share(cell, parameters, k)),
+          local != nullptr && k < local->size() ? Number((*local)[k]) : std::string());
     }
   }
 }
@@ -311,9 +318,9 @@ Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
                         const std::vector<double>& weights,
                         const std::vector<std::vector<double>>& parameters,
                         const std::vector<std::string>& parameter_names, BoundKind bounds,
-                        int threads) {
+                        int threads, const CellDerivatives* derivatives) {
   Tables tables;
-  std::string importance = "table,key,column,parameter,share\n";
+  std::string importance = "table,key,column,parameter,share,derivative\n";
   std::vector<std::string> names;
   for (const PointOutcome& o : outcomes) {
     if (!o.converged) continue;
@@ -336,7 +343,7 @@ Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
     for (long long row = 0; row < count; ++row) {
       const auto r = static_cast<std::size_t>(row);
       DescribeRow(parsed, r, name, weights, parameters, parameter_names, bounds, ranked,
-                  &row_csv[r], &row_importance[r]);
+                  derivatives, &row_csv[r], &row_importance[r]);
     }
     for (std::size_t r = 0; r < num_rows; ++r) {
       csv += row_csv[r];

@@ -11,12 +11,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "scenarios/scenario.h"
+#include "sweeps/derivatives.h"
 #include "sweeps/runner.h"
 #include "sweeps/spec.h"
 #include "sweeps/sampling.h"
@@ -332,6 +334,107 @@ TEST_CASE("quadrature: the exact mean and sd of a result linear in the parameter
     }
   }
   CHECK(ReadFile(dir / "ssa" / "importance.csv").find("welfare.csv") != std::string::npos);
+}
+
+// The world of a point of `analysis` on the scenario and data (default numeraire and rule).
+std::unique_ptr<sweeps::PointModel> BuildWorld(const Scenario& base, const Benchmark& world,
+                                               const sweeps::Sensitivity& analysis,
+                                               const std::vector<double>& values) {
+  Scenario scenario = base;
+  Benchmark data = world;
+  for (std::size_t c = 0; c < values.size(); ++c) {
+    sweeps::Alternative value;
+    value.number = values[c];
+    sweeps::ApplyAlternative(analysis.components[c].target, value, &scenario, &data);
+  }
+  Policy policy = ApplyShocks(data, scenario.shocks);
+  Model model = Model::Calibrate(data, {}, {}, policy.quotas);
+  return std::make_unique<sweeps::PointModel>(
+      sweeps::PointModel{std::move(data), std::move(policy), std::move(model)});
+}
+
+TEST_CASE("local derivatives by the implicit function theorem equal finite differences",
+          "[sweeps]") {
+  const fs::path dir = testing::MakeTempDir("ssa-derivatives");
+  const fs::path world = MakeTinyWorld(dir);
+  WriteText(world / "ssa.yaml",
+            std::string(kHeader) +
+                "sensitivity:\n"
+                "  method: quadrature\n"
+                "  parameters:\n"
+                "    - {name: tariff, shock: 1, distribution: uniform, absolute: 0.05}\n"
+                "    - {name: sigma, elasticity: armington, by_sector: true, "
+                "distribution: uniform, relative: 0.3}\n"
+                "    - {name: va, elasticity: value_added, distribution: uniform, "
+                "relative: 0.2}\n");
+  Benchmark data;
+  const Scenario scenario = LoadScenario((world / "ssa.yaml").string(), &data);
+  const sweeps::Sensitivity analysis =
+      sweeps::LoadSensitivity((world / "ssa.yaml").string(), scenario, data);
+  REQUIRE(analysis.components.size() == 4);
+  std::vector<double> central, scales;
+  for (const auto& c : analysis.components) {
+    central.push_back(c.base);
+    scales.push_back(c.scale);
+  }
+  const sweeps::BuildPoint build = [&](const std::vector<double>& values) {
+    return BuildWorld(scenario, data, analysis, values);
+  };
+  SolverOptions options;
+  options.tolerance = 1e-13;
+  const sweeps::LocalDerivatives local = sweeps::Derivatives(build, central, scales, options);
+  REQUIRE(local.ok);
+  // Finite differences of full solves: central, step 1e-4 sd, each solve to 1e-13.
+  auto solve = [&](const std::vector<double>& values) {
+    const auto point = build(values);
+    State x = point->model.BenchmarkState();
+    SolverSummary summary;
+    Solve(options, point->model, point->policy, &x, &summary);
+    REQUIRE(summary.IsConverged());
+    const EquilibriumSystem system(point->model, point->policy);
+    games::JacobianLu lu;
+    REQUIRE(sweeps::Polish(system, &x, &lu));
+    return sweeps::RankedCells(point->data, point->model.ComputeOutcome(point->policy, x));
+  };
+  // Relative 1e-6, above the rounding floor of differences with steps of 1e-4 sd: the
+  // numbers behind a cell (incomes, for EV = income (U-hat - 1)) lose about
+  // 1e-16 |income| sd / h = 1e-12 |income| to cancellation: a weak parameter's effect.
+  double floor = 0.0;
+  for (const auto& [id, value] : solve(central)) floor = std::max(floor, 1e-11 * std::abs(value));
+  int compared = 0;
+  for (std::size_t k = 0; k < central.size(); ++k) {
+    const double h = 1e-4 * scales[k];
+    std::vector<double> plus = central, minus = central;
+    plus[k] += h;
+    minus[k] -= h;
+    const auto up = solve(plus), down = solve(minus);
+    double largest = 0.0;
+    for (const auto& [id, value] : up) {
+      largest = std::max(largest, std::abs((value - down.at(id)) / (2.0 * h) * scales[k]));
+    }
+    REQUIRE(largest > 1e-6);  // every parameter moves some result
+    for (const auto& [id, value] : up) {
+      const double fd = (value - down.at(id)) / (2.0 * h) * scales[k];
+      const double ift = local.cells.at(id)[k];
+      INFO(analysis.components[k].name << " " << id << ": " << ift << " vs " << fd);
+      CHECK(std::abs(ift - fd) <= 1e-6 * std::abs(fd) + floor);
+      compared += 1e-6 * std::abs(fd) > floor ? 1 : 0;  // where relative 1e-6 binds
+    }
+  }
+  CHECK(compared > 50);
+  // The command writes them into importance.csv (12 significant digits).
+  REQUIRE(RunOhlin("sensitivity world/ssa.yaml --out ssa", dir) == 0);
+  int found = 0;
+  for (const auto& row : ReadCsv(dir / "ssa" / "importance.csv")) {
+    std::size_t k = 0;
+    while (k < central.size() && analysis.components[k].name != row.at("parameter")) ++k;
+    REQUIRE(k < central.size());
+    const double ift = local.cells.at(sweeps::CellId(row.at("table"), row.at("key"),
+                                                     row.at("column")))[k];
+    CHECK(std::abs(std::stod(row.at("derivative")) - ift) <= 1e-8 * std::abs(ift) + floor);
+    ++found;
+  }
+  CHECK(found > 20);
 }
 
 TEST_CASE("quadrature and a 2,000-draw Monte Carlo agree on the means", "[sweeps]") {
