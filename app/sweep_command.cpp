@@ -254,6 +254,7 @@ int RunSweep(const SweepArguments& arguments) {
   }
   // Never over a folder ohlin did not write, checked before anything is solved.
   CheckOutputFolder(dir, Inputs(bases));
+  sweeps::Barrier();  // every rank checked the folder before rank 0 writes into it
   const std::vector<PointOutcome> outcomes = sweeps::RunPoints(
       plan, [&](int p, const PointOutcome* start) {
         return SolveSettings(bases, settings[static_cast<std::size_t>(p)], start);
@@ -294,6 +295,7 @@ int RunSensitivity(const SweepArguments& arguments) {
     for (std::size_t p = 0; p < plan.family.size(); ++p) plan.family[p] = static_cast<int>(p);
   }
   CheckOutputFolder(dir, Inputs(bases));
+  sweeps::Barrier();  // every rank checked the folder before rank 0 writes into it
   std::vector<std::vector<std::string>> labels;
   for (const std::vector<double>& values : sample.values) {
     std::vector<std::string> point_labels;

@@ -108,6 +108,12 @@ int WorldSize() {
   return 1;
 }
 
+void Barrier() {
+#ifdef OHLIN_WITH_MPI
+  if (WorldSize() > 1) MPI_Barrier(MPI_COMM_WORLD);
+#endif
+}
+
 void ShareWave(const std::vector<int>& wave, std::vector<PointOutcome>* outcomes) {
 #ifdef OHLIN_WITH_MPI
   if (WorldSize() == 1) return;

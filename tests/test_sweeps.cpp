@@ -533,7 +533,7 @@ TEST_CASE("bad sweep and sensitivity input: key and line named, exit 1, nothing 
        "bad.yaml:9:|sweep.parameters[1] (t).shock: no shock 9"},
       {"sweep", std::string(kHeader) + "sweep:\n  parameters:\n"
                     "    - {name: s, elasticity: armington, values: [2, 0]}\n",
-       "armington elasticity of S001 must be > 0, got 0"},
+       "bad.yaml:9:|sweep.parameters[1] (s): armington elasticity of S001 must be > 0, got 0"},
       {"sensitivity", std::string(kHeader) + "sensitivity:\n  method: monte_carlo\n  draws: 0\n"
                           "  parameters:\n    - {name: s, shock: 1, distribution: normal, absolute: 1}\n",
        "bad.yaml:9:|sensitivity.draws: N = 0 draws"},
@@ -542,11 +542,14 @@ TEST_CASE("bad sweep and sensitivity input: key and line named, exit 1, nothing 
        "bad.yaml:10:|sensitivity.parameters[1] (s): the distribution's support reaches"},
       {"sensitivity", std::string(kHeader) + "sensitivity:\n  method: quadrature\n  parameters:\n"
                           "    - {name: s, elasticity: armington, distribution: normal, relative: 0.1}\n",
-       "a normal distribution is unbounded"},
+       "bad.yaml:10:|sensitivity.parameters[1] (s): the distribution's support reaches "
+       "armington elasticity of S001, below the bound > 0 (a normal distribution is unbounded"},
       {"sensitivity", ban + "sensitivity:\n  method: quadrature\n  parameters:\n"
                           "    - {name: s, elasticity: armington, by_sector: true, "
                           "distribution: uniform, absolute: 4}\n",
-       "below the bound > 1 (an export_ban in the scenario needs it)"},
+       "bad.yaml:9:|sensitivity.parameters[1] (s/S001): the distribution's support reaches "
+       "armington elasticity of S001, below the bound > 1 (an export_ban in the scenario needs "
+       "it)"},
       {"sensitivity", std::string(kHeader) + "sensitivity:\n  method: quadrature\n  parameters:\n"
                           "    - {name: s, elasticity: armington, distribution: uniform, relative: 0.1, "
                           "colour: red}\n",
