@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -15,6 +16,7 @@
 #include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -184,6 +186,13 @@ void PrintWelfareStatistics(const sweeps::Tables& tables, bool quadrature) {
   }
 }
 
+// Threads for the statistics on rank 0: under MPI the other ranks have finished and left
+// their cores idle, so as many threads as ranks × threads, up to the cores.
+int StatisticsThreads(int threads) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  return std::max(threads, std::min(cores, threads * sweeps::WorldSize()));
+}
+
 sweeps::RunOptions MakeRunOptions(const SweepArguments& arguments, const std::string& dir,
                                   const std::string& fingerprint) {
   sweeps::RunOptions options;
@@ -330,8 +339,8 @@ int RunSensitivity(const SweepArguments& arguments) {
   const bool quadrature = analysis.method == sweeps::SensitivityMethod::kQuadrature;
   sweeps::Tables tables = sweeps::StatisticsTables(
       outcomes, sample.weights, sample.values, names,
-      quadrature ? sweeps::BoundKind::kChebyshev : sweeps::BoundKind::kQuantile, arguments.threads,
-      local.ok ? &local.cells : nullptr);
+      quadrature ? sweeps::BoundKind::kChebyshev : sweeps::BoundKind::kQuantile,
+      StatisticsThreads(arguments.threads), local.ok ? &local.cells : nullptr);
   tables.emplace_back("points.csv", sweeps::PointsCsv(names, labels, sample.weights, outcomes));
   tables.emplace_back("timings.csv", sweeps::TimingsCsv(outcomes));
   int converged = 0;
