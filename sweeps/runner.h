@@ -59,6 +59,17 @@ int NearestEarlier(const RunPlan& plan, int point, const std::vector<int>& waves
 // The parent of every point (NearestEarlier).
 std::vector<int> Parents(const RunPlan& plan, const std::vector<int>& waves);
 
+// The point of an earlier wave of the same family nearest to `point` on the other side of it
+// from its parent (the two bracket it), or -1; for every point.
+std::vector<int> Brackets(const RunPlan& plan, const std::vector<int>& waves,
+                          const std::vector<int>& parents);
+
+// The start predicted on the straight line between the unknowns of `from` and `other` (both
+// converged) at the projection of `point` onto the segment between their coordinates; false
+// when either did not converge (or -1).
+bool Interpolate(const RunPlan& plan, int point, int from, int other,
+                 const std::vector<PointOutcome>& outcomes, std::vector<double>* state);
+
 // The start of `point`: its parent when that converged, else the parent's parent, and so on;
 // -1 (the benchmark) when none did. Needs every ancestor finished, nothing else: a point can
 // start as soon as its parent is done, whatever the other points of that wave, so threads never

@@ -114,6 +114,19 @@ TEST_CASE("waves: each point starts from the nearest point of an earlier wave", 
   CHECK(parents[5] == 4);  // 4 and 6 tie: the lower
   CHECK(parents[4] == 0);  // 0 and 8 tie
   CHECK(sweeps::StartOf(5, parents, outcomes) == 4);
+  // 5 lies between 4 (its parent) and 6: started on the line between their unknowns.
+  const std::vector<int> others = sweeps::Brackets(plan, waves, parents);
+  CHECK(others[5] == 6);
+  CHECK(others[10] == -1);  // nothing beyond the grid's end
+  CHECK(others[6] == 8);    // 6: parent 4, bracket 8
+  outcomes[4].state = {1.0, 2.0};
+  outcomes[6].state = {3.0, 6.0};
+  std::vector<double> start;
+  REQUIRE(sweeps::Interpolate(plan, 5, 4, 6, outcomes, &start));
+  CHECK(start == std::vector<double>{2.0, 4.0});
+  outcomes[6].converged = false;
+  CHECK_FALSE(sweeps::Interpolate(plan, 5, 4, 6, outcomes, &start));
+  outcomes[6].converged = true;
   outcomes[4].converged = false;  // a failed parent: its own start instead
   CHECK(sweeps::StartOf(5, parents, outcomes) == 0);
   outcomes[0].converged = false;
