@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -45,6 +46,12 @@ struct Parsed {
   std::vector<bool> is_key;
   std::vector<std::vector<std::vector<std::string>>> rows;  // per converged point
   std::vector<std::size_t> points;                          // their indices in outcomes
+  // Every numeric cell of every point, [row][column][point] (contiguous over the points, as
+  // the statistics read them); NaN where a cell is empty or text.
+  std::vector<double> numbers;
+  double Number(std::size_t r, std::size_t c, std::size_t k) const {
+    return numbers[(r * header.size() + c) * rows.size() + k];
+  }
 };
 
 std::optional<double> AsNumber(const std::string& text) {
@@ -86,19 +93,36 @@ Parsed Parse(const std::string& name, const std::vector<PointOutcome>& outcomes,
       if (!row[c].empty() && !AsNumber(row[c])) parsed.is_key[c] = true;
     }
   }
-  for (const auto& rows : parsed.rows) {
-    if (rows.size() != parsed.rows.front().size()) {
-      throw std::runtime_error(fmt::format("{}: the points have different rows", name));
-    }
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      if (rows[r].size() != parsed.header.size()) {
-        throw std::runtime_error(fmt::format("{}: a row with {} fields under {} columns", name,
-                                             rows[r].size(), parsed.header.size()));
+  // Each point against the first, in parallel (no throw inside the parallel region).
+  std::vector<char> bad(parsed.rows.size(), 0);
+  const auto points = static_cast<long long>(parsed.rows.size());
+#pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
+  for (long long k = 0; k < points; ++k) {
+    const auto& rows = parsed.rows[static_cast<std::size_t>(k)];
+    const auto& first = parsed.rows.front();
+    bool same = rows.size() == first.size();
+    for (std::size_t r = 0; same && r < rows.size(); ++r) {
+      same = rows[r].size() == parsed.header.size();
+      for (std::size_t c = 0; same && c < parsed.header.size(); ++c) {
+        same = !parsed.is_key[c] || rows[r][c] == first[r][c];
       }
-      for (std::size_t c = 0; c < parsed.header.size(); ++c) {
-        if (parsed.is_key[c] && rows[r].at(c) != parsed.rows.front()[r].at(c)) {
-          throw std::runtime_error(fmt::format("{}: the points have different rows", name));
-        }
+    }
+    bad[static_cast<std::size_t>(k)] = same ? 0 : 1;
+  }
+  if (std::find(bad.begin(), bad.end(), 1) != bad.end()) {
+    throw std::runtime_error(fmt::format("{}: the points have different rows or columns", name));
+  }
+  const std::size_t num_rows = parsed.rows.front().size(), num_columns = parsed.header.size();
+  parsed.numbers.assign(num_rows * num_columns * parsed.rows.size(),
+                        std::numeric_limits<double>::quiet_NaN());
+#pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
+  for (long long k = 0; k < points; ++k) {
+    const auto p = static_cast<std::size_t>(k);
+    for (std::size_t r = 0; r < num_rows; ++r) {
+      for (std::size_t c = 0; c < num_columns; ++c) {
+        if (parsed.is_key[c]) continue;
+        const std::optional<double> x = AsNumber(parsed.rows[p][r][c]);
+        if (x) parsed.numbers[(r * num_columns + c) * parsed.rows.size() + p] = *x;
       }
     }
   }
@@ -192,9 +216,9 @@ void DescribeRow(const Parsed& parsed, std::size_t r, const std::string& name,
     if (parsed.is_key[c]) continue;
     Cell cell;
     for (std::size_t k = 0; k < parsed.rows.size(); ++k) {
-      const std::optional<double> x = AsNumber(parsed.rows[k][r].at(c));
-      if (!x) continue;
-      cell.x.push_back(*x);
+      const double x = parsed.Number(r, c, k);
+      if (std::isnan(x)) continue;
+      cell.x.push_back(x);
       cell.w.push_back(weights[parsed.points[k]]);
       cell.points.push_back(parsed.points[k]);
     }
