@@ -246,6 +246,18 @@ TEST_CASE("1 and 2 threads, and a killed and resumed run, write the same files",
   // The resumed run solved only the 13 points the journal did not have.
   const std::string resumed = ReadFile(dir / "killed" / "journal.jsonl");
   CHECK(std::count(resumed.begin(), resumed.end(), '\n') == 22);
+  // A Monte Carlo analysis: its statistics and derivatives too, over 1 and 3 threads.
+  WriteText(world / "mc.yaml", std::string(kHeader) +
+                                   "sensitivity:\n  method: monte_carlo\n  draws: 60\n"
+                                   "  parameters:\n"
+                                   "    - {name: sigma, elasticity: armington, by_sector: true, "
+                                   "distribution: triangular, relative: 0.4}\n"
+                                   "    - {name: tariff, shock: 1, distribution: uniform, "
+                                   "absolute: 0.1}\n");
+  REQUIRE(RunOhlin("sensitivity world/mc.yaml --out mc-one --threads 1", dir) == 0);
+  REQUIRE(RunOhlin("sensitivity world/mc.yaml --out mc-three --threads 3", dir) == 0);
+  CheckSameFiles(dir / "mc-one", dir / "mc-three");
+  CHECK(ReadFile(dir / "mc-one" / "importance.csv").size() > 1000);
 }
 
 TEST_CASE("sweep folders: never over or deleting files ohlin did not write", "[sweeps]") {
