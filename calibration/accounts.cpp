@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace ohlin {
 namespace {
@@ -15,8 +17,10 @@ class IdentityChecker {
   IdentityChecker(double tolerance, Accounts* accounts)
       : tolerance_(tolerance), accounts_(accounts) {}
 
-  // Checks lhs == rhs relative to `scale` (default: the larger side).
-  void Check(std::string account, double lhs, double rhs, double scale = -1.0) {
+  // Checks lhs == rhs relative to `scale` (default: the larger side); `account()` names it,
+  // called only for a failure (a string per check cost more than the check at GTAP size).
+  template <class Name>
+  void Check(const Name& account, double lhs, double rhs, double scale = -1.0) {
     if (scale < 0.0) scale = std::max(std::abs(lhs), std::abs(rhs));
     const double gap = std::abs(lhs - rhs);
     if (scale < kEmptyAccount) {
@@ -26,7 +30,7 @@ class IdentityChecker {
     const double relative = gap / scale;
     accounts_->largest_relative_gap = std::max(accounts_->largest_relative_gap, relative);
     if (relative > tolerance_ || !std::isfinite(relative)) {
-      accounts_->failures.push_back(IdentityFailure{std::move(account), lhs, rhs, relative});
+      accounts_->failures.push_back(IdentityFailure{account(), lhs, rhs, relative});
     }
   }
 
@@ -47,20 +51,28 @@ Accounts ComputeAccounts(const Benchmark& benchmark, double relative_tolerance) 
   const Tensor3& tm = benchmark.tariffs;
   const Tensor3& tx = benchmark.export_taxes;
 
+  // Every sum adds its terms in the order of the formulas (so the same bits as term by term),
+  // with the loops in memory order (Tensor3's last index is contiguous): at GTAP size a loop
+  // across the tables' strides cost more than the rest of calibrating.
   Accounts accounts;
   accounts.regions.assign(num_r, RegionAccounts{});
-  for (std::size_t r = 0; r < num_r; ++r) {
-    RegionAccounts& region = accounts.regions[r];
-    for (std::size_t f = 0; f < num_f; ++f) {
-      for (std::size_t i = 0; i < num_i; ++i) region.factor_income += vfm(f, i, r);
-    }
+  std::vector<RegionAccounts>& regions = accounts.regions;
+  for (std::size_t f = 0; f < num_f; ++f) {
     for (std::size_t i = 0; i < num_i; ++i) {
-      for (std::size_t other = 0; other < num_r; ++other) {
-        // r as importer collects tm on the cif value X(1+tx); r as exporter collects tx on X.
-        region.tariff_revenue += tm(i, other, r) * trade(i, other, r) * (1.0 + tx(i, other, r));
-        region.export_tax_revenue += tx(i, r, other) * trade(i, r, other);
+      for (std::size_t r = 0; r < num_r; ++r) regions[r].factor_income += vfm(f, i, r);
+    }
+  }
+  for (std::size_t i = 0; i < num_i; ++i) {
+    for (std::size_t r = 0; r < num_r; ++r) {
+      for (std::size_t s = 0; s < num_r; ++s) {
+        // s as importer collects tm on the cif value X(1+tx); r as exporter collects tx on X.
+        regions[s].tariff_revenue += tm(i, r, s) * trade(i, r, s) * (1.0 + tx(i, r, s));
+        regions[r].export_tax_revenue += tx(i, r, s) * trade(i, r, s);
       }
     }
+  }
+  for (std::size_t r = 0; r < num_r; ++r) {
+    RegionAccounts& region = regions[r];
     if (r < benchmark.final_demand.size()) {
       for (const std::vector<double>& household : benchmark.final_demand[r]) {
         for (double value : household) region.spending += value;
@@ -70,34 +82,51 @@ Accounts ComputeAccounts(const Benchmark& benchmark, double relative_tolerance) 
   }
 
   IdentityChecker checker(relative_tolerance, &accounts);
-  // Zero profit: sum_f VFM + sum_j VIM = sum_s X.
-  for (std::size_t r = 0; r < num_r; ++r) {
+  // Zero profit: sum_f VFM + sum_j VIM = sum_s X, per (i, r) at [i * num_r + r].
+  std::vector<double> costs(num_i * num_r, 0.0);
+  for (std::size_t f = 0; f < num_f; ++f) {
     for (std::size_t i = 0; i < num_i; ++i) {
-      double costs = 0.0;
-      for (std::size_t f = 0; f < num_f; ++f) costs += vfm(f, i, r);
-      for (std::size_t j = 0; j < num_i; ++j) costs += vim(j, i, r);
-      double output = 0.0;
-      for (std::size_t s = 0; s < num_r; ++s) output += trade(i, r, s);
-      checker.Check("zero profit " + benchmark.regions[r] + "/" + benchmark.sectors[i], costs,
-                    output);
+      for (std::size_t r = 0; r < num_r; ++r) costs[i * num_r + r] += vfm(f, i, r);
     }
   }
-  // Composite market: sum_r X(1+tx)(1+tm) = sum_j VIM(i,j,s) + sum_h VFD(i,s,h).
+  for (std::size_t j = 0; j < num_i; ++j) {
+    for (std::size_t i = 0; i < num_i; ++i) {
+      for (std::size_t r = 0; r < num_r; ++r) costs[i * num_r + r] += vim(j, i, r);
+    }
+  }
+  for (std::size_t r = 0; r < num_r; ++r) {
+    for (std::size_t i = 0; i < num_i; ++i) {
+      double output = 0.0;
+      for (std::size_t s = 0; s < num_r; ++s) output += trade(i, r, s);
+      checker.Check(
+          [&] { return "zero profit " + benchmark.regions[r] + "/" + benchmark.sectors[i]; },
+          costs[i * num_r + r], output);
+    }
+  }
+  // Composite market: sum_r X(1+tx)(1+tm) = sum_j VIM(i,j,s) + sum_h VFD(i,s,h), per (i, s).
+  std::vector<double> supply(num_i * num_r, 0.0);
+  std::vector<double> demand(num_i * num_r, 0.0);
+  for (std::size_t i = 0; i < num_i; ++i) {
+    for (std::size_t r = 0; r < num_r; ++r) {
+      for (std::size_t s = 0; s < num_r; ++s) {
+        supply[i * num_r + s] += trade(i, r, s) * (1.0 + tx(i, r, s)) * (1.0 + tm(i, r, s));
+      }
+    }
+    for (std::size_t j = 0; j < num_i; ++j) {
+      for (std::size_t s = 0; s < num_r; ++s) demand[i * num_r + s] += vim(i, j, s);
+    }
+  }
   for (std::size_t s = 0; s < num_r; ++s) {
     for (std::size_t i = 0; i < num_i; ++i) {
-      double supply = 0.0;
-      for (std::size_t r = 0; r < num_r; ++r) {
-        supply += trade(i, r, s) * (1.0 + tx(i, r, s)) * (1.0 + tm(i, r, s));
-      }
-      double demand = 0.0;
-      for (std::size_t j = 0; j < num_i; ++j) demand += vim(i, j, s);
+      double& market_demand = demand[i * num_r + s];
       if (s < benchmark.final_demand.size()) {
         for (const std::vector<double>& household : benchmark.final_demand[s]) {
-          if (i < household.size()) demand += household[i];
+          if (i < household.size()) market_demand += household[i];
         }
       }
-      checker.Check("composite market " + benchmark.regions[s] + "/" + benchmark.sectors[i],
-                    supply, demand);
+      checker.Check(
+          [&] { return "composite market " + benchmark.regions[s] + "/" + benchmark.sectors[i]; },
+          supply[i * num_r + s], market_demand);
     }
   }
   // World deficits sum to zero, relative to world spending.
@@ -107,7 +136,8 @@ Accounts ComputeAccounts(const Benchmark& benchmark, double relative_tolerance) 
     world_deficit += region.deficit;
     world_spending += region.spending;
   }
-  checker.Check("world deficits", world_deficit, 0.0, std::abs(world_spending));
+  checker.Check([] { return std::string("world deficits"); }, world_deficit, 0.0,
+                std::abs(world_spending));
 
   std::stable_sort(accounts.failures.begin(), accounts.failures.end(),
                    [](const IdentityFailure& a, const IdentityFailure& b) {

@@ -18,6 +18,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "calibration/accounts.h"
+#include "calibration/csv.h"
 #include "calibration/yaml_util.h"
 
 namespace ohlin {
@@ -95,88 +96,87 @@ struct TableRow {
   // keep their line number (the file is the table's): a CSV of a million rows would otherwise
   // spend most of its loading time formatting and copying locations.
   std::vector<std::string> where;
-  std::size_t line = 0;
+  // The row's line in the CSV file, or its position (from 1) in an inline table.
+  std::size_t id = 0;
 };
 
 struct Table {
   std::string key;                   // e.g. "trade"
   std::vector<std::string> columns;  // the column set the rows follow
-  std::vector<TableRow> rows;
+  std::vector<TableRow> rows;        // inline tables only: CSV rows are split as they are read
   std::string csv_path;              // CSV tables only
-  // What the rows' fields view: the CSV file's text, and fields that are not a slice of it
-  // (inline YAML values, quoted CSV fields with "" inside). Neither moves when the table does.
-  std::unique_ptr<const std::string> text = {};
+  // What inline rows' fields view (they do not move when the table does).
   std::deque<std::string> owned = {};
+  // CSV tables: the file's text, where the rows after the header start (offset and line) and
+  // the CSV field of each table column.
+  std::unique_ptr<const std::string> text = {};
+  std::size_t body_offset = 0;
+  std::size_t body_line = 0;
+  std::vector<std::size_t> position_of_column = {};
+
+  bool is_csv() const { return text != nullptr; }
   // The location of a field, for messages.
   std::string Where(const TableRow& row, std::size_t column) const {
-    return row.where.empty() ? fmt::format("{}:{}", csv_path, row.line) : row.where[column];
+    return row.where.empty() ? fmt::format("{}:{}", csv_path, row.id) : row.where[column];
   }
+  // The location of the row with `id`.
+  std::string WhereRow(std::size_t id) const {
+    return is_csv() ? fmt::format("{}:{}", csv_path, id) : rows[id - 1].where[0];
+  }
+  // Calls visit(row) on every row in order. CSV rows are split as they come (a GTAP-size
+  // table is never held as rows); a malformed line throws InputError naming it.
+  template <class Visit>
+  void ForEachRow(Visit visit) const;
 };
 
-// First row (index + 1) seen at each flat key of a table, for "repeated row" errors without
-// building a string key per row.
-using SeenRows = std::vector<std::size_t>;
+// The next line of `text` from *start that is not blank, with its number; false at the end.
+bool NextCsvLine(std::string_view text, std::size_t* start, std::size_t* line_number,
+                 std::string_view* line) {
+  while (*start < text.size()) {
+    std::size_t end = text.find('\n', *start);
+    if (end == std::string_view::npos) end = text.size();
+    *line = text.substr(*start, end - *start);
+    *start = end + 1;
+    ++*line_number;
+    if (line->find_first_not_of(" \t\r") != std::string_view::npos) return true;
+  }
+  return false;
+}
 
-// Splits one CSV line: comma separated, optional whitespace around fields, fields optionally
-// in double quotes ("" inside quotes is a quote). Fields view the line, or `owned` when they
-// had to be unquoted. Returns false with *why on a malformed line.
-bool SplitCsvLine(std::string_view line, std::vector<std::string_view>* fields,
-                  std::deque<std::string>* owned, std::string* why) {
-  fields->clear();
-  std::size_t pos = 0;
-  const std::size_t n = line.size();
-  while (true) {
-    while (pos < n && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
-    std::string_view field;
-    if (pos < n && line[pos] == '"') {
-      ++pos;
-      const std::size_t first = pos;
-      bool closed = false, escaped = false;
-      while (pos < n) {
-        if (line[pos] == '"') {
-          if (pos + 1 < n && line[pos + 1] == '"') {
-            escaped = true;
-            pos += 2;
-            continue;
-          }
-          closed = true;
-          break;
-        }
-        ++pos;
-      }
-      if (!closed) {
-        *why = "unterminated quoted field";
-        return false;
-      }
-      field = line.substr(first, pos - first);
-      ++pos;  // the closing quote
-      if (escaped) {
-        std::string unquoted;
-        for (std::size_t k = 0; k < field.size(); ++k) {
-          unquoted += field[k];
-          if (field[k] == '"') ++k;  // the second of a pair
-        }
-        field = owned->emplace_back(std::move(unquoted));
-      }
-      while (pos < n && (line[pos] == ' ' || line[pos] == '\t' || line[pos] == '\r')) ++pos;
-      if (pos < n && line[pos] != ',') {
-        *why = "unexpected text after a quoted field";
-        return false;
-      }
-    } else {
-      const std::size_t comma = line.find(',', pos);
-      const std::size_t end = comma == std::string_view::npos ? n : comma;
-      field = line.substr(pos, end - pos);
-      while (!field.empty() && (field.back() == ' ' || field.back() == '\t' || field.back() == '\r')) {
-        field.remove_suffix(1);
-      }
-      pos = end;
+template <class Visit>
+void Table::ForEachRow(Visit visit) const {
+  if (!is_csv()) {
+    for (const TableRow& row : rows) visit(row);
+    return;
+  }
+  const std::string_view all(*text);
+  std::size_t start = body_offset, line_number = body_line;
+  std::string_view line;
+  std::vector<std::string_view> fields;
+  std::deque<std::string> unquoted;  // fields with "" inside (rare; kept: names are compared
+                                     // with earlier rows')
+  std::string why;
+  TableRow row;
+  while (NextCsvLine(all, &start, &line_number, &line)) {
+    if (!SplitCsvLine(line, &fields, &unquoted, &why)) {
+      throw InputError(fmt::format("{}:{}: {}: {}", csv_path, line_number, key, why));
     }
-    fields->push_back(field);
-    if (pos >= n) return true;
-    ++pos;  // the comma
+    if (fields.size() != columns.size()) {
+      throw InputError(fmt::format("{}:{}: {} row: expected {} fields ({}), got {}", csv_path,
+                                   line_number, key, columns.size(), input::JoinNames(columns),
+                                   fields.size()));
+    }
+    for (std::size_t c = 0; c < position_of_column.size(); ++c) {
+      row.fields[c] = fields[position_of_column[c]];
+    }
+    row.id = line_number;
+    visit(row);
   }
 }
+
+// First row (its id; 0 for none) seen at each flat key of a table, for "repeated row" errors
+// without building a string key per row.
+using SeenRows = std::vector<std::size_t>;
 
 class BenchmarkLoader {
  public:
@@ -226,7 +226,7 @@ class BenchmarkLoader {
   double RowRate(const Table& table, const TableRow& row) const;
   // Errors when the row's key columns repeat an earlier row's.
   // `key` is the row's flat index (e.g. of (i, r, s)); `seen` is sized for every key.
-  void CheckUnique(const Table& table, std::size_t row_index, std::size_t key,
+  void CheckUnique(const Table& table, const TableRow& row, std::size_t key,
                    SeenRows* seen) const;
 
   YamlDocument document_;
@@ -522,8 +522,7 @@ void BenchmarkLoader::ReadElasticitySets() {
   const Table table = ReadTable("elasticity_sets", {kElasticitySetColumns});
   std::map<std::string, std::size_t> index;
   std::vector<SeenRows> seen;
-  for (std::size_t k = 0; k < table.rows.size(); ++k) {
-    const TableRow& row = table.rows[k];
+  table.ForEachRow([&](const TableRow& row) {
     auto [it, added] = index.emplace(row.fields[0], data_.elasticity_sets.size());
     if (added) {
       data_.elasticity_sets.push_back(ElasticitySet{
@@ -531,9 +530,9 @@ void BenchmarkLoader::ReadElasticitySets() {
       seen.emplace_back(sectors_.names.size(), 0);
     }
     const std::size_t i = RowIndex(table, row, 1, sectors_);
-    CheckUnique(table, k, i, &seen[it->second]);
+    CheckUnique(table, row, i, &seen[it->second]);
     data_.elasticity_sets[it->second].values[i] = RowValue(table, row);
-  }
+  });
 }
 
 // `{set: NAME}`: the values of set NAME, every sector, in range.
@@ -609,6 +608,7 @@ Table BenchmarkLoader::ReadInlineTable(
       row.fields[row.where.size()] = table.owned.emplace_back(field->Scalar());
       row.where.push_back(document_.Where(*field));
     }
+    row.id = k + 1;
     table.rows.push_back(std::move(row));
   }
   if (table.columns.empty()) table.columns = column_sets.front();
@@ -630,58 +630,37 @@ Table BenchmarkLoader::ReadCsvTable(
   Table table{key, {}, {}, csv_path};
   table.text = std::make_unique<const std::string>(std::move(text));
   std::string_view all(*table.text);
-  if (all.substr(0, 3) == "\xEF\xBB\xBF") all.remove_prefix(3);  // UTF-8 byte order mark
-  std::vector<std::size_t> position_of_column;  // csv field index of each table column
-  std::size_t line_number = 0;
-  std::size_t start = 0;
-  std::vector<std::string_view> fields;
-  std::string why;
-  while (start < all.size()) {
-    std::size_t end = all.find('\n', start);
-    if (end == std::string_view::npos) end = all.size();
-    const std::string_view line = all.substr(start, end - start);
-    start = end + 1;
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    auto where = [&] { return fmt::format("{}:{}", csv_path, line_number); };
-    if (!SplitCsvLine(line, &fields, &table.owned, &why)) {
+  if (all.substr(0, 3) == "\xEF\xBB\xBF") table.body_offset = 3;  // UTF-8 byte order mark
+  std::string_view line;
+  if (NextCsvLine(all, &table.body_offset, &table.body_line, &line)) {
+    std::vector<std::string_view> fields;
+    std::deque<std::string> unquoted;
+    std::string why;
+    const auto where = [&] { return fmt::format("{}:{}", csv_path, table.body_line); };
+    if (!SplitCsvLine(line, &fields, &unquoted, &why)) {
       throw InputError(fmt::format("{}: {}: {}", where(), key, why));
     }
+    // Header: exactly one of the column sets, in any order.
+    for (const auto& columns : column_sets) {
+      if (fields.size() != columns.size()) continue;
+      std::vector<std::size_t> positions;
+      for (const std::string& column : columns) {
+        const auto found = std::find(fields.begin(), fields.end(), column);
+        if (found == fields.end()) break;
+        positions.push_back(static_cast<std::size_t>(found - fields.begin()));
+      }
+      if (positions.size() == columns.size()) {
+        table.columns = columns;
+        table.position_of_column = positions;
+        break;
+      }
+    }
     if (table.columns.empty()) {
-      // Header: exactly one of the column sets, in any order.
-      for (const auto& columns : column_sets) {
-        if (fields.size() != columns.size()) continue;
-        std::vector<std::size_t> positions;
-        for (const std::string& column : columns) {
-          const auto found = std::find(fields.begin(), fields.end(), column);
-          if (found == fields.end()) break;
-          positions.push_back(static_cast<std::size_t>(found - fields.begin()));
-        }
-        if (positions.size() == columns.size()) {
-          table.columns = columns;
-          position_of_column = positions;
-          break;
-        }
-      }
-      if (table.columns.empty()) {
-        throw InputError(fmt::format(
-            "{}: {}: CSV header must have exactly the columns {} (in any order); got '{}'", where(),
-            key, DescribeColumns(column_sets),
-            JoinNames(std::vector<std::string>(fields.begin(), fields.end()))));
-      }
-      continue;
+      throw InputError(fmt::format(
+          "{}: {}: CSV header must have exactly the columns {} (in any order); got '{}'", where(),
+          key, DescribeColumns(column_sets),
+          JoinNames(std::vector<std::string>(fields.begin(), fields.end()))));
     }
-    if (fields.size() != table.columns.size()) {
-      throw InputError(fmt::format("{}: {} row: expected {} fields ({}), got {}", where(), key,
-                                   table.columns.size(), JoinNames(table.columns),
-                                   fields.size()));
-    }
-    TableRow row;
-    for (std::size_t c = 0; c < position_of_column.size(); ++c) {
-      row.fields[c] = fields[position_of_column[c]];
-    }
-    row.line = line_number;
-    table.rows.push_back(std::move(row));
   }
   if (table.columns.empty()) {
     document_.Fail(csv_node, fmt::format("{}: CSV file '{}' is empty: a header line with the "
@@ -736,31 +715,37 @@ double BenchmarkLoader::RowRate(const Table& table, const TableRow& row) const {
   return *rate;
 }
 
-void BenchmarkLoader::CheckUnique(const Table& table, std::size_t row_index, std::size_t key,
+void BenchmarkLoader::CheckUnique(const Table& table, const TableRow& row, std::size_t key,
                                   SeenRows* seen) const {
   std::size_t& first = (*seen)[key];
   if (first != 0) {
-    FailRow(table, table.rows[row_index], 0,
-            fmt::format("repeated row (first given at {})", table.Where(table.rows[first - 1], 0)));
+    FailRow(table, row, 0, fmt::format("repeated row (first given at {})", table.WhereRow(first)));
   }
-  first = row_index + 1;
+  first = row.id;
 }
 
 void BenchmarkLoader::ReadKeyedTable(const Table& table,
                                      const std::array<const NameSet*, 3>& sets,
                                      const std::array<int, 3>& slot, bool rates,
                                      Tensor3* out) const {
-  SeenRows seen(out->data().size(), 0);
+  // One bit per key (a row number per key would not stay in cache at GTAP size).
+  std::vector<bool> seen(out->data().size(), false);
+  const auto flat_key = [&](const std::array<std::size_t, 3>& key) {
+    return (key[slot[0]] * out->dim1() + key[slot[1]]) * out->dim2() + key[slot[2]];
+  };
   // Tables come sorted more often than not: a name is usually the previous row's.
   std::array<std::string_view, 3> last_name{};
   std::array<std::size_t, 3> last_index{};
   std::array<bool, 3> known{};
-  for (std::size_t k = 0; k < table.rows.size(); ++k) {
-    const TableRow& row = table.rows[k];
+  table.ForEachRow([&](const TableRow& row) {
     std::array<std::size_t, 3> key{};
     for (std::size_t c = 0; c < 3; ++c) {
       if (!known[c] || row.fields[c] != last_name[c]) {
-        last_index[c] = RowIndex(table, row, c, *sets[c]);
+        // Sorted tables: the name after the previous one (names are unique), else a lookup.
+        const std::vector<std::string>& names = sets[c]->names;
+        const std::size_t next = known[c] ? (last_index[c] + 1) % names.size() : 0;
+        last_index[c] = names[next] == row.fields[c] ? next
+                            : RowIndex(table, row, c, *sets[c]);
         last_name[c] = row.fields[c];
         known[c] = true;
       }
@@ -771,10 +756,22 @@ void BenchmarkLoader::ReadKeyedTable(const Table& table,
               "exporter and importer are the same: tariffs/taxes/NTBs exist only on "
               "cross-border flows");
     }
+    const std::size_t flat = flat_key(key);
+    if (seen[flat]) {
+      // A repeat (an error): the first row with the key, found by reading the table again.
+      std::size_t first = 0;
+      table.ForEachRow([&](const TableRow& earlier) {
+        if (first != 0 || earlier.id >= row.id) return;
+        std::array<std::size_t, 3> earlier_key{};
+        for (std::size_t c = 0; c < 3; ++c) earlier_key[c] = RowIndex(table, earlier, c, *sets[c]);
+        if (flat_key(earlier_key) == flat) first = earlier.id;
+      });
+      FailRow(table, row, 0, fmt::format("repeated row (first given at {})", table.WhereRow(first)));
+    }
+    seen[flat] = true;
     const std::size_t a = key[slot[0]], b = key[slot[1]], c = key[slot[2]];
-    CheckUnique(table, k, (a * out->dim1() + b) * out->dim2() + c, &seen);
     (*out)(a, b, c) = rates ? RowRate(table, row) : RowValue(table, row);
-  }
+  });
 }
 
 // Columns region,sector,factor into VFM(f, i, r).
@@ -811,8 +808,7 @@ void BenchmarkLoader::ReadFinalDemand() {
   for (const auto& groups : data_.households) most_households = std::max(most_households, groups.size());
   SeenRows seen(num_r * most_households * num_i, 0);
   std::vector<std::vector<double>> region_demand(num_r, std::vector<double>(num_i, 0.0));
-  for (std::size_t k = 0; k < table.rows.size(); ++k) {
-    const TableRow& row = table.rows[k];
+  table.ForEachRow([&](const TableRow& row) {
     const std::size_t r = RowIndex(table, row, 0, regions_);
     std::size_t h = 0;
     if (by_household) {
@@ -824,11 +820,11 @@ void BenchmarkLoader::ReadFinalDemand() {
       h = RowIndex(table, row, 1, households);
     }
     const std::size_t i = RowIndex(table, row, by_household ? 2 : 1, sectors_);
-    CheckUnique(table, k, (r * most_households + h) * num_i + i, &seen);
+    CheckUnique(table, row, (r * most_households + h) * num_i + i, &seen);
     const double value = RowValue(table, row);
     if (by_household) data_.final_demand[r][h][i] = value;
     region_demand[r][i] = by_household ? region_demand[r][i] + value : value;
-  }
+  });
   for (std::size_t r = 0; r < num_r; ++r) {
     double total = 0.0;
     for (double value : region_demand[r]) total += value;

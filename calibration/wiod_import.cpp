@@ -43,42 +43,12 @@
 #include <utility>
 #include <vector>
 
+#include "calibration/csv.h"
 #include "calibration/errors.h"
 #include "calibration/yaml_util.h"
 
 namespace ohlin {
 namespace {
-
-// Splits one CSV line (RFC 4180 quotes; no line breaks inside fields).
-std::vector<std::string> SplitCsv(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t k = 0; k < line.size(); ++k) {
-    const char c = line[k];
-    if (quoted) {
-      if (c == '"' && k + 1 < line.size() && line[k + 1] == '"') {
-        fields.back() += '"';
-        ++k;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  for (std::string& field : fields) {
-    const auto begin = field.find_first_not_of(" \t");
-    const auto end = field.find_last_not_of(" \t");
-    field = begin == std::string::npos ? std::string() : field.substr(begin, end - begin + 1);
-  }
-  return fields;
-}
 
 std::string Lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -123,10 +93,10 @@ CsvTable ReadCsv(const std::string& path) {
     ++number;
     if (line.find_first_not_of(" \t\r,") == std::string::npos) continue;
     if (table.header.empty()) {
-      table.header = SplitCsv(line);
+      table.header = SplitCsvFields(line, fmt::format("{}:{}", path, number));
       continue;
     }
-    table.rows.push_back(SplitCsv(line));
+    table.rows.push_back(SplitCsvFields(line, fmt::format("{}:{}", path, number)));
     table.line_numbers.push_back(number);
   }
   if (table.header.empty()) throw InputError(fmt::format("{}: empty file", path));

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -14,6 +16,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 
+#include "calibration/yaml_fast_path.h"
+
 namespace ohlin::input {
 namespace {
 
@@ -22,6 +26,15 @@ bool IsValidUtf8(const std::string& text) {
   std::size_t i = 0;
   const std::size_t n = text.size();
   while (i < n) {
+    // Eight bytes of ASCII at a time: the common case, a hundred MB of CSV at GTAP size.
+    std::uint64_t word = 0;
+    if (i + sizeof(word) <= n) {
+      std::memcpy(&word, text.data() + i, sizeof(word));
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += sizeof(word);
+        continue;
+      }
+    }
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x80) {
       ++i;
@@ -83,20 +96,27 @@ std::string ReadTextFile(const std::string& path) {
   if (!in) {
     throw InputError(fmt::format("{}: cannot read file: permission denied or unreadable", path));
   }
-  // Read in chunks up to the limit (a file's reported size can be wrong, as in /proc).
-  std::string text;
+  // Read straight into the string, up to the limit (a file's reported size can be wrong, as in
+  // /proc: the string grows until the end is found).
   const std::uintmax_t reported = fs::file_size(path, error);
-  if (!error && reported <= kMaxInputFileBytes) text.reserve(static_cast<std::size_t>(reported));
-  std::vector<char> chunk(1 << 20);
+  std::string text(!error && reported < kMaxInputFileBytes ? reported + 1 : 1 << 20, '\0');
+  std::size_t size = 0;
   while (in) {
-    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    const auto got = static_cast<std::size_t>(in.gcount());
-    if (text.size() + got > kMaxInputFileBytes) {
-      throw InputError(fmt::format("{}: cannot read file: larger than {} bytes", path,
-                                   kMaxInputFileBytes));
+    if (size == text.size()) {
+      if (size > kMaxInputFileBytes) {
+        throw InputError(fmt::format("{}: cannot read file: larger than {} bytes", path,
+                                     kMaxInputFileBytes));
+      }
+      text.resize(std::min<std::size_t>(2 * size, kMaxInputFileBytes + 1));
     }
-    text.append(chunk.data(), got);
+    in.read(text.data() + size, static_cast<std::streamsize>(text.size() - size));
+    size += static_cast<std::size_t>(in.gcount());
   }
+  if (size > kMaxInputFileBytes) {
+    throw InputError(fmt::format("{}: cannot read file: larger than {} bytes", path,
+                                 kMaxInputFileBytes));
+  }
+  text.resize(size);
   if (in.bad()) throw InputError(fmt::format("{}: cannot read file: I/O error", path));
   if (text.find('\0') != std::string::npos) {
     throw InputError(fmt::format("{}: not a text file (contains NUL bytes)", path));
@@ -209,15 +229,34 @@ int SecondDocumentLine(const std::string& text) {
   return 0;
 }
 
+// YAML::Load, with lists of one-line flow maps read by the fast path (yaml_fast_path.h) and
+// their nodes' positions in *marks. Anything the fast path cannot vouch for, yaml-cpp reads.
+YAML::Node ParseWithFastPath(const std::string& text,
+                             std::vector<std::pair<YAML::Node, YAML::Mark>>* marks) {
+  std::string cut = text;
+  const std::vector<FlowList> lists = CutFlowLists(&cut);
+  if (!lists.empty()) {
+    try {
+      YAML::Node root = YAML::Load(cut);
+      if (PutFlowLists(lists, &root, marks)) return root;
+    } catch (const YAML::Exception&) {
+      // yaml-cpp reading the whole text below names the error.
+    }
+    marks->clear();
+  }
+  return YAML::Load(text);
+}
+
 }  // namespace
 
 YamlDocument YamlDocument::Load(const std::string& path, const std::string& kind) {
   const std::string text = ReadTextFile(path);
   YAML::Node root;
+  std::vector<std::pair<YAML::Node, YAML::Mark>> marks;
   try {
     // YAML::Load reads the first document only (yaml-cpp's LoadAll can loop on damaged input):
     // a second one is found in the text.
-    root = YAML::Load(text);
+    root = ParseWithFastPath(text, &marks);
     if (const int line = SecondDocumentLine(text); line > 0) {
       throw InputError(fmt::format(
           "{}:{}: a second YAML document (after '---'): a {} file holds one; split it into "
@@ -241,6 +280,7 @@ YamlDocument YamlDocument::Load(const std::string& path, const std::string& kind
                                  path, kind));
   }
   YamlDocument document(path, root);
+  document.marks_ = std::move(marks);
   if (!root.IsMap()) {
     document.Fail(root, fmt::format("the top level of a {} file must be a map of keys "
                                     "(starting with 'ohlin: 1')",
@@ -263,7 +303,14 @@ YamlDocument YamlDocument::Load(const std::string& path, const std::string& kind
 
 std::string YamlDocument::Where(const YAML::Node& node) const {
   if (!node.IsDefined()) return path_;
-  const YAML::Mark mark = node.Mark();
+  YAML::Mark mark = node.Mark();
+  for (std::size_t k = 0; mark.is_null() && k < marks_.size(); ++k) {
+    const std::size_t at = (last_mark_ + k) % marks_.size();
+    if (marks_[at].first.is(node)) {
+      mark = marks_[at].second;
+      last_mark_ = at;
+    }
+  }
   if (mark.is_null()) return path_;
   return fmt::format("{}:{}:{}", path_, mark.line + 1, mark.column + 1);
 }
@@ -272,16 +319,26 @@ void YamlDocument::Fail(const YAML::Node& node, const std::string& what) const {
   throw InputError(fmt::format("{}: {}", Where(node), what));
 }
 
+const YamlDocument::MapEntries& YamlDocument::EntriesOf(const YAML::Node& map) const {
+  if (last_map_.map.IsDefined() && last_map_.map.is(map)) return last_map_;
+  last_map_.map.reset();  // never assign to a node: that writes through to the document
+  last_map_.entries.clear();
+  for (const auto& entry : map) {
+    // A key that is not a scalar gets an empty text (no valid key is empty).
+    std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
+    last_map_.entries.emplace_back(std::move(key), std::make_pair(entry.first, entry.second));
+  }
+  last_map_.map.reset(map);
+  return last_map_;
+}
+
 std::optional<YAML::Node> YamlDocument::Find(const YAML::Node& map,
                                              const std::string& key) const {
   if (!map.IsMap()) return std::nullopt;
   std::optional<YAML::Node> found;
-  // Each entry dereferenced once: every `it->` makes node handles (shared pointers) anew,
-  // which dominated reading scenarios with thousands of shocks.
-  for (const auto& entry : map) {
-    const YAML::Node& name = entry.first;
-    if (name.IsScalar() && name.Scalar() == key) {
-      if (found) Fail(name, fmt::format("key '{}' is given twice", key));
+  for (const auto& [text, entry] : EntriesOf(map).entries) {
+    if (text == key && entry.first.IsScalar()) {
+      if (found) Fail(entry.first, fmt::format("key '{}' is given twice", key));
       found = entry.second;
     }
   }
@@ -299,10 +356,9 @@ void YamlDocument::CheckMap(const YAML::Node& node, const std::vector<std::strin
                             const std::string& context) const {
   if (!node.IsMap()) Fail(node, fmt::format("{}: expected a map", context));
   std::set<std::string> seen;
-  for (const auto& entry : node) {
+  for (const auto& [key, entry] : EntriesOf(node).entries) {
     const YAML::Node& name = entry.first;
     if (!name.IsScalar()) Fail(name, fmt::format("{}: keys must be names", context));
-    const std::string& key = name.Scalar();
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       Fail(name, fmt::format("{}: unknown key '{}' (valid keys: {})", context, key,
                              JoinNames(allowed)));

@@ -43,6 +43,7 @@ std::string ResolveBeside(const std::string& base_file, const std::string& relat
 std::string FileStem(const std::string& path);
 
 // A parsed YAML input file that knows its path, to prefix errors with "path:line:column: ".
+// One thread at a time (as yaml-cpp's nodes; lookups keep a cache).
 class YamlDocument {
  public:
   // Loads `path` and checks the classes of bad input common to all ohlin files: unreadable,
@@ -84,6 +85,18 @@ class YamlDocument {
 
   std::string path_;
   YAML::Node root_;
+  // Positions of the nodes read by the fast path (yaml_fast_path.h), which yaml-cpp cannot
+  // hold, in reading order; Where looks from where it last found one.
+  std::vector<std::pair<YAML::Node, YAML::Mark>> marks_ = {};
+  mutable std::size_t last_mark_ = 0;
+  // The entries of the map last searched by Find or CheckMap, read once: each walk of a
+  // yaml-cpp map makes node handles anew, and a scenario's shock is searched a dozen times.
+  struct MapEntries {
+    YAML::Node map;
+    std::vector<std::pair<std::string, std::pair<YAML::Node, YAML::Node>>> entries;
+  };
+  const MapEntries& EntriesOf(const YAML::Node& map) const;
+  mutable MapEntries last_map_ = {};
 };
 
 }  // namespace ohlin::input

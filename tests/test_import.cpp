@@ -703,5 +703,14 @@ TEST_CASE("WIOD import names the file and line of a bad number", "[import]") {
                     Catch::Contains("sea.csv:") && Catch::Contains("abc"));
 }
 
+TEST_CASE("WIOD import names the file and line of a malformed quoted field", "[import]") {
+  // The one CSV splitter (calibration/csv.h) of the loader, this import and the sweeps.
+  const fs::path dir = testing::MakeTempDir("wiod_quote");
+  const WiodFiles files = WriteWiod(dir, false);
+  std::ofstream(files.sea, std::ios::app) << "AAA,LAB,x,\"A01,1,2\n";
+  CHECK_THROWS_WITH(ImportWiod(files.wiot, files.sea, WiodImportOptions{}, nullptr),
+                    Catch::Contains("sea.csv:") && Catch::Contains(": unterminated quoted field"));
+}
+
 }  // namespace
 }  // namespace ohlin

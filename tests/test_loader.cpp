@@ -2,6 +2,7 @@
 // households, and one test case per class of bad input.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -12,6 +13,8 @@
 #include "calibration/accounts.h"
 #include "calibration/errors.h"
 #include "calibration/loader.h"
+#include "calibration/yaml_fast_path.h"
+#include "calibration/yaml_util.h"
 #include "tests/test_support.h"
 
 namespace ohlin {
@@ -412,6 +415,20 @@ TEST_CASE("repeated rows are refused", "[loader][errors]") {
   const std::string csv_message = testing::ErrorOf([&] { LoadBenchmark(path); });
   CHECK_THAT(csv_message, Contains("fd.csv:4: final_demand row {region: USA, sector: AGR}: "
                                    "repeated row (first given at "));
+
+  // A trade table (one bit per key while reading): the repeat and the first row, by line,
+  // past blank lines and other rows with the same names in other places.
+  WriteFile(dir, "trade.csv",
+            "exporter,importer,sector,value\nUSA,USA,AGR,12\n\nUSA,CHN,AGR,5.5\n"
+            "CHN,USA,MAN,20\nCHN,CHN,MAN,1\nUSA,CHN,MAN,2\nCHN,USA,MAN,21\n");
+  const std::size_t trade = kBaseYaml.find("trade:\n");
+  const std::size_t tariffs = kBaseYaml.find("tariffs:\n");
+  const std::string trade_path =
+      WriteFile(dir, "trade.yaml", kBaseYaml.substr(0, trade) + "trade: {csv: trade.csv}\n" +
+                                       kBaseYaml.substr(tariffs));
+  CHECK_THAT(testing::ErrorOf([&] { LoadBenchmark(trade_path); }),
+             Contains("trade.csv:8: trade row {exporter: CHN, importer: USA, sector: MAN}: "
+                      "repeated row (first given at " + dir + "/trade.csv:5)"));
 }
 
 TEST_CASE("values must be non-negative finite numbers, parsed strictly", "[loader][errors]") {
@@ -661,6 +678,77 @@ TEST_CASE("a bad elasticity set is refused with the names at fault", "[loader][e
              Contains("the value for sector 'AGR' must be > 0, got 0"));
   CHECK_THAT(LoadError(WithSets("{set: IS}", kSets + "  - {set: IS, sector: AGR, value: 2}\n")),
              Contains("repeated row"));
+}
+
+}  // namespace
+}  // namespace ohlin
+
+namespace ohlin {
+namespace {
+
+// Every node of `a` and `b` alike: kind, text and position (yaml-cpp's, 0-based).
+void CheckSameTree(const input::YamlDocument& document, const YAML::Node& a, const YAML::Node& b) {
+  INFO(document.Where(a) << " against line " << b.Mark().line + 1 << ", column "
+                         << b.Mark().column + 1);
+  REQUIRE(a.Type() == b.Type());
+  CHECK(document.Where(a) ==
+        fmt::format("{}:{}:{}", document.path(), b.Mark().line + 1, b.Mark().column + 1));
+  if (a.IsScalar()) CHECK(a.Scalar() == b.Scalar());
+  if (a.IsSequence()) {
+    REQUIRE(a.size() == b.size());
+    for (std::size_t k = 0; k < a.size(); ++k) CheckSameTree(document, a[k], b[k]);
+  }
+  if (a.IsMap()) {
+    REQUIRE(a.size() == b.size());
+    auto ia = a.begin();
+    auto ib = b.begin();
+    for (; ia != a.end(); ++ia, ++ib) {
+      CheckSameTree(document, ia->first, ib->first);
+      CheckSameTree(document, ia->second, ib->second);
+    }
+  }
+}
+
+TEST_CASE("lists of one-line flow maps read by the fast path are yaml-cpp's nodes",
+          "[loader][yaml]") {
+  // Lists the fast path reads (shocks, rows) and ones it leaves to yaml-cpp (a comment, a
+  // null, a nested list, a line in block style), with the rest of the file around them.
+  const std::string text =
+      "ohlin: 1\n"
+      "name: \"fast: or not\"\n"
+      "shocks:\n"
+      "  - {type: tariff, exporter: CHN, sectors: [MAN, \"HIT\"], add: 0.1}\n"
+      "\n"
+      "  -   {type: ntb, region: \"*\", set: -1.5e-3, empty: []}\n"
+      "rows:\n"
+      "    - {a: 1}\n"
+      "    - {a: 2, b: [x]}\n"
+      "commented:\n"
+      "  - {a: 1}  # a comment\n"
+      "nulls:\n"
+      "  - {a: null}\n"
+      "nested:\n"
+      "  - {a: [[1]]}\n"
+      "mixed:\n"
+      "  - {a: 1}\n"
+      "  - a: 2\n"
+      "last: {x: [1, 2]}\n";
+  const std::string dir = testing::MakeTempDir("loader-fast-path");
+  const std::string path = WriteFile(dir, "file.yaml", text);
+  const input::YamlDocument document = input::YamlDocument::Load(path, "test");
+  CheckSameTree(document, document.root(), YAML::Load(text));
+
+  // Which lists the fast path took: shocks and rows, their item lines emptied for yaml-cpp.
+  std::string cut = text;
+  const std::vector<input::FlowList> lists = input::CutFlowLists(&cut);
+  REQUIRE(lists.size() == 2);
+  CHECK(lists[0].key == "shocks");
+  CHECK(lists[0].list.size() == 2);
+  CHECK(lists[1].key == "rows");
+  CHECK(std::count(cut.begin(), cut.end(), '\n') == std::count(text.begin(), text.end(), '\n'));
+  CHECK(cut.find("tariff") == std::string::npos);
+  CHECK(cut.find("a: 2, b") == std::string::npos);
+  CHECK(cut.find("# a comment") != std::string::npos);
 }
 
 }  // namespace
