@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -51,21 +53,56 @@ void WriteNewFile(const fs::path& path, const std::string& contents) {
 }
 
 // While alive, SIGINT, SIGTERM, SIGHUP and SIGQUIT wait: a result folder is never left half
-// written by Ctrl-C. A signal that arrived meanwhile is delivered when this ends.
+// written by Ctrl-C. A signal that arrived meanwhile is delivered when the outermost one ends.
+// A handler, not a blocked mask: a process-directed signal may be delivered to any thread
+// (OpenMP's, the BLAS library's), and sigprocmask only covers the calling one.
+constexpr int kDeferred[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+volatile sig_atomic_t g_pending_signal = 0;
+
+extern "C" void RememberSignal(int signal) { g_pending_signal = signal; }
+
 class DeferSignals {
  public:
   DeferSignals() {
-    sigset_t set;
-    sigemptyset(&set);
-    for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, signal);
-    sigprocmask(SIG_BLOCK, &set, &previous_);
+    const std::lock_guard<std::mutex> lock(Mutex());
+    if (Depth()++ > 0) return;
+    struct sigaction remember = {};
+    remember.sa_handler = RememberSignal;
+    sigemptyset(&remember.sa_mask);
+    for (std::size_t i = 0; i < std::size(kDeferred); ++i) {
+      struct sigaction previous = {};
+      sigaction(kDeferred[i], nullptr, &previous);
+      Previous()[i] = previous;
+      // A signal the process ignores (nohup) stays ignored.
+      if (previous.sa_handler != SIG_IGN) sigaction(kDeferred[i], &remember, nullptr);
+    }
   }
-  ~DeferSignals() { sigprocmask(SIG_SETMASK, &previous_, nullptr); }
+  ~DeferSignals() {
+    const std::lock_guard<std::mutex> lock(Mutex());
+    if (--Depth() > 0) return;
+    for (std::size_t i = 0; i < std::size(kDeferred); ++i) {
+      sigaction(kDeferred[i], &Previous()[i], nullptr);
+    }
+    const int pending = g_pending_signal;
+    g_pending_signal = 0;
+    if (pending != 0) ::kill(::getpid(), pending);
+  }
   DeferSignals(const DeferSignals&) = delete;
   DeferSignals& operator=(const DeferSignals&) = delete;
 
  private:
-  sigset_t previous_;
+  static std::mutex& Mutex() {
+    static std::mutex mutex;
+    return mutex;
+  }
+  static int& Depth() {
+    static int depth = 0;
+    return depth;
+  }
+  static struct sigaction* Previous() {
+    static struct sigaction previous[std::size(kDeferred)];
+    return previous;
+  }
 };
 
 // True when `inner` is `outer` or lies inside it (both absolute and normal).
