@@ -76,7 +76,8 @@ class Engine {
  public:
   Engine(const GameSpec& game, const Model& model, const Policy& factual, const State& start,
          const GameOptions& options)
-      : model_(model), policy_(factual), state_(start), options_(options) {
+      : game_(game), model_(model), factual_(factual), policy_(factual), state_(start),
+        options_(options) {
     for (const PlayerSpec& spec : game.players) {
       specs_.push_back(spec);
       instruments_.push_back(MakeInstruments(spec, model.data(), factual));
@@ -90,9 +91,25 @@ class Engine {
 
   int num_players() const { return static_cast<int>(specs_.size()); }
   const Model& model() const { return model_; }
+  int num_threads() const { return options_.solver.num_threads; }
+  // An engine of the same game for another thread (its equilibrium solves single-threaded).
+  std::unique_ptr<Engine> Worker() const {
+    GameOptions options = options_;
+    options.solver.num_threads = 1;
+    return std::make_unique<Engine>(game_, model_, factual_, state_, options);
+  }
+  void Fail(const std::string& why) { failure_ = why; }
   const PlayerSpec& spec(int p) const { return specs_[p]; }
   const std::vector<Instrument>& instruments(int p) const { return instruments_[p]; }
   std::vector<double>& theta(int p) { return theta_[p]; }
+  const std::vector<std::vector<double>>& profile() const { return theta_; }
+  // Every player's rates, and the equilibrium at them (a warm start: solved again when asked).
+  void SetProfile(const std::vector<std::vector<double>>& profile, const State& state) {
+    theta_ = profile;
+    state_ = state;
+    solved_ = false;
+    sensitivity_.reset();
+  }
   const Policy& policy() const { return policy_; }
   const State& state() const { return state_; }
   int equilibria() const { return equilibria_; }
@@ -216,7 +233,9 @@ class Engine {
   }
 
  private:
+  const GameSpec& game_;
   const Model& model_;
+  const Policy& factual_;
   Policy policy_;
   State state_;
   GameOptions options_;
@@ -521,6 +540,42 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   return nf == 0 ? 0.0 : stationarity.cwiseAbs().maxCoeff() / 100.0;
 }
 
+// One Jacobi round of a Nash game: every player's best response to the others' rates at the
+// start of the round, the players shared among threads (player p on engine p mod threads, so
+// the result does not depend on the order the threads run in), each best response warm from
+// the round's equilibrium. Sets the largest change of a rate; false when a best response failed.
+bool JacobiRound(const GameSpec& game, Engine* engine, std::vector<std::unique_ptr<Engine>>* workers,
+                 const std::vector<double>& incomes, double target, double* change) {
+  const int np = engine->num_players();
+  if (!engine->Solve()) return false;
+  const std::vector<std::vector<double>> start = engine->profile();
+  const State state = engine->state();
+  const int threads = std::clamp(engine->num_threads(), 1, np);
+  while (static_cast<int>(workers->size()) < threads) workers->push_back(engine->Worker());
+  std::vector<std::vector<double>> chosen(np);
+  std::vector<char> failed(np, 0);
+#pragma omp parallel for schedule(static, 1) num_threads(threads)
+  for (int p = 0; p < np; ++p) {
+    Engine* worker = (*workers)[p % threads].get();
+    worker->SetProfile(start, state);
+    failed[p] = !std::isfinite(Maximise(worker, {p}, incomes[p], target, Algorithm(game.algorithm)));
+    chosen[p] = worker->theta(p);
+  }
+  std::vector<std::vector<double>> profile = start;
+  for (int p = 0; p < np; ++p) {
+    if (failed[p]) {
+      engine->Fail((*workers)[p % threads]->failure());
+      return false;
+    }
+    for (std::size_t k = 0; k < chosen[p].size(); ++k) {
+      *change = std::max(*change, std::abs(chosen[p][k] - start[p][k]));
+    }
+    profile[p] = chosen[p];
+  }
+  engine->SetProfile(profile, state);
+  return true;
+}
+
 void Progress(const GameOptions& options, const std::string& line) {
   if (options.verbose) std::cerr << "ohlin game: " << line << "\n";
 }
@@ -543,6 +598,7 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
     for (int p = 0; p < np; ++p) factual_values[p] = engine.Value(p, everyone, nullptr);
   }
   threat_values = factual_values;
+  std::vector<std::unique_ptr<Engine>> workers;  // Jacobi rounds: one engine per thread
   auto nash = [&]() {
     // Early rounds need no exact best responses: each round's target is a hundredth of the
     // largest KKT residual left by the round before (at least a tenth of the tolerance).
@@ -551,14 +607,17 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
       outcome.rounds = round;
       double change = 0.0;
       const double target = std::max(game.tolerance * 0.1, previous * 1e-2);
-      for (int p = 0; p < np && ok; ++p) {
-        const std::vector<double> before = engine.theta(p);
-        ok = std::isfinite(Maximise(&engine, {p}, incomes[p], target, Algorithm(game.algorithm)));
-        for (std::size_t k = 0; k < before.size(); ++k) {
-          change = std::max(change, std::abs(engine.theta(p)[k] - before[k]));
+      if (game.updates == Updates::kGaussSeidel) {
+        for (int p = 0; p < np && ok; ++p) {
+          const std::vector<double> before = engine.theta(p);
+          ok = std::isfinite(Maximise(&engine, {p}, incomes[p], target, Algorithm(game.algorithm)));
+          for (std::size_t k = 0; k < before.size(); ++k) {
+            change = std::max(change, std::abs(engine.theta(p)[k] - before[k]));
+          }
         }
-      }
-      if (!ok) break;
+      } else {
+        ok = JacobiRound(game, &engine, &workers, incomes, target, &change);
+      }      if (!ok) break;
       // Every player's KKT residual at the profile after the round.
       double worst = 0.0;
       ok = engine.Solve();
@@ -617,6 +676,7 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
   outcome.policy = engine.policy();
   outcome.state = engine.state();
   outcome.equilibria = engine.equilibria();
+  for (const auto& worker : workers) outcome.equilibria += worker->equilibria();
   for (int p = 0; p < np && ok; ++p) {
     PlayerOutcome player;
     player.region = engine.spec(p).region;
@@ -643,10 +703,17 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
                                   "after {} rounds", outcome.kkt_residual, game.tolerance,
                                   outcome.rounds);
   }
-  Progress(options, fmt::format("CPU {:.2f} s: {} equilibria, {} Newton steps, {} factorisations of the Jacobian, "
-                                "{} solves with its factors", static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC, engine.equilibria(),
-                                engine.newton_steps(), engine.lu().factorisations(),
-                                engine.lu().solves()));
+  int newton_steps = engine.newton_steps(), factorisations = engine.lu().factorisations();
+  int solves = engine.lu().solves();
+  for (const auto& worker : workers) {
+    newton_steps += worker->newton_steps();
+    factorisations += worker->lu().factorisations();
+    solves += worker->lu().solves();
+  }
+  Progress(options, fmt::format("{:.2f} s CPU: {} equilibria, {} Newton steps, {} factorisations "
+                                "of the Jacobian, {} solves with the factors",
+                                static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC,
+                                outcome.equilibria, newton_steps, factorisations, solves));
   outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return outcome;
