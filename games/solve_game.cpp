@@ -87,6 +87,7 @@ class Engine {
       }
     }
     options_.solver.tolerance = std::min(options_.solver.tolerance, 1e-12);
+    solved_theta_ = theta_;  // near the start's rates (equal for discriminatory instruments)
   }
 
   int num_players() const { return static_cast<int>(specs_.size()); }
@@ -108,6 +109,7 @@ class Engine {
     theta_ = profile;
     state_ = state;
     solved_ = false;
+    solved_theta_ = profile;  // state_ is the equilibrium there: Path starts from it
     sensitivity_.reset();
   }
   const Policy& policy() const { return policy_; }
@@ -119,21 +121,15 @@ class Engine {
 
   // Solves the equilibrium at the current rates (warm-started); false when there is none.
   bool Solve() {
-    for (int p = 0; p < num_players(); ++p) {
-      for (std::size_t k = 0; k < instruments_[p].size(); ++k) {
-        for (const Flow& f : instruments_[p][k].flows) {
-          policy_.tariffs(f.sector, f.exporter, f.importer) = theta_[p][k];
-        }
-      }
-    }
-    if (solved_ && theta_ == solved_theta_) return true;
+    if (solved_ && theta_ == solved_theta_) return true;  // policy_ and system_ are theta_'s
     solved_ = false;
     sensitivity_.reset();
-    system_ = std::make_unique<EquilibriumSystem>(model_, policy_);
+    SetPolicy(theta_);
     ++equilibria_;
     State x = state_;
-    if (!Newton(&x)) {
+    if (!Newton(&x) && !Path(&x)) {
       // Far from the last equilibrium: the full solver (continuation, Levenberg–Marquardt).
+      SetPolicy(theta_);
       x = state_;
       SolverSummary summary;
       ohlin::Solve(options_.solver, model_, policy_, &x, &summary);
@@ -146,6 +142,43 @@ class Engine {
     solved_ = true;
     solved_theta_ = theta_;
     return true;
+  }
+
+  // The policy and its system at every player's rates `theta`.
+  void SetPolicy(const std::vector<std::vector<double>>& theta) {
+    for (int p = 0; p < num_players(); ++p) {
+      for (std::size_t k = 0; k < instruments_[p].size(); ++k) {
+        for (const Flow& f : instruments_[p][k].flows) {
+          policy_.tariffs(f.sector, f.exporter, f.importer) = theta[p][k];
+        }
+      }
+    }
+    system_ = std::make_unique<EquilibriumSystem>(model_, policy_);
+  }
+
+  // Newton along a straight path of the rates from those of state_ (solved_theta_) to theta_,
+  // in 4, then 16 pieces, each warm from the last: cheaper than the full solver when a rate
+  // jumps far (a best response's trial step to a bound). On success *x is the equilibrium at
+  // theta_ and the system is theta_'s.
+  bool Path(State* x) {
+    if (solved_theta_.size() != theta_.size()) return false;
+    for (int pieces : {4, 16}) {
+      *x = state_;
+      bool ok = true;
+      for (int j = 1; j <= pieces && ok; ++j) {
+        std::vector<std::vector<double>> theta = theta_;
+        const double share = static_cast<double>(j) / pieces;
+        for (std::size_t p = 0; p < theta.size(); ++p) {
+          for (std::size_t k = 0; k < theta[p].size(); ++k) {
+            theta[p][k] = solved_theta_[p][k] + share * (theta_[p][k] - solved_theta_[p][k]);
+          }
+        }
+        SetPolicy(theta);
+        ok = Newton(x);
+      }
+      if (ok) return true;
+    }
+    return false;
   }
 
   // Newton's method from *x, warm, each step by GMRES preconditioned with the factors of the
