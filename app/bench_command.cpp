@@ -7,11 +7,11 @@
 // and `ohlin import gtap` on a synthetic GTAP-size data base (141x65x8, written with the HAR
 // writer). `--scaling` fits solve time ~ size^k over a ladder of 10 to 140 regions at 65
 // sectors. Targets (2 cores): 140x65x5 whole process under 10 s and 1.5 GiB, the GTAP import
-// under 3 s. Then sweeps
-// (FORMATS.md "Sweeps"): a 1,000-draw Monte Carlo over the default world's Armington
-// elasticities (< 20 s on 2 cores), 1 against 2 threads (>= 1.8x), warm against cold starts per
-// point, and an order-3 quadrature over the 16 elasticities of the real 44x16 world (32 solves,
-// < 30 s), each with its CPU seconds. `--games`: the tariff games instead. A report for
+// under 3 s. Then sweeps (FORMATS.md "Sweeps"; `--sweeps`: only them): a 1,000-draw Monte
+// Carlo over the default world's Armington elasticities (< 20 s on 2 cores), 1 against 2
+// threads and 2 MPI ranks (>= 1.8x), warm against cold starts per point, and an order-3
+// quadrature over the 16 elasticities of the real 44x16 world (32 solves, < 30 s), each with
+// its CPU seconds. `--games`: the tariff games instead. A report for
 // people, never a timed test.
 #include <fmt/format.h>
 #include <fcntl.h>
@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -47,6 +48,7 @@
 #include "games/solve_game.h"
 #include "calibration/yaml_util.h"
 #include "results/results.h"
+#include "sweeps/runner.h"
 
 namespace ohlin::app {
 namespace {
@@ -212,14 +214,13 @@ struct ProcessRun {
   nlohmann::json summary;  // the child's summary.json (null when missing)
 };
 
-// `ohlin solve SCENARIO --out DIR --threads N` as a child process (this same executable),
-// its output discarded: wall time, peak memory and summary.json.
-ProcessRun RunSolveProcess(const std::string& scenario, const std::filesystem::path& out,
-                           int threads) {
+// `program` with `arguments` as a child process, its output discarded: wall and CPU time of it
+// and the descendants it waited for, peak memory.
+ProcessRun RunProcess(const std::string& program, const std::vector<std::string>& arguments) {
   ProcessRun run;
-  const std::string out_text = out.string(), threads_text = std::to_string(threads);
-  std::vector<const char*> argv = {"ohlin", "solve", scenario.c_str(), "--out",
-                                   out_text.c_str(), "--threads", threads_text.c_str(), nullptr};
+  std::vector<const char*> argv = {program.c_str()};
+  for (const std::string& argument : arguments) argv.push_back(argument.c_str());
+  argv.push_back(nullptr);
   std::cout.flush();
   const Clock::time_point start = Clock::now();
   const pid_t child = fork();
@@ -230,7 +231,7 @@ ProcessRun RunSolveProcess(const std::string& scenario, const std::filesystem::p
       dup2(null, STDOUT_FILENO);
       dup2(null, STDERR_FILENO);
     }
-    execv("/proc/self/exe", const_cast<char* const*>(argv.data()));
+    execvp(program.c_str(), const_cast<char* const*>(argv.data()));
     _exit(127);
   }
   int status = 0;
@@ -243,6 +244,15 @@ ProcessRun RunSolveProcess(const std::string& scenario, const std::filesystem::p
     return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
   };
   run.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  return run;
+}
+
+// `ohlin solve SCENARIO --out DIR --threads N` as a child process (this same executable),
+// its output discarded: wall time, peak memory and summary.json.
+ProcessRun RunSolveProcess(const std::string& scenario, const std::filesystem::path& out,
+                           int threads) {
+  ProcessRun run = RunProcess("/proc/self/exe", {"solve", scenario, "--out", out.string(),
+                                                 "--threads", std::to_string(threads)});
   std::ifstream in(out / "summary.json");
   if (in) run.summary = nlohmann::json::parse(in, nullptr, false);
   return run;
@@ -443,6 +453,36 @@ std::pair<double, double> PerPoint(const std::filesystem::path& out) {
   return {seconds / count, iterations / count};
 }
 
+// The 1-minute load average (0 when unknown).
+double LoadAverage() {
+  double load[1] = {0.0};
+  return getloadavg(load, 1) == 1 ? load[0] : 0.0;
+}
+
+// The 1,000-draw Monte Carlo (dir/mc1000.yaml) over 2 MPI ranks of one thread each, when this
+// build has MPI and mpirun is on the PATH; `one`: the wall seconds of 1 thread.
+void RunMpiBench(const std::filesystem::path& dir, const std::string& executable_path,
+                 double one) {
+  if (!sweeps::HaveMpi()) {
+    std::cout << "  2 MPI ranks: this build has no MPI\n";
+    return;
+  }
+  std::error_code error;
+  const std::string exe = std::filesystem::read_symlink("/proc/self/exe", error).string();
+  const ProcessRun run = RunProcess(
+      "mpirun", {"-np", "2", "--oversubscribe", "--allow-run-as-root", error ? executable_path : exe,
+                 "sensitivity", (dir / "mc1000.yaml").string(), "--out",
+                 (dir / "mc1000-mpi").string(), "--threads", "1"});
+  if (run.exit_status != 0) {
+    std::cout << fmt::format("  2 MPI ranks: mpirun failed (exit status {}; is it on the PATH?)\n",
+                             run.exit_status);
+    return;
+  }
+  std::cout << fmt::format("  Monte Carlo, 1,000 draws, 2 MPI ranks of 1 thread (mpirun): {:.2f} s "
+                           "(CPU {:.2f} s, with mpirun's): speed-up {:.2f} (target >= 1.8)\n",
+                           run.wall_seconds, run.cpu_seconds, one / run.wall_seconds);
+}
+
 // Sweeps on the default world's tariff war (FORMATS.md "Sweeps"): a 1,000-draw Monte Carlo
 // over the Armington elasticities (target < 20 s on 2 cores), 1 against 2 threads, warm
 // against cold starts.
@@ -465,29 +505,46 @@ void RunSweepBench(const PreparedScenario& prepared, const std::string& executab
     return head + "sensitivity:\n  method: monte_carlo\n  draws: " + std::to_string(draws) +
            "\n" + sigma;
   };
-  const double mc_seconds = TimeSweep(dir, "mc1000", mc(1000), threads, false, false);
+  const std::string mc1000 = mc(1000);
+  const double mc_seconds = TimeSweep(dir, "mc1000", mc1000, threads, false, false);
+  const double mc_cpu = last_cpu_seconds;
   std::cout << fmt::format("  Monte Carlo, 1,000 draws, {} Armington elasticities, {} threads: "
                            "{:.2f} s (CPU {:.2f} s; target < 20 s on 2 cores)\n",
-                           prepared.data.num_sectors(), threads, mc_seconds, last_cpu_seconds);
-  const std::string mc200 = mc(200);
-  const double one = TimeSweep(dir, "mc200a", mc200, 1, false, false);
+                           prepared.data.num_sectors(), threads, mc_seconds, mc_cpu);
+  // 1 against 2 threads (and 2 MPI ranks) on the same 1,000 draws: enough work for a stable
+  // ratio. On a shared machine the wall ratio measures the load too; the CPU ratio says
+  // whether the second thread duplicates work (1.00: none).
+  const double load = LoadAverage();
+  const double one = TimeSweep(dir, "mc1000-1", mc1000, 1, false, false);
   const double one_cpu = last_cpu_seconds;
-  const double two = TimeSweep(dir, "mc200b", mc200, 2, false, false);
-  std::cout << fmt::format("  Monte Carlo, 200 draws: 1 thread {:.2f} s (CPU {:.2f} s), 2 threads "
-                           "{:.2f} s (CPU {:.2f} s): speed-up {:.2f} (target >= 1.8)\n",
-                           one, one_cpu, two, last_cpu_seconds, one / two);
+  const double two = threads == 2 ? mc_seconds : TimeSweep(dir, "mc1000-2", mc1000, 2, false, false);
+  const double two_cpu = threads == 2 ? mc_cpu : last_cpu_seconds;
+  std::cout << fmt::format("  Monte Carlo, 1,000 draws: 1 thread {:.2f} s (CPU {:.2f} s), 2 threads "
+                           "{:.2f} s (CPU {:.2f} s): speed-up {:.2f} (target >= 1.8), CPU 2/1 "
+                           "{:.2f}; load average {:.2f} before, {:.2f} after\n",
+                           one, one_cpu, two, two_cpu, one / two, two_cpu / one_cpu, load,
+                           LoadAverage());
+  RunMpiBench(dir, executable_path, one);
   const std::string grid = head +
                            "sweep:\n  parameters:\n    - {name: usa, shock: 1, grid: {from: 0, "
                            "to: 0.5, step: 0.025}}\n    - {name: chn, shock: 2, values: [0, "
                            "0.25, 0.5]}\n";
-  TimeSweep(dir, "warm", grid, 1, false, true);
-  TimeSweep(dir, "cold", grid, 1, true, true);
+  // Each twice, the lesser CPU time kept: the whole command's CPU a point (on a loaded machine
+  // the points' wall seconds measure the load).
+  double warm_cpu = 1e300, cold_cpu = 1e300;
+  for (int k = 0; k < 2; ++k) {
+    TimeSweep(dir, "warm", grid, 1, false, true);
+    warm_cpu = std::min(warm_cpu, last_cpu_seconds / 63.0);
+    TimeSweep(dir, "cold", grid, 1, true, true);
+    cold_cpu = std::min(cold_cpu, last_cpu_seconds / 63.0);
+  }
   const auto [warm_seconds, warm_iterations] = PerPoint(dir / "warm");
   const auto [cold_seconds, cold_iterations] = PerPoint(dir / "cold");
-  std::cout << fmt::format("  tariff grid, 63 points: warm starts {:.4f} s and {:.1f} iterations "
-                           "per point, cold {:.4f} s and {:.1f}: speed-up {:.2f} per point\n",
-                           warm_seconds, warm_iterations, cold_seconds, cold_iterations,
-                           cold_seconds / warm_seconds);
+  std::cout << fmt::format("  tariff grid, 63 points: warm starts {:.4f} s wall, {:.4f} s CPU and "
+                           "{:.1f} iterations per point, cold {:.4f} s, {:.4f} s and {:.1f}: "
+                           "speed-up {:.2f} per point (CPU {:.2f})\n",
+                           warm_seconds, warm_cpu, warm_iterations, cold_seconds, cold_cpu,
+                           cold_iterations, cold_seconds / warm_seconds, cold_cpu / warm_cpu);
   // The real 44 x 16 world (us_china_2018): an order-3 quadrature over the 16 sectors'
   // Armington elasticities is 32 solves (target < 30 s).
   const std::string real = FindScenario(executable_path, "us_china_2018.yaml");
@@ -542,6 +599,14 @@ int RunBench(const BenchArguments& arguments) {
     }
     std::cout << fmt::format("\ntotal wall time {:.3f} s, peak memory {:.1f} MB\n",
                              SecondsSince(start), PeakMemoryMegabytes());
+    return kSuccess;
+  }
+  if (arguments.sweeps) {
+    const std::string default_path = FindScenario(arguments.executable_path, "default.yaml");
+    if (default_path.empty()) throw std::runtime_error("ohlin bench: scenarios/default.yaml not found");
+    RunSweepBench(PrepareScenario(default_path, options.num_threads, false),
+                  arguments.executable_path, options.num_threads);
+    std::cout << fmt::format("\ntotal wall time {:.3f} s\n", SecondsSince(start));
     return kSuccess;
   }
   for (const auto& [file, label] :

@@ -80,6 +80,7 @@ struct ImportWiodArguments {
 struct BenchArguments {
   bool scaling = false;
   bool games = false;  // time tariff games instead (with scaling: also Nash on 44x16)
+  bool sweeps = false;  // only the sweeps and sensitivity analyses
   int threads = 0;  // 0: every core
   std::string executable_path;  // argv[0], to find scenarios/default.yaml
 };

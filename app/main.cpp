@@ -277,6 +277,9 @@ int Run(int argc, char** argv) {
       app.add_subcommand("bench", "Time the default scenario, a 30x20x4 and a 140x65x5 world");
   bench->add_flag("--scaling", bench_arguments.scaling,
                   "Also time a ladder of sizes and fit the growth exponent");
+  bench->add_flag("--sweeps", bench_arguments.sweeps,
+                  "Time only the sweeps: Monte Carlo on 1 and 2 threads and 2 MPI ranks, warm "
+                  "starts, quadrature on 44x16");
   bench->add_flag("--games", bench_arguments.games,
                   "Time tariff games instead: Nash 7x33x1, a best response on 44x16x3 (with "
                   "--scaling also Nash on 44x16x3)");

@@ -5,22 +5,27 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "app/commands.h"
 #include "calibration/errors.h"
 #include "calibration/yaml_util.h"
+#include "results/files.h"
 #include "results/results.h"
+#include "sweeps/derivatives.h"
 #include "sweeps/parallel.h"
 #include "sweeps/runner.h"
 #include "sweeps/sampling.h"
@@ -53,22 +58,32 @@ struct Bases {
   }
 };
 
+// The world of a point: the scenario (or its data file's) with the point's settings.
+std::unique_ptr<sweeps::PointModel> BuildSettings(const Bases& bases,
+                                                  const std::vector<Setting>& settings) {
+  const auto* other = bases.Find(settings);
+  Scenario scenario = other ? other->first : bases.base.scenario;
+  Benchmark data = other ? other->second : bases.base.data;
+  for (const Setting& setting : settings) {
+    sweeps::ApplyAlternative(setting.first, setting.second, &scenario, &data);
+  }
+  Policy policy = ApplyShocks(data, scenario.shocks);
+  Model model = Model::Calibrate(data, ToModelNumeraire(scenario.numeraire, data),
+                                 ToModelRedistribution(scenario, data), policy.quotas);
+  return std::make_unique<sweeps::PointModel>(
+      sweeps::PointModel{std::move(data), std::move(policy), std::move(model)});
+}
+
 // Solves one point from `start` (or the benchmark): never throws.
 PointOutcome SolveSettings(const Bases& bases, const std::vector<Setting>& settings,
                            const PointOutcome* start) {
   PointOutcome result;
   const Clock::time_point begin = Clock::now();
   try {
-    const auto* other = bases.Find(settings);
-    Scenario scenario = other ? other->first : bases.base.scenario;
-    Benchmark data = other ? other->second : bases.base.data;
-    for (const Setting& setting : settings) {
-      sweeps::ApplyAlternative(setting.first, setting.second, &scenario, &data);
-    }
-    const Policy policy = ApplyShocks(data, scenario.shocks);
-    const Model model =
-        Model::Calibrate(data, ToModelNumeraire(scenario.numeraire, data),
-                         ToModelRedistribution(scenario, data), policy.quotas);
+    const std::unique_ptr<sweeps::PointModel> point = BuildSettings(bases, settings);
+    const Benchmark& data = point->data;
+    const Policy& policy = point->policy;
+    const Model& model = point->model;
     SolverOptions options = bases.base.options;
     options.num_threads = 1;
     options.verbose = false;
@@ -117,11 +132,23 @@ void LoadBases(const std::string& path, Bases* bases) {
   bases->base = PrepareScenario(path, 1, false);
 }
 
-void WriteAll(const std::string& dir, const sweeps::Tables& tables) {
-  std::filesystem::create_directories(dir);
-  for (const auto& [name, contents] : tables) {
-    WriteFileAtomically((std::filesystem::path(dir) / name).string(), contents);
-  }
+// The files a sweep or sensitivity run reads: its result folder must not hold them.
+std::vector<std::string> Inputs(const Bases& bases) {
+  std::vector<std::string> inputs = {bases.path, bases.base.scenario.data_path};
+  for (const auto& [path, other] : bases.others) inputs.push_back(other.first.data_path);
+  return inputs;
+}
+
+// The result folder replaced whole (results/files.h) by `tables`, summary.json (with `files`,
+// the manifest: what a later run may replace) and the journal of this run.
+void WriteFolder(const std::string& dir, sweeps::Tables tables, nlohmann::ordered_json summary) {
+  std::vector<std::string> files;
+  for (const auto& table : tables) files.push_back(table.first);
+  files.push_back("summary.json");
+  files.push_back(sweeps::kJournalName);
+  summary["files"] = files;
+  tables.emplace_back("summary.json", summary.dump(2) + "\n");
+  ReplaceFolder(dir, tables, {sweeps::kJournalName});
 }
 
 int Finish(const std::string& dir, const std::vector<PointOutcome>& outcomes,
@@ -159,11 +186,18 @@ void PrintWelfareStatistics(const sweeps::Tables& tables, bool quadrature) {
   }
 }
 
+// Threads for the statistics on rank 0: under MPI the other ranks have finished and left
+// their cores idle, so as many threads as ranks × threads, up to the cores.
+int StatisticsThreads(int threads) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  return std::max(threads, std::min(cores, threads * sweeps::WorldSize()));
+}
+
 sweeps::RunOptions MakeRunOptions(const SweepArguments& arguments, const std::string& dir,
                                   const std::string& fingerprint) {
   sweeps::RunOptions options;
   options.threads = arguments.threads;
-  options.journal_path = (std::filesystem::path(dir) / "journal.jsonl").string();
+  options.journal_path = (std::filesystem::path(dir) / sweeps::kJournalName).string();
   options.resume = arguments.resume;
   options.fingerprint = fingerprint;
   options.progress = isatty(STDERR_FILENO) != 0;
@@ -227,6 +261,9 @@ int RunSweep(const SweepArguments& arguments) {
   if (arguments.cold_starts) {
     for (std::size_t p = 0; p < plan.family.size(); ++p) plan.family[p] = static_cast<int>(p);
   }
+  // Never over a folder ohlin did not write, checked before anything is solved.
+  CheckOutputFolder(dir, Inputs(bases));
+  sweeps::Barrier();  // every rank checked the folder before rank 0 writes into it
   const std::vector<PointOutcome> outcomes = sweeps::RunPoints(
       plan, [&](int p, const PointOutcome* start) {
         return SolveSettings(bases, settings[static_cast<std::size_t>(p)], start);
@@ -236,7 +273,15 @@ int RunSweep(const SweepArguments& arguments) {
   sweeps::Tables tables = sweeps::LongTables(names, labels, outcomes);
   tables.emplace_back("points.csv", sweeps::PointsCsv(names, labels, {}, outcomes));
   tables.emplace_back("timings.csv", sweeps::TimingsCsv(outcomes));
-  WriteAll(dir, tables);
+  int converged = 0;
+  for (const PointOutcome& o : outcomes) converged += o.converged ? 1 : 0;
+  WriteFolder(dir, tables,
+              {{"ohlin", 1},
+               {"command", "sweep"},
+               {"scenario", bases.base.scenario.name},
+               {"parameters", names},
+               {"points", outcomes.size()},
+               {"converged", converged}});
   return Finish(dir, outcomes, fmt::format("Sweep '{}'", bases.base.scenario.name));
 }
 
@@ -258,33 +303,51 @@ int RunSensitivity(const SweepArguments& arguments) {
   if (arguments.cold_starts) {
     for (std::size_t p = 0; p < plan.family.size(); ++p) plan.family[p] = static_cast<int>(p);
   }
+  CheckOutputFolder(dir, Inputs(bases));
+  sweeps::Barrier();  // every rank checked the folder before rank 0 writes into it
   std::vector<std::vector<std::string>> labels;
   for (const std::vector<double>& values : sample.values) {
     std::vector<std::string> point_labels;
     for (const double value : values) point_labels.push_back(fmt::format("{}", value));
     labels.push_back(point_labels);
   }
+  auto settings_of = [&](const std::vector<double>& values) {
+    std::vector<Setting> settings;
+    for (std::size_t c = 0; c < analysis.components.size(); ++c) {
+      Alternative value;
+      value.number = values[c];
+      settings.emplace_back(analysis.components[c].target, value);
+    }
+    return settings;
+  };
   const std::vector<PointOutcome> outcomes = sweeps::RunPoints(
       plan, [&](int p, const PointOutcome* start) {
-        std::vector<Setting> settings;
-        for (std::size_t c = 0; c < analysis.components.size(); ++c) {
-          Alternative value;
-          value.number = sample.values[static_cast<std::size_t>(p)][c];
-          settings.emplace_back(analysis.components[c].target, value);
-        }
-        return SolveSettings(bases, settings, start);
+        return SolveSettings(bases, settings_of(sample.values[static_cast<std::size_t>(p)]),
+                             start);
       },
       MakeRunOptions(arguments, dir, Fingerprint(bases, "sensitivity")));
   if (sweeps::WorldRank() != 0) return kSuccess;
+  // Local derivatives at the central point (every component at its mean), times the sd.
+  std::vector<double> central, scales;
+  for (const sweeps::UncertainComponent& c : analysis.components) {
+    central.push_back(c.base);
+    scales.push_back(c.scale);
+  }
+  const sweeps::LocalDerivatives local = sweeps::Derivatives(
+      [&](const std::vector<double>& values) { return BuildSettings(bases, settings_of(values)); },
+      central, scales, bases.base.options);
   const bool quadrature = analysis.method == sweeps::SensitivityMethod::kQuadrature;
   sweeps::Tables tables = sweeps::StatisticsTables(
       outcomes, sample.weights, sample.values, names,
-      quadrature ? sweeps::BoundKind::kChebyshev : sweeps::BoundKind::kQuantile);
+      quadrature ? sweeps::BoundKind::kChebyshev : sweeps::BoundKind::kQuantile,
+      StatisticsThreads(arguments.threads), local.ok ? &local.cells : nullptr);
   tables.emplace_back("points.csv", sweeps::PointsCsv(names, labels, sample.weights, outcomes));
   tables.emplace_back("timings.csv", sweeps::TimingsCsv(outcomes));
   int converged = 0;
   for (const PointOutcome& o : outcomes) converged += o.converged ? 1 : 0;
   nlohmann::ordered_json summary = {
+      {"ohlin", 1},
+      {"command", "sensitivity"},
       {"scenario", bases.base.scenario.name},
       {"method", quadrature ? "quadrature (Stroud order 3, 2n points)" : "monte_carlo"},
       {"parameters", names},
@@ -297,8 +360,9 @@ int RunSensitivity(const SweepArguments& arguments) {
                    : fmt::format("the statistics rest on {} of {} points", converged,
                                  outcomes.size())}};
   if (!quadrature) summary["seed"] = analysis.seed;
-  tables.emplace_back("summary.json", summary.dump(2) + "\n");
-  WriteAll(dir, tables);
+  summary["derivatives"] = local.ok ? "at the central point, times each parameter's sd"
+                                    : "not computed: " + local.reason;
+  WriteFolder(dir, tables, summary);
   PrintWelfareStatistics(tables, quadrature);
   if (converged < static_cast<int>(outcomes.size())) {
     std::cerr << fmt::format("ohlin: warning: {} of {} points failed; the statistics rest on "

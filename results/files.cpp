@@ -90,7 +90,7 @@ fs::path Absolute(const std::string& path) {
 // The files an earlier ohlin run left in `folder` and may replace: the `files` list of its
 // summary.json (the manifest), or for folders written before the manifest existed the
 // result file names of FORMATS.md when a summary.json or compare.csv is there.
-std::set<std::string> ReplaceableFiles(const fs::path& folder) {
+std::set<std::string> ReplaceableResults(const fs::path& folder) {
   std::set<std::string> names;
   const fs::path summary = folder / "summary.json";
   std::error_code error;
@@ -114,6 +114,30 @@ std::set<std::string> ReplaceableFiles(const fs::path& folder) {
   names.insert("state.csv");
   names.insert("compare.csv");
   names.insert("report.html");
+  return names;
+}
+
+// Whether `path` is the journal of `ohlin sweep` or `ohlin sensitivity` (sweeps/runner.h): its
+// first line is the header {"fingerprint":...,"ohlin_journal":1}.
+bool IsSweepJournal(const fs::path& path) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) return false;
+  std::ifstream in(path);
+  std::string line(4096, '\0');  // the header is short: a long first line is no header
+  in.read(line.data(), static_cast<std::streamsize>(line.size()));
+  line.resize(static_cast<std::size_t>(in.gcount()));
+  const std::size_t end = line.find('\n');
+  if (end == std::string::npos) return false;
+  line.resize(end);
+  const auto header = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  return header.is_object() && header.size() == 2 && header.contains("ohlin_journal") &&
+         header.contains("fingerprint");
+}
+
+// ReplaceableResults, and a sweep's journal: a folder a killed sweep left holds only that.
+std::set<std::string> ReplaceableFiles(const fs::path& folder) {
+  std::set<std::string> names = ReplaceableResults(folder);
+  if (IsSweepJournal(folder / "journal.jsonl")) names.insert("journal.jsonl");
   return names;
 }
 

@@ -47,14 +47,37 @@ std::string AllGather(const std::string& mine) {
   return all;
 }
 
+// Every rank's `mine` to rank 0, in rank order (empty elsewhere).
+std::string GatherToRoot(const std::string& mine) {
+  int size = 1, rank = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  const int length = static_cast<int>(mine.size());
+  std::vector<int> lengths(static_cast<std::size_t>(size));
+  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::vector<int> offsets(static_cast<std::size_t>(size), 0);
+  long long total = 0;
+  for (int r = 0; r < size; ++r) {
+    offsets[static_cast<std::size_t>(r)] = static_cast<int>(total);
+    total += lengths[static_cast<std::size_t>(r)];
+  }
+  if (total > 2147483647LL) throw std::runtime_error("MPI: a wave's results exceed 2 GiB");
+  std::string all(rank == 0 ? static_cast<std::size_t>(total) : 0, '\0');
+  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR,
+              0, MPI_COMM_WORLD);
+  return all;
+}
+
+// Decodes records into `outcomes`, except those of points `keep` marks (this rank's own, whole).
 void Decode(const std::string& lines, std::vector<PointOutcome>* outcomes,
-            std::vector<bool>* done) {
+            std::vector<bool>* done, const std::vector<bool>* keep = nullptr) {
   std::istringstream in(lines);
   std::string line;
   while (std::getline(in, line)) {
     PointOutcome outcome;
     if (!DecodeOutcome(line, &outcome)) throw std::runtime_error("MPI: a garbled point record");
     const auto p = static_cast<std::size_t>(outcome.point);
+    if (keep != nullptr && (*keep)[p]) continue;
     if (done != nullptr) (*done)[p] = true;
     (*outcomes)[p] = std::move(outcome);
   }
@@ -108,16 +131,32 @@ int WorldSize() {
   return 1;
 }
 
+void Barrier() {
+#ifdef OHLIN_WITH_MPI
+  if (WorldSize() > 1) MPI_Barrier(MPI_COMM_WORLD);
+#endif
+}
+
 void ShareWave(const std::vector<int>& wave, std::vector<PointOutcome>* outcomes) {
 #ifdef OHLIN_WITH_MPI
   if (WorldSize() == 1) return;
+  // Every rank needs every point's solved unknowns (warm starts); only rank 0, which writes,
+  // needs the result tables: those are gathered to it alone.
   const int rank = WorldRank(), size = WorldSize();
-  std::string mine;
+  std::string full, light;
+  std::vector<bool> own(outcomes->size(), false);
   for (std::size_t k = 0; k < wave.size(); ++k) {
     if (static_cast<int>(k % static_cast<std::size_t>(size)) != rank) continue;
-    mine += EncodeOutcome((*outcomes)[static_cast<std::size_t>(wave[k])]) + "\n";
+    const auto p = static_cast<std::size_t>(wave[k]);
+    own[p] = true;
+    PointOutcome outcome = (*outcomes)[p];
+    full += EncodeOutcome(outcome) + "\n";
+    outcome.tables.clear();
+    light += EncodeOutcome(outcome) + "\n";
   }
-  Decode(AllGather(mine), outcomes, nullptr);
+  Decode(AllGather(light), outcomes, nullptr, &own);
+  const std::string gathered = GatherToRoot(full);
+  if (rank == 0) Decode(gathered, outcomes, nullptr, &own);
 #else
   (void)wave;
   (void)outcomes;

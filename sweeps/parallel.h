@@ -23,6 +23,10 @@ class MpiSession {
   bool started_ = false;
 };
 
+// Waits until every rank is here (nothing without MPI): e.g. every rank has checked the result
+// folder before rank 0 writes the journal into it.
+void Barrier();
+
 // After a wave: every rank gets every outcome of `wave` (its points, dealt out in turn).
 void ShareWave(const std::vector<int>& wave, std::vector<PointOutcome>* outcomes);
 // After rank 0 read the journal: every rank gets the finished points.

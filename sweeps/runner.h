@@ -1,7 +1,7 @@
-// Solving the points of a sweep or sensitivity analysis: in waves (each point warm-started
-// from the nearest point solved in an earlier wave, so every result is the same whatever the
-// threads and ranks), spread over OpenMP threads and, when built with MPI and started under
-// mpirun or srun, over ranks; each finished point appended to a journal, and `--resume`
+// Solving the points of a sweep or sensitivity analysis: each point warm-started from the
+// nearest point of an earlier wave (its parent; so every result is the same whatever the
+// threads and ranks), spread over OpenMP threads (a point starts as soon as its parent is done)
+// and, when built with MPI and started under mpirun or srun, over ranks (wave by wave); each finished point appended to a journal, and `--resume`
 // reading it back.
 #pragma once
 
@@ -32,6 +32,10 @@ struct RunPlan {
 // outcomes with converged = false and a reason.
 using SolvePoint = std::function<PointOutcome(int point, const PointOutcome* start)>;
 
+// The journal's file name in the result folder (results/files.cpp knows it by its header line,
+// {"fingerprint":...,"ohlin_journal":1}: a folder a killed run left may be replaced).
+inline constexpr const char* kJournalName = "journal.jsonl";
+
 struct RunOptions {
   int threads = 1;
   std::string journal_path;  // empty: no journal
@@ -48,10 +52,29 @@ int WaveOf(int point, int num_points);
 // family starts from its own first point.
 std::vector<int> Waves(const std::vector<int>& family);
 
-// The converged point of an earlier wave nearest to `point` (Euclidean on coordinates, ties to
-// the lower index), or -1.
-int NearestSolved(const RunPlan& plan, int point, const std::vector<PointOutcome>& outcomes,
-                  const std::vector<int>& waves);
+// The point of an earlier wave of the same family nearest to `point` (Euclidean on
+// coordinates, ties to the lower index), or -1: its parent, known before anything is solved.
+int NearestEarlier(const RunPlan& plan, int point, const std::vector<int>& waves);
+
+// The parent of every point (NearestEarlier).
+std::vector<int> Parents(const RunPlan& plan, const std::vector<int>& waves);
+
+// The point of an earlier wave of the same family nearest to `point` on the other side of it
+// from its parent (the two bracket it), or -1; for every point.
+std::vector<int> Brackets(const RunPlan& plan, const std::vector<int>& waves,
+                          const std::vector<int>& parents);
+
+// The start predicted on the straight line between the unknowns of `from` and `other` (both
+// converged) at the projection of `point` onto the segment between their coordinates; false
+// when either did not converge (or -1).
+bool Interpolate(const RunPlan& plan, int point, int from, int other,
+                 const std::vector<PointOutcome>& outcomes, std::vector<double>* state);
+
+// The start of `point`: its parent when that converged, else the parent's parent, and so on;
+// -1 (the benchmark) when none did. Needs every ancestor finished, nothing else: a point can
+// start as soon as its parent is done, whatever the other points of that wave, so threads never
+// wait at the end of a wave, and the start is the same for any threads, ranks or resume.
+int StartOf(int point, const std::vector<int>& parents, const std::vector<PointOutcome>& outcomes);
 
 // Solves every point and returns the outcomes in point order, on every rank. Throws
 // InputError for a journal that does not belong to this input.

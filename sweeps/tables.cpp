@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -11,6 +12,7 @@
 
 #include "calibration/yaml_util.h"
 #include "results/results.h"
+#include "sweeps/derivatives.h"
 
 namespace ohlin::sweeps {
 namespace {
@@ -44,6 +46,12 @@ struct Parsed {
   std::vector<bool> is_key;
   std::vector<std::vector<std::vector<std::string>>> rows;  // per converged point
   std::vector<std::size_t> points;                          // their indices in outcomes
+  // Every numeric cell of every point, [row][column][point] (contiguous over the points, as
+  // the statistics read them); NaN where a cell is empty or text.
+  std::vector<double> numbers;
+  double Number(std::size_t r, std::size_t c, std::size_t k) const {
+    return numbers[(r * header.size() + c) * rows.size() + k];
+  }
 };
 
 std::optional<double> AsNumber(const std::string& text) {
@@ -52,22 +60,31 @@ std::optional<double> AsNumber(const std::string& text) {
   return input::ParseStrictNumber(text, &why);
 }
 
-Parsed Parse(const std::string& name, const std::vector<PointOutcome>& outcomes) {
+Parsed Parse(const std::string& name, const std::vector<PointOutcome>& outcomes, int threads) {
   Parsed parsed;
+  std::vector<const std::string*> csvs;
   for (std::size_t p = 0; p < outcomes.size(); ++p) {
     if (!outcomes[p].converged) continue;
     for (const auto& [table, csv] : outcomes[p].tables) {
       if (table != name) continue;
-      const std::vector<std::string> lines = Lines(csv);
-      if (parsed.header.empty()) {
-        parsed.header = SplitCsvLine(lines.at(0));
-        parsed.is_key.assign(parsed.header.size(), false);
-      }
-      std::vector<std::vector<std::string>> rows;
-      for (std::size_t l = 1; l < lines.size(); ++l) rows.push_back(SplitCsvLine(lines[l]));
-      parsed.rows.push_back(rows);
+      csvs.push_back(&csv);
       parsed.points.push_back(p);
     }
+  }
+  // Split in parallel: each point's rows land in their own slot.
+  parsed.rows.resize(csvs.size());
+  std::vector<std::string> headers(csvs.size());
+  const auto count = static_cast<long long>(csvs.size());
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
+  for (long long k = 0; k < count; ++k) {
+    const std::vector<std::string> lines = Lines(*csvs[static_cast<std::size_t>(k)]);
+    auto& rows = parsed.rows[static_cast<std::size_t>(k)];
+    for (std::size_t l = 1; l < lines.size(); ++l) rows.push_back(SplitCsvLine(lines[l]));
+    if (!lines.empty()) headers[static_cast<std::size_t>(k)] = lines[0];
+  }
+  if (!csvs.empty()) {
+    parsed.header = SplitCsvLine(headers.front());
+    parsed.is_key.assign(parsed.header.size(), false);
   }
   if (parsed.rows.empty()) return parsed;
   // A column is a key when a cell is text, not a number; keys must agree across points.
@@ -76,15 +93,36 @@ Parsed Parse(const std::string& name, const std::vector<PointOutcome>& outcomes)
       if (!row[c].empty() && !AsNumber(row[c])) parsed.is_key[c] = true;
     }
   }
-  for (const auto& rows : parsed.rows) {
-    if (rows.size() != parsed.rows.front().size()) {
-      throw std::runtime_error(fmt::format("{}: the points have different rows", name));
+  // Each point against the first, in parallel (no throw inside the parallel region).
+  std::vector<char> bad(parsed.rows.size(), 0);
+  const auto points = static_cast<long long>(parsed.rows.size());
+#pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
+  for (long long k = 0; k < points; ++k) {
+    const auto& rows = parsed.rows[static_cast<std::size_t>(k)];
+    const auto& first = parsed.rows.front();
+    bool same = rows.size() == first.size();
+    for (std::size_t r = 0; same && r < rows.size(); ++r) {
+      same = rows[r].size() == parsed.header.size();
+      for (std::size_t c = 0; same && c < parsed.header.size(); ++c) {
+        same = !parsed.is_key[c] || rows[r][c] == first[r][c];
+      }
     }
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      for (std::size_t c = 0; c < parsed.header.size(); ++c) {
-        if (parsed.is_key[c] && rows[r].at(c) != parsed.rows.front()[r].at(c)) {
-          throw std::runtime_error(fmt::format("{}: the points have different rows", name));
-        }
+    bad[static_cast<std::size_t>(k)] = same ? 0 : 1;
+  }
+  if (std::find(bad.begin(), bad.end(), 1) != bad.end()) {
+    throw std::runtime_error(fmt::format("{}: the points have different rows or columns", name));
+  }
+  const std::size_t num_rows = parsed.rows.front().size(), num_columns = parsed.header.size();
+  parsed.numbers.assign(num_rows * num_columns * parsed.rows.size(),
+                        std::numeric_limits<double>::quiet_NaN());
+#pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
+  for (long long k = 0; k < points; ++k) {
+    const auto p = static_cast<std::size_t>(k);
+    for (std::size_t r = 0; r < num_rows; ++r) {
+      for (std::size_t c = 0; c < num_columns; ++c) {
+        if (parsed.is_key[c]) continue;
+        const std::optional<double> x = AsNumber(parsed.rows[p][r][c]);
+        if (x) parsed.numbers[(r * num_columns + c) * parsed.rows.size() + p] = *x;
       }
     }
   }
@@ -97,8 +135,8 @@ struct Cell {
   std::vector<std::size_t> points;
 };
 
-double Quantile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
+// The q-quantile of sorted values (linear between order statistics).
+double Quantile(const std::vector<double>& values, double q) {
   const double h = q * static_cast<double>(values.size() - 1);
   const auto lo = static_cast<std::size_t>(std::floor(h));
   const std::size_t hi = std::min(lo + 1, values.size() - 1);
@@ -132,8 +170,10 @@ Moments Describe(const Cell& cell, BoundKind bounds) {
     m.low = mean - std::sqrt(10.0) * m.sd;
     m.high = mean + std::sqrt(10.0) * m.sd;
   } else {
-    m.low = Quantile(cell.x, 0.05);
-    m.high = Quantile(cell.x, 0.95);
+    std::vector<double> sorted = cell.x;
+    std::sort(sorted.begin(), sorted.end());
+    m.low = Quantile(sorted, 0.05);
+    m.high = Quantile(sorted, 0.95);
   }
   return m;
 }
@@ -159,9 +199,65 @@ double Share(const Cell& cell, const std::vector<std::vector<double>>& parameter
   return sxx > 0.0 && syy > 0.0 ? sxy * sxy / (sxx * syy) : 0.0;
 }
 
+// One row of a table: its statistics lines and (for `ranked` tables) its importance lines.
+void DescribeRow(const Parsed& parsed, std::size_t r, const std::string& name,
+                 const std::vector<double>& weights,
+                 const std::vector<std::vector<double>>& parameters,
+                 const std::vector<std::string>& parameter_names, BoundKind bounds, bool ranked,
+                 const CellDerivatives* derivatives, std::string* csv, std::string* importance) {
+  std::string keys, key_path;
+  for (std::size_t c = 0; c < parsed.header.size(); ++c) {
+    if (!parsed.is_key[c]) continue;
+    keys += CsvField(parsed.rows.front()[r][c]) + ",";
+    if (!key_path.empty()) key_path.push_back('/');
+    key_path.append(parsed.rows.front()[r][c]);
+  }
+  for (std::size_t c = 0; c < parsed.header.size(); ++c) {
+    if (parsed.is_key[c]) continue;
+    Cell cell;
+    for (std::size_t k = 0; k < parsed.rows.size(); ++k) {
+      const double x = parsed.Number(r, c, k);
+      if (std::isnan(x)) continue;
+      cell.x.push_back(x);
+      cell.w.push_back(weights[parsed.points[k]]);
+      cell.points.push_back(parsed.points[k]);
+    }
+    if (cell.x.empty()) continue;
+    const Moments m = Describe(cell, bounds);
+    *csv += fmt::format("{}{},{},{},{},{},{}\n", keys, CsvField(parsed.header[c]),
+                        Number(m.mean), Number(m.sd), Number(m.low), Number(m.high),
+                        cell.x.size());
+    if (!ranked || !(m.sd > 1e-12 * std::max(1.0, std::abs(m.mean)))) continue;
+    const std::vector<double>* local = nullptr;
+    if (derivatives != nullptr) {
+      const auto found = derivatives->find(CellId(name, key_path, parsed.header[c]));
+      if (found != derivatives->end()) local = &found->second;
+    }
+    for (std::size_t k = 0; k < parameter_names.size(); ++k) {
+      *importance += fmt::format(
+          "{},{},{},{},{},{}\n", name, CsvField(key_path), CsvField(parsed.header[c]),
+          CsvField(parameter_names[k]), Number(Share(cell, parameters, k)),
+          local != nullptr && k < local->size() ? Number((*local)[k]) : std::string());
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> SplitCsvLine(const std::string& line) {
+  if (line.find('"') == std::string::npos) {  // the common case: no quotes, cut at commas
+    std::vector<std::string> fields;
+    std::size_t begin = 0;
+    for (;;) {
+      const std::size_t comma = line.find(',', begin);
+      if (comma == std::string::npos) {
+        fields.emplace_back(line, begin);
+        return fields;
+      }
+      fields.emplace_back(line, begin, comma - begin);
+      begin = comma + 1;
+    }
+  }
   std::vector<std::string> fields(1);
   bool quoted = false;
   for (std::size_t k = 0; k < line.size(); ++k) {
@@ -245,9 +341,10 @@ std::string TimingsCsv(const std::vector<PointOutcome>& outcomes) {
 Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
                         const std::vector<double>& weights,
                         const std::vector<std::vector<double>>& parameters,
-                        const std::vector<std::string>& parameter_names, BoundKind bounds) {
+                        const std::vector<std::string>& parameter_names, BoundKind bounds,
+                        int threads, const CellDerivatives* derivatives) {
   Tables tables;
-  std::string importance = "table,key,column,parameter,share\n";
+  std::string importance = "table,key,column,parameter,share,derivative\n";
   std::vector<std::string> names;
   for (const PointOutcome& o : outcomes) {
     if (!o.converged) continue;
@@ -255,7 +352,7 @@ Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
     break;
   }
   for (const std::string& name : names) {
-    const Parsed parsed = Parse(name, outcomes);
+    const Parsed parsed = Parse(name, outcomes, threads);
     std::string csv;
     for (std::size_t c = 0; c < parsed.header.size(); ++c) {
       if (parsed.is_key[c]) csv += CsvField(parsed.header[c]) + ",";
@@ -263,36 +360,18 @@ Tables StatisticsTables(const std::vector<PointOutcome>& outcomes,
     csv += "column,mean,sd,low,high,points\n";
     const bool ranked = name == "welfare.csv" || name == "factors.csv" || name == "sectors.csv";
     const std::size_t num_rows = parsed.rows.empty() ? 0 : parsed.rows.front().size();
+    // Rows in parallel, each into its own slot, joined in order: the same bytes for any threads.
+    std::vector<std::string> row_csv(num_rows), row_importance(num_rows);
+    const auto count = static_cast<long long>(num_rows);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (long long row = 0; row < count; ++row) {
+      const auto r = static_cast<std::size_t>(row);
+      DescribeRow(parsed, r, name, weights, parameters, parameter_names, bounds, ranked,
+                  derivatives, &row_csv[r], &row_importance[r]);
+    }
     for (std::size_t r = 0; r < num_rows; ++r) {
-      std::string keys, key_path;
-      for (std::size_t c = 0; c < parsed.header.size(); ++c) {
-        if (!parsed.is_key[c]) continue;
-        keys += CsvField(parsed.rows.front()[r][c]) + ",";
-        if (!key_path.empty()) key_path.push_back('/');
-        key_path.append(parsed.rows.front()[r][c]);
-      }
-      for (std::size_t c = 0; c < parsed.header.size(); ++c) {
-        if (parsed.is_key[c]) continue;
-        Cell cell;
-        for (std::size_t k = 0; k < parsed.rows.size(); ++k) {
-          const std::optional<double> x = AsNumber(parsed.rows[k][r].at(c));
-          if (!x) continue;
-          cell.x.push_back(*x);
-          cell.w.push_back(weights[parsed.points[k]]);
-          cell.points.push_back(parsed.points[k]);
-        }
-        if (cell.x.empty()) continue;
-        const Moments m = Describe(cell, bounds);
-        csv += fmt::format("{}{},{},{},{},{},{}\n", keys, CsvField(parsed.header[c]),
-                           Number(m.mean), Number(m.sd), Number(m.low), Number(m.high),
-                           cell.x.size());
-        if (!ranked || !(m.sd > 1e-12 * std::max(1.0, std::abs(m.mean)))) continue;
-        for (std::size_t k = 0; k < parameter_names.size(); ++k) {
-          importance += fmt::format("{},{},{},{},{}\n", name, CsvField(key_path),
-                                    CsvField(parsed.header[c]), CsvField(parameter_names[k]),
-                                    Number(Share(cell, parameters, k)));
-        }
-      }
+      csv += row_csv[r];
+      importance += row_importance[r];
     }
     tables.emplace_back(name, csv);
   }

@@ -11,11 +11,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "scenarios/scenario.h"
+#include "sweeps/derivatives.h"
 #include "sweeps/runner.h"
 #include "sweeps/spec.h"
 #include "sweeps/sampling.h"
@@ -105,11 +108,29 @@ TEST_CASE("waves: each point starts from the nearest point of an earlier wave", 
     outcomes[static_cast<std::size_t>(p)].converged = true;
     waves.push_back(sweeps::WaveOf(p, 11));
   }
-  CHECK(sweeps::NearestSolved(plan, 0, outcomes, waves) == -1);
-  CHECK(sweeps::NearestSolved(plan, 10, outcomes, waves) == 8);
-  CHECK(sweeps::NearestSolved(plan, 5, outcomes, waves) == 4);  // 4 and 6 tie: the lower
-  outcomes[4].converged = false;
-  CHECK(sweeps::NearestSolved(plan, 5, outcomes, waves) == 6);
+  const std::vector<int> parents = sweeps::Parents(plan, waves);
+  CHECK(parents[0] == -1);
+  CHECK(parents[10] == 8);
+  CHECK(parents[5] == 4);  // 4 and 6 tie: the lower
+  CHECK(parents[4] == 0);  // 0 and 8 tie
+  CHECK(sweeps::StartOf(5, parents, outcomes) == 4);
+  // 5 lies between 4 (its parent) and 6: started on the line between their unknowns.
+  const std::vector<int> others = sweeps::Brackets(plan, waves, parents);
+  CHECK(others[5] == 6);
+  CHECK(others[10] == -1);  // nothing beyond the grid's end
+  CHECK(others[6] == 8);    // 6: parent 4, bracket 8
+  outcomes[4].state = {1.0, 2.0};
+  outcomes[6].state = {3.0, 6.0};
+  std::vector<double> start;
+  REQUIRE(sweeps::Interpolate(plan, 5, 4, 6, outcomes, &start));
+  CHECK(start == std::vector<double>{2.0, 4.0});
+  outcomes[6].converged = false;
+  CHECK_FALSE(sweeps::Interpolate(plan, 5, 4, 6, outcomes, &start));
+  outcomes[6].converged = true;
+  outcomes[4].converged = false;  // a failed parent: its own start instead
+  CHECK(sweeps::StartOf(5, parents, outcomes) == 0);
+  outcomes[0].converged = false;
+  CHECK(sweeps::StartOf(5, parents, outcomes) == -1);
 }
 
 TEST_CASE("a sweep point equals ohlin solve of the same scenario", "[sweeps]") {
@@ -225,6 +246,73 @@ TEST_CASE("1 and 2 threads, and a killed and resumed run, write the same files",
   // The resumed run solved only the 13 points the journal did not have.
   const std::string resumed = ReadFile(dir / "killed" / "journal.jsonl");
   CHECK(std::count(resumed.begin(), resumed.end(), '\n') == 22);
+  // A Monte Carlo analysis: its statistics and derivatives too, over 1 and 3 threads.
+  WriteText(world / "mc.yaml", std::string(kHeader) +
+                                   "sensitivity:\n  method: monte_carlo\n  draws: 60\n"
+                                   "  parameters:\n"
+                                   "    - {name: sigma, elasticity: armington, by_sector: true, "
+                                   "distribution: triangular, relative: 0.4}\n"
+                                   "    - {name: tariff, shock: 1, distribution: uniform, "
+                                   "absolute: 0.1}\n");
+  REQUIRE(RunOhlin("sensitivity world/mc.yaml --out mc-one --threads 1", dir) == 0);
+  REQUIRE(RunOhlin("sensitivity world/mc.yaml --out mc-three --threads 3", dir) == 0);
+  CheckSameFiles(dir / "mc-one", dir / "mc-three");
+  CHECK(ReadFile(dir / "mc-one" / "importance.csv").size() > 1000);
+}
+
+TEST_CASE("sweep folders: never over or deleting files ohlin did not write", "[sweeps]") {
+  const fs::path dir = testing::MakeTempDir("sweep-folders");
+  const fs::path world = MakeTinyWorld(dir);
+  WriteText(world / "sweep.yaml", std::string(kHeader) +
+                                      "sweep:\n  parameters:\n"
+                                      "    - {name: tariff, shock: 1, values: [0.1, 0.2]}\n");
+  WriteText(world / "ssa.yaml", std::string(kHeader) +
+                                    "sensitivity:\n  method: quadrature\n  parameters:\n"
+                                    "    - {name: s, shock: 1, distribution: uniform, "
+                                    "absolute: 0.1}\n");
+  auto listing = [](const fs::path& folder) {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  for (const std::string command : {"sweep world/sweep.yaml", "sensitivity world/ssa.yaml"}) {
+    INFO(command);
+    // A folder of someone else's files, and one with a journal.jsonl ohlin did not write.
+    fs::remove_all(dir / "mine");
+    fs::create_directories(dir / "mine");
+    WriteText(dir / "mine" / "notes.txt", "keep me\n");
+    CHECK(RunOhlin(command + " --out mine", dir) == 1);
+    CHECK(listing(dir / "mine") == std::vector<std::string>{"notes.txt"});
+    CHECK(ReadFile(dir / "cli.log").find("files ohlin did not write (notes.txt)") !=
+          std::string::npos);
+    fs::remove(dir / "mine" / "notes.txt");
+    WriteText(dir / "mine" / "journal.jsonl", "dear diary\n");
+    CHECK(RunOhlin(command + " --out mine --resume", dir) == 1);
+    CHECK(RunOhlin(command + " --out mine", dir) == 1);
+    CHECK(ReadFile(dir / "mine" / "journal.jsonl") == "dear diary\n");
+    CHECK(listing(dir / "mine") == std::vector<std::string>{"journal.jsonl"});
+    // The folder holding the inputs, and the current folder.
+    CHECK(RunOhlin(command + " --out world", dir) == 1);
+    CHECK(RunOhlin(command + " --out .", dir) == 1);
+  }
+  // A folder a killed run left (only its journal), then a finished one: replaced, and the
+  // manifest in summary.json names every file of the folder.
+  REQUIRE(RunOhlin("sweep world/sweep.yaml --out done", dir) == 0);
+  fs::create_directories(dir / "killed");
+  fs::copy_file(dir / "done" / "journal.jsonl", dir / "killed" / "journal.jsonl");
+  CHECK(RunOhlin("sweep world/sweep.yaml --out killed --resume", dir) == 0);
+  CHECK(RunOhlin("sensitivity world/ssa.yaml --out done", dir) == 0);
+  for (const fs::path& folder : {dir / "done", dir / "killed"}) {
+    const auto summary = nlohmann::json::parse(ReadFile(folder / "summary.json"));
+    std::vector<std::string> files = summary.at("files").get<std::vector<std::string>>();
+    std::sort(files.begin(), files.end());
+    CHECK(files == listing(folder));
+  }
+  CHECK(fs::exists(dir / "done" / "importance.csv"));  // the sensitivity replaced the sweep
+  CHECK(ReadFile(dir / "done" / "sectors.csv").rfind("region,sector,column,mean", 0) == 0);
 }
 
 // Statistics of `column` in the row of `table` whose key columns match.
@@ -271,6 +359,107 @@ TEST_CASE("quadrature: the exact mean and sd of a result linear in the parameter
     }
   }
   CHECK(ReadFile(dir / "ssa" / "importance.csv").find("welfare.csv") != std::string::npos);
+}
+
+// The world of a point of `analysis` on the scenario and data (default numeraire and rule).
+std::unique_ptr<sweeps::PointModel> BuildWorld(const Scenario& base, const Benchmark& world,
+                                               const sweeps::Sensitivity& analysis,
+                                               const std::vector<double>& values) {
+  Scenario scenario = base;
+  Benchmark data = world;
+  for (std::size_t c = 0; c < values.size(); ++c) {
+    sweeps::Alternative value;
+    value.number = values[c];
+    sweeps::ApplyAlternative(analysis.components[c].target, value, &scenario, &data);
+  }
+  Policy policy = ApplyShocks(data, scenario.shocks);
+  Model model = Model::Calibrate(data, {}, {}, policy.quotas);
+  return std::make_unique<sweeps::PointModel>(
+      sweeps::PointModel{std::move(data), std::move(policy), std::move(model)});
+}
+
+TEST_CASE("local derivatives by the implicit function theorem equal finite differences",
+          "[sweeps]") {
+  const fs::path dir = testing::MakeTempDir("ssa-derivatives");
+  const fs::path world = MakeTinyWorld(dir);
+  WriteText(world / "ssa.yaml",
+            std::string(kHeader) +
+                "sensitivity:\n"
+                "  method: quadrature\n"
+                "  parameters:\n"
+                "    - {name: tariff, shock: 1, distribution: uniform, absolute: 0.05}\n"
+                "    - {name: sigma, elasticity: armington, by_sector: true, "
+                "distribution: uniform, relative: 0.3}\n"
+                "    - {name: va, elasticity: value_added, distribution: uniform, "
+                "relative: 0.2}\n");
+  Benchmark data;
+  const Scenario scenario = LoadScenario((world / "ssa.yaml").string(), &data);
+  const sweeps::Sensitivity analysis =
+      sweeps::LoadSensitivity((world / "ssa.yaml").string(), scenario, data);
+  REQUIRE(analysis.components.size() == 4);
+  std::vector<double> central, scales;
+  for (const auto& c : analysis.components) {
+    central.push_back(c.base);
+    scales.push_back(c.scale);
+  }
+  const sweeps::BuildPoint build = [&](const std::vector<double>& values) {
+    return BuildWorld(scenario, data, analysis, values);
+  };
+  SolverOptions options;
+  options.tolerance = 1e-13;
+  const sweeps::LocalDerivatives local = sweeps::Derivatives(build, central, scales, options);
+  REQUIRE(local.ok);
+  // Finite differences of full solves: central, step 1e-4 sd, each solve to 1e-13.
+  auto solve = [&](const std::vector<double>& values) {
+    const auto point = build(values);
+    State x = point->model.BenchmarkState();
+    SolverSummary summary;
+    Solve(options, point->model, point->policy, &x, &summary);
+    REQUIRE(summary.IsConverged());
+    const EquilibriumSystem system(point->model, point->policy);
+    games::JacobianLu lu;
+    REQUIRE(sweeps::Polish(system, &x, &lu));
+    return sweeps::RankedCells(point->data, point->model.ComputeOutcome(point->policy, x));
+  };
+  // Relative 1e-6, above the rounding floor of differences with steps of 1e-4 sd: the
+  // numbers behind a cell (incomes, for EV = income (U-hat - 1)) lose about
+  // 1e-16 |income| sd / h = 1e-12 |income| to cancellation: a weak parameter's effect.
+  double floor = 0.0;
+  for (const auto& [id, value] : solve(central)) floor = std::max(floor, 1e-11 * std::abs(value));
+  int compared = 0;
+  for (std::size_t k = 0; k < central.size(); ++k) {
+    const double h = 1e-4 * scales[k];
+    std::vector<double> plus = central, minus = central;
+    plus[k] += h;
+    minus[k] -= h;
+    const auto up = solve(plus), down = solve(minus);
+    double largest = 0.0;
+    for (const auto& [id, value] : up) {
+      largest = std::max(largest, std::abs((value - down.at(id)) / (2.0 * h) * scales[k]));
+    }
+    REQUIRE(largest > 1e-6);  // every parameter moves some result
+    for (const auto& [id, value] : up) {
+      const double fd = (value - down.at(id)) / (2.0 * h) * scales[k];
+      const double ift = local.cells.at(id)[k];
+      INFO(analysis.components[k].name << " " << id << ": " << ift << " vs " << fd);
+      CHECK(std::abs(ift - fd) <= 1e-6 * std::abs(fd) + floor);
+      compared += 1e-6 * std::abs(fd) > floor ? 1 : 0;  // where relative 1e-6 binds
+    }
+  }
+  CHECK(compared > 50);
+  // The command writes them into importance.csv (12 significant digits).
+  REQUIRE(RunOhlin("sensitivity world/ssa.yaml --out ssa", dir) == 0);
+  int found = 0;
+  for (const auto& row : ReadCsv(dir / "ssa" / "importance.csv")) {
+    std::size_t k = 0;
+    while (k < central.size() && analysis.components[k].name != row.at("parameter")) ++k;
+    REQUIRE(k < central.size());
+    const double ift = local.cells.at(sweeps::CellId(row.at("table"), row.at("key"),
+                                                     row.at("column")))[k];
+    CHECK(std::abs(std::stod(row.at("derivative")) - ift) <= 1e-8 * std::abs(ift) + floor);
+    ++found;
+  }
+  CHECK(found > 20);
 }
 
 TEST_CASE("quadrature and a 2,000-draw Monte Carlo agree on the means", "[sweeps]") {
@@ -369,7 +558,7 @@ TEST_CASE("bad sweep and sensitivity input: key and line named, exit 1, nothing 
        "bad.yaml:9:|sweep.parameters[1] (t).shock: no shock 9"},
       {"sweep", std::string(kHeader) + "sweep:\n  parameters:\n"
                     "    - {name: s, elasticity: armington, values: [2, 0]}\n",
-       "armington elasticity of S001 must be > 0, got 0"},
+       "bad.yaml:9:|sweep.parameters[1] (s): armington elasticity of S001 must be > 0, got 0"},
       {"sensitivity", std::string(kHeader) + "sensitivity:\n  method: monte_carlo\n  draws: 0\n"
                           "  parameters:\n    - {name: s, shock: 1, distribution: normal, absolute: 1}\n",
        "bad.yaml:9:|sensitivity.draws: N = 0 draws"},
@@ -378,11 +567,14 @@ TEST_CASE("bad sweep and sensitivity input: key and line named, exit 1, nothing 
        "bad.yaml:10:|sensitivity.parameters[1] (s): the distribution's support reaches"},
       {"sensitivity", std::string(kHeader) + "sensitivity:\n  method: quadrature\n  parameters:\n"
                           "    - {name: s, elasticity: armington, distribution: normal, relative: 0.1}\n",
-       "a normal distribution is unbounded"},
+       "bad.yaml:10:|sensitivity.parameters[1] (s): the distribution's support reaches "
+       "armington elasticity of S001, below the bound > 0 (a normal distribution is unbounded"},
       {"sensitivity", ban + "sensitivity:\n  method: quadrature\n  parameters:\n"
                           "    - {name: s, elasticity: armington, by_sector: true, "
                           "distribution: uniform, absolute: 4}\n",
-       "below the bound > 1 (an export_ban in the scenario needs it)"},
+       "bad.yaml:9:|sensitivity.parameters[1] (s/S001): the distribution's support reaches "
+       "armington elasticity of S001, below the bound > 1 (an export_ban in the scenario needs "
+       "it)"},
       {"sensitivity", std::string(kHeader) + "sensitivity:\n  method: quadrature\n  parameters:\n"
                           "    - {name: s, elasticity: armington, distribution: uniform, relative: 0.1, "
                           "colour: red}\n",
