@@ -28,6 +28,11 @@ enum class Talks {
   kWorldWelfare,  // maximise the sum of the players' objectives (lump-sum transfers)
 };
 
+// Nash rounds: every player's best response to the others' rates at the start of the round
+// (Jacobi: in parallel, one thread per player up to the solver's threads), or each player in
+// turn to the others' latest rates (Gauss–Seidel: sequential).
+enum class Updates { kJacobi, kGaussSeidel };
+
 struct PlayerSpec {
   int region = 0;
   InstrumentKind instruments = InstrumentKind::kDiscriminatory;
@@ -46,6 +51,7 @@ struct GameSpec {
   std::vector<PlayerSpec> players;
   double tolerance = 1e-7;  // KKT residual, relative to the player's income
   int max_rounds = 100;     // Nash: rounds of best responses
+  Updates updates = Updates::kJacobi;
   // NLopt algorithm of the best responses and world-welfare talks: lbfgs | slsqp | mma
   // (equal-gains talks always use slsqp, which takes their constraints).
   std::string algorithm = "lbfgs";

@@ -33,7 +33,7 @@ using input::JoinNames;
 using input::YamlDocument;
 
 const std::vector<std::string> kGameKeys = {"concept", "threat_point", "talks", "players",
-                                            "tolerance", "max_rounds", "algorithm"};
+                                            "tolerance", "max_rounds", "algorithm", "updates"};
 const std::vector<std::string> kPlayerKeys = {"region", "instruments", "partners", "group",
                                               "sectors", "bounds", "objective", "weights",
                                               "epsilon"};
@@ -141,6 +141,17 @@ GameSpec GameLoader::Load() {
       document_.Fail(*node, "game.max_rounds: must be between 1 and 100000");
     }
     game_.max_rounds = static_cast<int>(rounds);
+  }
+  if (auto node = document_.Find(game, "updates")) {
+    const std::string updates = document_.ReadString(*node, "game.updates");
+    if (updates == "jacobi") {
+      game_.updates = Updates::kJacobi;
+    } else if (updates == "gauss_seidel") {
+      game_.updates = Updates::kGaussSeidel;
+    } else {
+      document_.Fail(*node, fmt::format("game.updates: unknown value '{}' (jacobi, gauss_seidel)",
+                                        updates));
+    }
   }
   if (auto node = document_.Find(game, "algorithm")) {
     game_.algorithm = document_.ReadString(*node, "game.algorithm");

@@ -24,15 +24,29 @@ class JacobianLu {
   bool Ready(const EquilibriumSystem& system) const {
     return numeric_ != nullptr && ap_ == system.row_start() && ai_ == system.columns();
   }
+  // True when a factorisation of a matrix of `system`'s size is held (perhaps of another
+  // pattern: the pattern changes as tariffs leave zero), good as a preconditioner.
+  bool Held(const EquilibriumSystem& system) const {
+    return numeric_ != nullptr && static_cast<int>(ap_.size()) == system.num_rows() + 1;
+  }
   // J x = b and J' x = b with the last factorisation; false when there is none.
   bool Solve(const std::vector<double>& b, std::vector<double>* x) const;
   bool SolveTransposed(const std::vector<double>& b, std::vector<double>* x) const;
-  // J' x = b for the Jacobian `values` (with `system`'s pattern) to relative accuracy 1e-14,
-  // with the held factorisation, perhaps of a nearby Jacobian, as the preconditioner of an
-  // iterative refinement; refactorises at `values` when that does not converge quickly.
+  // J x = b (J' x = b when `transposed`) for the Jacobian `values` (with `system`'s pattern)
+  // to relative accuracy `tolerance` (2-norm), by GMRES preconditioned with the held
+  // factorisation, perhaps of a nearby Jacobian; refactorises at `values` when GMRES needs more
+  // than `max_products` products (each one solve with the factors), or when none is held.
+  // A *x of the right size is the first guess (when its residual is below |b|).
+  bool SolveNear(const EquilibriumSystem& system, const std::vector<double>& values,
+                 const std::vector<double>& b, bool transposed, double tolerance,
+                 std::vector<double>* x, int max_products = 24);
+  // J' x = b to relative accuracy 1e-12: SolveNear for adjoints.
   bool SolveTransposedNear(const EquilibriumSystem& system, const std::vector<double>& values,
-                           const std::vector<double>& b, std::vector<double>* x);
+                           const std::vector<double>& b, std::vector<double>* x) {
+    return SolveNear(system, values, b, true, 1e-12, x);
+  }
   int factorisations() const { return factorisations_; }
+  int solves() const { return solves_; }  // with the factors (GMRES products included)
 
  private:
   bool SolveSystem(int sys, const std::vector<double>& b, std::vector<double>* x) const;
@@ -42,6 +56,7 @@ class JacobianLu {
   void* symbolic_ = nullptr;
   void* numeric_ = nullptr;
   int factorisations_ = 0;
+  mutable int solves_ = 0;
 };
 
 }  // namespace ohlin::games

@@ -32,16 +32,20 @@ void TariffSensitivity::Columns(const EquilibriumSystem& system, const std::vect
   ok_ = true;
 }
 
-std::vector<double> TariffSensitivity::Adjoint(const std::vector<double>& dg_dx) const {
-  std::vector<double> lambda;
+std::vector<double> TariffSensitivity::Adjoint(const std::vector<double>& dg_dx,
+                                               std::vector<double> start) const {
+  std::vector<double> lambda = std::move(start);
   if (!lu_->SolveTransposedNear(*system_, values_, dg_dx, &lambda)) {
     lambda.assign(dg_dx.size(), std::numeric_limits<double>::quiet_NaN());
   }
   return lambda;
 }
 
-std::vector<double> TariffSensitivity::Gradient(const std::vector<double>& dg_dx) const {
-  const std::vector<double> lambda = Adjoint(dg_dx);
+std::vector<double> TariffSensitivity::Gradient(const std::vector<double>& dg_dx,
+                                                std::vector<double>* adjoint) const {
+  const std::vector<double> lambda =
+      Adjoint(dg_dx, adjoint != nullptr ? *adjoint : std::vector<double>{});
+  if (adjoint != nullptr) *adjoint = lambda;
   std::vector<double> gradient(columns_.size(), 0.0);
   for (std::size_t k = 0; k < columns_.size(); ++k) {
     for (const auto& [row, value] : columns_[k]) gradient[k] -= lambda[row] * value;

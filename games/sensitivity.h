@@ -33,10 +33,14 @@ class TariffSensitivity {
 
   bool ok() const { return ok_; }
   // Total derivative d g(x(t)) / d tm'(flow) for each flow of the constructor, given dg/dx at
-  // x (dense, one entry per variable): one transposed solve.
-  std::vector<double> Gradient(const std::vector<double>& dg_dx) const;
-  // The adjoint lambda of J' lambda = dg/dx.
-  std::vector<double> Adjoint(const std::vector<double>& dg_dx) const;
+  // x (dense, one entry per variable): one transposed solve. A non-null `adjoint` of the right
+  // size is the first guess of lambda (e.g. the last one of a nearby equilibrium), and is set
+  // to lambda.
+  std::vector<double> Gradient(const std::vector<double>& dg_dx,
+                               std::vector<double>* adjoint = nullptr) const;
+  // The adjoint lambda of J' lambda = dg/dx (from the guess `start` if not empty).
+  std::vector<double> Adjoint(const std::vector<double>& dg_dx,
+                              std::vector<double> start = {}) const;
 
  private:
   void Columns(const EquilibriumSystem& system, const std::vector<double>& x,

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -75,7 +76,8 @@ class Engine {
  public:
   Engine(const GameSpec& game, const Model& model, const Policy& factual, const State& start,
          const GameOptions& options)
-      : model_(model), policy_(factual), state_(start), options_(options) {
+      : game_(game), model_(model), factual_(factual), policy_(factual), state_(start),
+        options_(options) {
     for (const PlayerSpec& spec : game.players) {
       specs_.push_back(spec);
       instruments_.push_back(MakeInstruments(spec, model.data(), factual));
@@ -85,34 +87,49 @@ class Engine {
       }
     }
     options_.solver.tolerance = std::min(options_.solver.tolerance, 1e-12);
+    solved_theta_ = theta_;  // near the start's rates (equal for discriminatory instruments)
   }
 
   int num_players() const { return static_cast<int>(specs_.size()); }
+  const Model& model() const { return model_; }
+  int num_threads() const { return options_.solver.num_threads; }
+  // An engine of the same game for another thread (its equilibrium solves single-threaded).
+  std::unique_ptr<Engine> Worker() const {
+    GameOptions options = options_;
+    options.solver.num_threads = 1;
+    return std::make_unique<Engine>(game_, model_, factual_, state_, options);
+  }
+  void Fail(const std::string& why) { failure_ = why; }
   const PlayerSpec& spec(int p) const { return specs_[p]; }
   const std::vector<Instrument>& instruments(int p) const { return instruments_[p]; }
   std::vector<double>& theta(int p) { return theta_[p]; }
+  const std::vector<std::vector<double>>& profile() const { return theta_; }
+  // Every player's rates, and the equilibrium at them (a warm start: solved again when asked).
+  void SetProfile(const std::vector<std::vector<double>>& profile, const State& state) {
+    theta_ = profile;
+    state_ = state;
+    solved_ = false;
+    solved_theta_ = profile;  // state_ is the equilibrium there: Path starts from it
+    sensitivity_.reset();
+  }
   const Policy& policy() const { return policy_; }
   const State& state() const { return state_; }
   int equilibria() const { return equilibria_; }
+  int newton_steps() const { return newton_steps_; }
+  const JacobianLu& lu() const { return lu_; }
   const std::string& failure() const { return failure_; }
 
   // Solves the equilibrium at the current rates (warm-started); false when there is none.
   bool Solve() {
-    for (int p = 0; p < num_players(); ++p) {
-      for (std::size_t k = 0; k < instruments_[p].size(); ++k) {
-        for (const Flow& f : instruments_[p][k].flows) {
-          policy_.tariffs(f.sector, f.exporter, f.importer) = theta_[p][k];
-        }
-      }
-    }
-    if (solved_ && theta_ == solved_theta_) return true;
+    if (solved_ && theta_ == solved_theta_) return true;  // policy_ and system_ are theta_'s
     solved_ = false;
     sensitivity_.reset();
-    system_ = std::make_unique<EquilibriumSystem>(model_, policy_);
+    SetPolicy(theta_);
     ++equilibria_;
     State x = state_;
-    if (!Newton(&x)) {
+    if (!Newton(&x) && !Path(&x)) {
       // Far from the last equilibrium: the full solver (continuation, Levenberg–Marquardt).
+      SetPolicy(theta_);
       x = state_;
       SolverSummary summary;
       ohlin::Solve(options_.solver, model_, policy_, &x, &summary);
@@ -127,7 +144,46 @@ class Engine {
     return true;
   }
 
-  // Newton's method from *x, warm; on success lu_ holds the Jacobian at the solution.
+  // The policy and its system at every player's rates `theta`.
+  void SetPolicy(const std::vector<std::vector<double>>& theta) {
+    for (int p = 0; p < num_players(); ++p) {
+      for (std::size_t k = 0; k < instruments_[p].size(); ++k) {
+        for (const Flow& f : instruments_[p][k].flows) {
+          policy_.tariffs(f.sector, f.exporter, f.importer) = theta[p][k];
+        }
+      }
+    }
+    system_ = std::make_unique<EquilibriumSystem>(model_, policy_);
+  }
+
+  // Newton along a straight path of the rates from those of state_ (solved_theta_) to theta_,
+  // in 4, then 16 pieces, each warm from the last: cheaper than the full solver when a rate
+  // jumps far (a best response's trial step to a bound). On success *x is the equilibrium at
+  // theta_ and the system is theta_'s.
+  bool Path(State* x) {
+    if (solved_theta_.size() != theta_.size()) return false;
+    for (int pieces : {4, 16}) {
+      *x = state_;
+      bool ok = true;
+      for (int j = 1; j <= pieces && ok; ++j) {
+        std::vector<std::vector<double>> theta = theta_;
+        const double share = static_cast<double>(j) / pieces;
+        for (std::size_t p = 0; p < theta.size(); ++p) {
+          for (std::size_t k = 0; k < theta[p].size(); ++k) {
+            theta[p][k] = solved_theta_[p][k] + share * (theta_[p][k] - solved_theta_[p][k]);
+          }
+        }
+        SetPolicy(theta);
+        ok = Newton(x);
+      }
+      if (ok) return true;
+    }
+    return false;
+  }
+
+  // Newton's method from *x, warm, each step by GMRES preconditioned with the factors of the
+  // last equilibrium's Jacobian (refactorised only when GMRES needs too many products); on
+  // success values_ holds the Jacobian at the solution and lu_ factors of it or of a nearby one.
   bool Newton(State* x) {
     const int n = system_->num_rows();
     std::vector<double> f(n), trial_f(n), values(static_cast<std::size_t>(system_->num_nonzeros()));
@@ -137,29 +193,24 @@ class Engine {
       for (double e : v) m = std::max(m, std::abs(e));
       return m;
     };
-    // Chord steps first: the factorisation of the last equilibrium's Jacobian is close.
-    if (lu_.Ready(*system_)) {
-      double last = std::numeric_limits<double>::infinity();
-      for (int iteration = 0; iteration < 8; ++iteration) {
-        if (!system_->Evaluate(x->data(), f.data(), nullptr)) break;
-        const double norm = largest(f);
-        if (norm <= options_.solver.tolerance || norm > 0.25 * last) break;
-        last = norm;
-        if (!lu_.Solve(f, &step)) break;
-        for (int k = 0; k < n; ++k) trial[k] = (*x)[k] - step[k];
-        x->swap(trial);
-      }
-    }
-    for (int iteration = 0; iteration < 12; ++iteration) {
+    for (int iteration = 0; iteration < 20; ++iteration) {
       if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
       const double norm = largest(f);
       if (norm <= options_.solver.tolerance) {
-        values_ = std::move(values);  // the adjoint refines with lu_ (of a nearby point)
-        return lu_.Ready(*system_) || lu_.Factorise(*system_, values_);
+        values_ = std::move(values);
+        return lu_.Held(*system_) || lu_.Factorise(*system_, values_);
       }
-      if (!lu_.Factorise(*system_, values)) return false;
+      ++newton_steps_;
       for (double& e : f) e = -e;
-      if (!lu_.Solve(f, &step)) return false;
+      // Inexact Newton: a relative accuracy of the residual norm (at most 1e-3) converges
+      // quadratically (Eisenstat and Walker 1996); near the solution no better than what takes
+      // the residual below a tenth of the tolerance.
+      step.clear();
+      const double accuracy =
+          std::clamp(std::max(norm, 0.1 * options_.solver.tolerance / norm), 1e-12, 1e-3);
+      if (!lu_.SolveNear(*system_, values, f, false, accuracy, &step)) {
+        return false;
+      }
       bool accepted = false;
       for (double length = 1.0; length > 1e-3 && !accepted; length *= 0.5) {
         for (int k = 0; k < n; ++k) trial[k] = (*x)[k] + length * step[k];
@@ -194,7 +245,9 @@ class Engine {
       failure_ = "the equilibrium Jacobian is singular at the rates tried";
       return std::numeric_limits<double>::quiet_NaN();
     }
-    const std::vector<double> by_flow = sensitivity_->Gradient(dx);
+    // The adjoint starts from the player's last one: the equilibria asked for are close.
+    if (adjoints_.size() <= static_cast<std::size_t>(p)) adjoints_.resize(p + 1);
+    const std::vector<double> by_flow = sensitivity_->Gradient(dx, &adjoints_[p]);
     for (double d : by_flow) {
       if (!std::isfinite(d)) {
         failure_ = "the adjoint solve failed at the rates tried";
@@ -213,7 +266,9 @@ class Engine {
   }
 
  private:
+  const GameSpec& game_;
   const Model& model_;
+  const Policy& factual_;
   Policy policy_;
   State state_;
   GameOptions options_;
@@ -222,12 +277,14 @@ class Engine {
   std::vector<std::vector<double>> theta_, solved_theta_;
   bool solved_ = false;
   int equilibria_ = 0;
+  int newton_steps_ = 0;
   std::string failure_;
   std::unique_ptr<EquilibriumSystem> system_;
   JacobianLu lu_;               // at the last equilibrium or near it
   std::vector<double> values_;  // the Jacobian at the last equilibrium
   std::unique_ptr<TariffSensitivity> sensitivity_;
   std::vector<int> sensitivity_players_;
+  std::vector<std::vector<double>> adjoints_;  // each player's last
 };
 
 // Largest projected-gradient step over instruments, |clamp(theta + g, lower, upper) - theta|
@@ -255,6 +312,7 @@ struct Maximisation {
   std::vector<int> players;
   double scale = 1.0;
   std::vector<Instrument> instruments;  // of `players`, in order
+  std::vector<double> scales;           // NLopt's variable k is rate k times scales[k]
   double target = 0.0;                  // stop once the KKT residual is below this
   nlopt_opt opt = nullptr;
   bool failed = false;
@@ -266,8 +324,23 @@ struct Maximisation {
 void Unpack(Maximisation* m, const double* z) {
   std::size_t at = 0;
   for (int p : m->players) {
-    for (double& t : m->engine->theta(p)) t = z[at++];
+    for (double& t : m->engine->theta(p)) {
+      t = z[at] / m->scales[at];
+      ++at;
+    }
   }
+}
+
+// The scale of an instrument's rate: the root of sigma times the benchmark value of its flows,
+// relative to `income`. The curvature of an objective in a tariff grows with the flow it taxes
+// (a deadweight loss of about sigma M t^2 / 2), so in the scaled rates the Hessian is closer to
+// a multiple of the identity and L-BFGS needs fewer steps (MODEL.md 12.3).
+double InstrumentScale(const Instrument& instrument, const Benchmark& data, double income) {
+  double sum = 0.0;
+  for (const Flow& f : instrument.flows) {
+    sum += data.elasticities.armington[f.sector] * data.trade(f.sector, f.exporter, f.importer);
+  }
+  return std::sqrt(std::max(sum / income, 1e-12));
 }
 
 double SumObjective(unsigned n, const double* z, double* grad, void* data) {
@@ -288,10 +361,16 @@ double SumObjective(unsigned n, const double* z, double* grad, void* data) {
     }
   }
   if (!std::isfinite(value)) m->failed = true;
+  std::vector<double> point(n), gradient(n);  // in rates
+  for (unsigned k = 0; k < n && grad != nullptr; ++k) {
+    point[k] = z[k] / m->scales[k];
+    gradient[k] = grad[k];
+    grad[k] /= m->scales[k];
+  }
   if (grad != nullptr && m->opt != nullptr && !m->failed) {
     // Good enough: stop here rather than polish below the noise of the objective.
-    const std::vector<double> point(z, z + n), gradient(grad, grad + n);
-    if (ProjectedGradient(m->instruments, point, gradient, 1.0, nullptr, nullptr) <= m->target) {
+    const double pg = ProjectedGradient(m->instruments, point, gradient, 1.0, nullptr, nullptr);
+    if (pg <= m->target) {
       m->reached = true;
       m->reached_point = point;
       nlopt_force_stop(m->opt);
@@ -319,9 +398,11 @@ double Maximise(Engine* engine, const std::vector<int>& players, double scale, d
   for (int p : players) {
     for (std::size_t k = 0; k < engine->instruments(p).size(); ++k) {
       m.instruments.push_back(engine->instruments(p)[k]);
-      z.push_back(engine->theta(p)[k]);
-      lower.push_back(m.instruments.back().lower);
-      upper.push_back(m.instruments.back().upper);
+      const double scale_k = InstrumentScale(m.instruments.back(), engine->model().data(), scale);
+      m.scales.push_back(scale_k);
+      z.push_back(engine->theta(p)[k] * scale_k);
+      lower.push_back(m.instruments.back().lower * scale_k);
+      upper.push_back(m.instruments.back().upper * scale_k);
     }
   }
   const unsigned n = static_cast<unsigned>(z.size());
@@ -344,12 +425,18 @@ double Maximise(Engine* engine, const std::vector<int>& players, double scale, d
     nlopt_destroy(opt);
     m.opt = nullptr;
     if (m.failed) return std::numeric_limits<double>::infinity();
-    if (m.reached) z = m.reached_point;
+    if (m.reached) {
+      for (unsigned k = 0; k < n; ++k) z[k] = m.reached_point[k] * m.scales[k];
+    }
     // The gradient at the point NLopt returns (the last one evaluated when it was stopped).
-    std::vector<double> g(n);
+    std::vector<double> g(n), rates(n);
     value = SumObjective(n, z.data(), g.data(), &m);
     if (m.failed) return std::numeric_limits<double>::infinity();
-    residual = ProjectedGradient(m.instruments, z, g, 1.0, nullptr, nullptr);
+    for (unsigned k = 0; k < n; ++k) {
+      g[k] *= m.scales[k];
+      rates[k] = z[k] / m.scales[k];
+    }
+    residual = ProjectedGradient(m.instruments, rates, g, 1.0, nullptr, nullptr);
     if (residual <= tolerance) break;
   }
   return residual;
@@ -486,6 +573,42 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   return nf == 0 ? 0.0 : stationarity.cwiseAbs().maxCoeff() / 100.0;
 }
 
+// One Jacobi round of a Nash game: every player's best response to the others' rates at the
+// start of the round, the players shared among threads (player p on engine p mod threads, so
+// the result does not depend on the order the threads run in), each best response warm from
+// the round's equilibrium. Sets the largest change of a rate; false when a best response failed.
+bool JacobiRound(const GameSpec& game, Engine* engine, std::vector<std::unique_ptr<Engine>>* workers,
+                 const std::vector<double>& incomes, double target, double* change) {
+  const int np = engine->num_players();
+  if (!engine->Solve()) return false;
+  const std::vector<std::vector<double>> start = engine->profile();
+  const State state = engine->state();
+  const int threads = std::clamp(engine->num_threads(), 1, np);
+  while (static_cast<int>(workers->size()) < threads) workers->push_back(engine->Worker());
+  std::vector<std::vector<double>> chosen(np);
+  std::vector<char> failed(np, 0);
+#pragma omp parallel for schedule(static, 1) num_threads(threads)
+  for (int p = 0; p < np; ++p) {
+    Engine* worker = (*workers)[p % threads].get();
+    worker->SetProfile(start, state);
+    failed[p] = !std::isfinite(Maximise(worker, {p}, incomes[p], target, Algorithm(game.algorithm)));
+    chosen[p] = worker->theta(p);
+  }
+  std::vector<std::vector<double>> profile = start;
+  for (int p = 0; p < np; ++p) {
+    if (failed[p]) {
+      engine->Fail((*workers)[p % threads]->failure());
+      return false;
+    }
+    for (std::size_t k = 0; k < chosen[p].size(); ++k) {
+      *change = std::max(*change, std::abs(chosen[p][k] - start[p][k]));
+    }
+    profile[p] = chosen[p];
+  }
+  engine->SetProfile(profile, state);
+  return true;
+}
+
 void Progress(const GameOptions& options, const std::string& line) {
   if (options.verbose) std::cerr << "ohlin game: " << line << "\n";
 }
@@ -495,6 +618,7 @@ void Progress(const GameOptions& options, const std::string& line) {
 GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& factual,
                       const State& start, const GameOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t cpu0 = std::clock();
   GameOutcome outcome;
   Engine engine(game, model, factual, start, options);
   const int np = engine.num_players();
@@ -507,6 +631,7 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
     for (int p = 0; p < np; ++p) factual_values[p] = engine.Value(p, everyone, nullptr);
   }
   threat_values = factual_values;
+  std::vector<std::unique_ptr<Engine>> workers;  // Jacobi rounds: one engine per thread
   auto nash = [&]() {
     // Early rounds need no exact best responses: each round's target is a hundredth of the
     // largest KKT residual left by the round before (at least a tenth of the tolerance).
@@ -515,14 +640,17 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
       outcome.rounds = round;
       double change = 0.0;
       const double target = std::max(game.tolerance * 0.1, previous * 1e-2);
-      for (int p = 0; p < np && ok; ++p) {
-        const std::vector<double> before = engine.theta(p);
-        ok = std::isfinite(Maximise(&engine, {p}, incomes[p], target, Algorithm(game.algorithm)));
-        for (std::size_t k = 0; k < before.size(); ++k) {
-          change = std::max(change, std::abs(engine.theta(p)[k] - before[k]));
+      if (game.updates == Updates::kGaussSeidel) {
+        for (int p = 0; p < np && ok; ++p) {
+          const std::vector<double> before = engine.theta(p);
+          ok = std::isfinite(Maximise(&engine, {p}, incomes[p], target, Algorithm(game.algorithm)));
+          for (std::size_t k = 0; k < before.size(); ++k) {
+            change = std::max(change, std::abs(engine.theta(p)[k] - before[k]));
+          }
         }
-      }
-      if (!ok) break;
+      } else {
+        ok = JacobiRound(game, &engine, &workers, incomes, target, &change);
+      }      if (!ok) break;
       // Every player's KKT residual at the profile after the round.
       double worst = 0.0;
       ok = engine.Solve();
@@ -581,6 +709,7 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
   outcome.policy = engine.policy();
   outcome.state = engine.state();
   outcome.equilibria = engine.equilibria();
+  for (const auto& worker : workers) outcome.equilibria += worker->equilibria();
   for (int p = 0; p < np && ok; ++p) {
     PlayerOutcome player;
     player.region = engine.spec(p).region;
@@ -607,6 +736,17 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
                                   "after {} rounds", outcome.kkt_residual, game.tolerance,
                                   outcome.rounds);
   }
+  int newton_steps = engine.newton_steps(), factorisations = engine.lu().factorisations();
+  int solves = engine.lu().solves();
+  for (const auto& worker : workers) {
+    newton_steps += worker->newton_steps();
+    factorisations += worker->lu().factorisations();
+    solves += worker->lu().solves();
+  }
+  Progress(options, fmt::format("{:.2f} s CPU: {} equilibria, {} Newton steps, {} factorisations "
+                                "of the Jacobian, {} solves with the factors",
+                                static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC,
+                                outcome.equilibria, newton_steps, factorisations, solves));
   outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return outcome;

@@ -172,9 +172,11 @@ games::PlayerSpec Player(const Benchmark& data, int region) {
   return p;
 }
 
-games::GameOutcome Play(const games::GameSpec& game, const Model& model, const Policy& policy) {
+games::GameOutcome Play(const games::GameSpec& game, const Model& model, const Policy& policy,
+                        int threads = 1) {
   const State start = SolveAt(model, policy, model.BenchmarkState());
   games::GameOptions options;
+  options.solver.num_threads = threads;
   games::GameOutcome outcome = games::SolveGame(game, model, policy, start, options);
   INFO(outcome.message);
   REQUIRE(outcome.converged);
@@ -308,6 +310,16 @@ TEST_CASE("at a Nash equilibrium of a general world no random unilateral deviati
       CHECK(deviation - player.objective <= 1e-9 * player.income);
     }
   }
+  // The same equilibrium by Jacobi rounds on two threads and by Gauss–Seidel rounds.
+  const games::GameOutcome parallel = Play(game, model, Policy::Benchmark(data), 2);
+  game.updates = games::Updates::kGaussSeidel;
+  const games::GameOutcome in_turn = Play(game, model, Policy::Benchmark(data));
+  for (int p = 0; p < 3; ++p) {
+    for (std::size_t k = 0; k < outcome.players[p].chosen.size(); ++k) {
+      CHECK(parallel.players[p].chosen[k] == Approx(outcome.players[p].chosen[k]).margin(1e-5));
+      CHECK(in_turn.players[p].chosen[k] == Approx(outcome.players[p].chosen[k]).margin(1e-5));
+    }
+  }
 }
 
 TEST_CASE("maximising world welfare from a free-trade benchmark gives zero tariffs") {
@@ -420,6 +432,7 @@ TEST_CASE("bad game input names the key and the line") {
       {"game:\n  players:\n    - {region: USA}\n    - {region: CHN}\n", "a best response has exactly one player"},
       {"game:\n  concept: nash\n  players:\n    - {region: USA}\n    - {region: \"*\"}\n", "USA is a player twice"},
       {"game:\n  players:\n    - {region: USA, speed: 3}\n", "speed"},
+      {"game:\n  concept: nash\n  updates: random\n  players:\n    - {region: USA}\n", ":6:12: game.updates: unknown value 'random'"},
   };
   for (const auto& [game, expected] : cases) {
     Benchmark data;
