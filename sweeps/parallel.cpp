@@ -27,6 +27,18 @@ bool Running() {
   return initialized != 0 && finalized == 0;
 }
 
+// Where each rank's part starts in the gathered string, and the whole length (below 2 GiB).
+long long Offsets(const std::vector<int>& lengths, std::vector<int>* offsets) {
+  offsets->assign(lengths.size(), 0);
+  long long total = 0;
+  for (std::size_t r = 0; r < lengths.size(); ++r) {
+    (*offsets)[r] = static_cast<int>(total);
+    total += lengths[r];
+  }
+  if (total > 2147483647LL) throw std::runtime_error("MPI: a wave's results exceed 2 GiB");
+  return total;
+}
+
 // Every rank's `mine` (lines of encoded outcomes) to every rank, in rank order.
 std::string AllGather(const std::string& mine) {
   int size = 1;
@@ -34,13 +46,8 @@ std::string AllGather(const std::string& mine) {
   const int length = static_cast<int>(mine.size());
   std::vector<int> lengths(static_cast<std::size_t>(size));
   MPI_Allgather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, MPI_COMM_WORLD);
-  std::vector<int> offsets(static_cast<std::size_t>(size), 0);
-  long long total = 0;
-  for (int r = 0; r < size; ++r) {
-    offsets[static_cast<std::size_t>(r)] = static_cast<int>(total);
-    total += lengths[static_cast<std::size_t>(r)];
-  }
-  if (total > 2147483647LL) throw std::runtime_error("MPI: a wave's results exceed 2 GiB");
+  std::vector<int> offsets;
+  const long long total = Offsets(lengths, &offsets);
   std::string all(static_cast<std::size_t>(total), '\0');
   MPI_Allgatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(),
                  MPI_CHAR, MPI_COMM_WORLD);
@@ -55,13 +62,8 @@ std::string GatherToRoot(const std::string& mine) {
   const int length = static_cast<int>(mine.size());
   std::vector<int> lengths(static_cast<std::size_t>(size));
   MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-  std::vector<int> offsets(static_cast<std::size_t>(size), 0);
-  long long total = 0;
-  for (int r = 0; r < size; ++r) {
-    offsets[static_cast<std::size_t>(r)] = static_cast<int>(total);
-    total += lengths[static_cast<std::size_t>(r)];
-  }
-  if (total > 2147483647LL) throw std::runtime_error("MPI: a wave's results exceed 2 GiB");
+  std::vector<int> offsets;
+  const long long total = Offsets(lengths, &offsets);
   std::string all(rank == 0 ? static_cast<std::size_t>(total) : 0, '\0');
   MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR,
               0, MPI_COMM_WORLD);
