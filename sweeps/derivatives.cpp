@@ -15,11 +15,10 @@ namespace {
 
 double Percent(double hat) { return 100.0 * (hat - 1.0); }
 
-// The region's name, or its index when the outcome names one the data does not have.
-std::string RegionName(const Benchmark& data, int r) {
-  return r >= 0 && static_cast<std::size_t>(r) < data.regions.size()
-             ? data.regions[static_cast<std::size_t>(r)]
-             : fmt::format("{}", r);
+// names[i], or i when the outcome names an index the data does not have.
+std::string NameOr(const std::vector<std::string>& names, int i) {
+  return i >= 0 && static_cast<std::size_t>(i) < names.size() ? names[static_cast<std::size_t>(i)]
+                                                              : fmt::format("{}", i);
 }
 
 // The cells of the point's world at its unknowns x.
@@ -48,7 +47,7 @@ std::string CellId(const std::string& table, const std::string& key, const std::
 std::map<std::string, double> RankedCells(const Benchmark& data, const Outcome& outcome) {
   std::map<std::string, double> cells;
   for (const HouseholdOutcome& h : outcome.households) {
-    const std::string key = RegionName(data, h.region) + "/" + h.household;
+    const std::string key = NameOr(data.regions, h.region) + "/" + h.household;
     cells[CellId("welfare.csv", key, "population")] = h.population;
     cells[CellId("welfare.csv", key, "income_base")] = h.income_base;
     cells[CellId("welfare.csv", key, "income_new")] = h.income_new;
@@ -57,20 +56,15 @@ std::map<std::string, double> RankedCells(const Benchmark& data, const Outcome& 
       cells[CellId("welfare.csv", key, "ev_pct")] = h.ev_pct;
     }
   }
+  std::vector<std::string> factors;
+  for (const auto& factor : data.factors) factors.push_back(factor.name);
   for (const FactorOutcome& f : outcome.factors) {
-    const std::string factor =
-        f.factor >= 0 && static_cast<std::size_t>(f.factor) < data.factors.size()
-            ? data.factors[static_cast<std::size_t>(f.factor)].name
-            : fmt::format("{}", f.factor);
-    const std::string key = RegionName(data, f.region) + "/" + factor;
+    const std::string key = NameOr(data.regions, f.region) + "/" + NameOr(factors, f.factor);
     cells[CellId("factors.csv", key, "price_pct")] = Percent(f.price_hat);
     cells[CellId("factors.csv", key, "real_price_pct")] = Percent(f.real_price_hat);
   }
   for (const SectorOutcome& s : outcome.sectors) {
-    const std::string sector = s.sector >= 0 && static_cast<std::size_t>(s.sector) < data.sectors.size()
-                                   ? data.sectors[static_cast<std::size_t>(s.sector)]
-                                   : fmt::format("{}", s.sector);
-    const std::string key = RegionName(data, s.region) + "/" + sector;
+    const std::string key = NameOr(data.regions, s.region) + "/" + NameOr(data.sectors, s.sector);
     if (s.has_output) {
       cells[CellId("sectors.csv", key, "price_pct")] = Percent(s.price_hat);
       cells[CellId("sectors.csv", key, "output_pct")] = Percent(s.output_hat);
