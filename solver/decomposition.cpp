@@ -151,6 +151,15 @@ double Path::Refine() {
 WelfareSplit Path::Trapezoid() {
   const int n = steps();
   points_.resize(states_.size());
+  // Whether this rule's points fit is known from the first one, before the others are made.
+  if (cache_points_ && points_[0] == nullptr) {
+    points_[0] = std::make_shared<const WelfarePoint>(welfare_.Point(PolicyAt(0), states_[0]));
+  }
+  std::shared_ptr<const WelfarePoint> first_point = points_[0];
+  if (cache_points_ && PointBytes(*first_point) * (n + 1.0) > kPointCacheBytes) {
+    cache_points_ = false;
+    points_.assign(points_.size(), nullptr);
+  }
   if (cache_points_) {
     std::vector<int> missing;
     for (int k = 0; k <= n; ++k) {
@@ -177,7 +186,11 @@ WelfareSplit Path::Trapezoid() {
 #pragma omp parallel for schedule(static, 1) num_threads(chunks)
   for (int c = 0; c < chunks; ++c) {
     const int first = n * c / chunks, last = n * (c + 1) / chunks;  // intervals [first, last)
-    WelfarePoint previous = welfare_.Point(PolicyAt(first), states_[first]);
+    // The path's first point may be made already (it told that the points do not fit).
+    WelfarePoint previous = first == 0 && first_point != nullptr
+                                ? *first_point
+                                : welfare_.Point(PolicyAt(first), states_[first]);
+    if (first == 0) first_point.reset();  // only this chunk reads it
     for (int k = first + 1; k <= last; ++k) {
       WelfarePoint point = welfare_.Point(PolicyAt(k), states_[k]);
       intervals[k - 1] = welfare_.Interval(previous, point);
