@@ -112,6 +112,13 @@ class Engine {
     solved_theta_ = profile;  // state_ is the equilibrium there: Path starts from it
     sensitivity_.reset();
   }
+  // New rates for every player; the last equilibrium stays the warm start, and Path goes from
+  // its rates to these.
+  void SetRates(const std::vector<std::vector<double>>& profile) {
+    theta_ = profile;
+    solved_ = false;
+    sensitivity_.reset();
+  }
   const Policy& policy() const { return policy_; }
   const State& state() const { return state_; }
   int equilibria() const { return equilibria_; }
@@ -120,7 +127,8 @@ class Engine {
   const std::string& failure() const { return failure_; }
 
   // Solves the equilibrium at the current rates (warm-started); false when there is none.
-  bool Solve() {
+  // Without `full`, only Newton and the path of rates are tried, not the full solver.
+  bool Solve(bool full = true) {
     if (solved_ && theta_ == solved_theta_) return true;  // policy_ and system_ are theta_'s
     solved_ = false;
     sensitivity_.reset();
@@ -128,6 +136,10 @@ class Engine {
     ++equilibria_;
     State x = state_;
     if (!Newton(&x) && !Path(&x)) {
+      if (!full) {
+        failure_ = "no equilibrium reached along the path of rates";
+        return false;
+      }
       // Far from the last equilibrium: the full solver (continuation, Levenberg–Marquardt).
       SetPolicy(theta_);
       x = state_;
@@ -157,28 +169,34 @@ class Engine {
   }
 
   // Newton along a straight path of the rates from those of state_ (solved_theta_) to theta_,
-  // in 4, then 16 pieces, each warm from the last: cheaper than the full solver when a rate
-  // jumps far (a best response's trial step to a bound). On success *x is the equilibrium at
-  // theta_ and the system is theta_'s.
+  // each piece warm from the last, with step control: a piece that Newton solves doubles the
+  // next, one it cannot halves it (from a quarter of the way, down to 1/1024). Cheaper than the
+  // full solver when rates jump far (a best response's trial step to a bound, a Nash round's
+  // combined rates). On success *x is the equilibrium at theta_ and the system is theta_'s.
   bool Path(State* x) {
     if (solved_theta_.size() != theta_.size()) return false;
-    for (int pieces : {4, 16}) {
-      *x = state_;
-      bool ok = true;
-      for (int j = 1; j <= pieces && ok; ++j) {
-        std::vector<std::vector<double>> theta = theta_;
-        const double share = static_cast<double>(j) / pieces;
-        for (std::size_t p = 0; p < theta.size(); ++p) {
-          for (std::size_t k = 0; k < theta[p].size(); ++k) {
-            theta[p][k] = solved_theta_[p][k] + share * (theta_[p][k] - solved_theta_[p][k]);
-          }
+    *x = state_;
+    double done = 0.0, step = 0.25;
+    for (int pieces = 0; done < 1.0; ++pieces) {
+      if (step < 1.0 / 1024 || pieces >= 80) return false;
+      const double share = std::min(1.0, done + step);
+      std::vector<std::vector<double>> theta = theta_;
+      for (std::size_t p = 0; p < theta.size(); ++p) {
+        for (std::size_t k = 0; k < theta[p].size(); ++k) {
+          theta[p][k] = solved_theta_[p][k] + share * (theta_[p][k] - solved_theta_[p][k]);
         }
-        SetPolicy(theta);
-        ok = Newton(x);
       }
-      if (ok) return true;
+      SetPolicy(theta);
+      State trial = *x;
+      if (Newton(&trial)) {
+        x->swap(trial);
+        done = share;
+        step *= 2.0;
+      } else {
+        step *= 0.5;
+      }
     }
-    return false;
+    return true;
   }
 
   // Newton's method from *x, warm, each step by GMRES preconditioned with the factors of the
@@ -319,6 +337,12 @@ struct Maximisation {
   bool reached = false;
   std::vector<double> reached_point;
   int evaluations = 0;
+  // A trial point of the optimiser where the path of rates reaches no equilibrium (fixed
+  // deficits that choked trade cannot carry, say): the run stops, and the next restarts from the
+  // best point evaluated, with the next algorithm.
+  bool trial_failed = false;
+  double best_value = -std::numeric_limits<double>::infinity();
+  std::vector<double> best_z;
 };
 
 void Unpack(Maximisation* m, const double* z) {
@@ -347,8 +371,12 @@ double SumObjective(unsigned n, const double* z, double* grad, void* data) {
   auto* m = static_cast<Maximisation*>(data);
   Unpack(m, z);
   ++m->evaluations;
-  if (!m->engine->Solve()) {
-    m->failed = true;
+  // Inside the optimiser, no full solver: a trial point without an equilibrium near the path
+  // is given up at once (the full solver's Levenberg-Marquardt costs 20-80 s on WIOD and stalls).
+  if (!m->engine->Solve(m->opt == nullptr)) {
+    if (m->opt == nullptr) m->failed = true;
+    m->trial_failed = true;
+    if (m->opt != nullptr) nlopt_force_stop(m->opt);
     return -std::numeric_limits<double>::infinity();
   }
   double value = 0.0;
@@ -361,6 +389,10 @@ double SumObjective(unsigned n, const double* z, double* grad, void* data) {
     }
   }
   if (!std::isfinite(value)) m->failed = true;
+  if (!m->failed && value > m->best_value) {
+    m->best_value = value;
+    m->best_z.assign(z, z + n);
+  }
   std::vector<double> point(n), gradient(n);  // in rates
   for (unsigned k = 0; k < n && grad != nullptr; ++k) {
     point[k] = z[k] / m->scales[k];
@@ -407,6 +439,17 @@ double Maximise(Engine* engine, const std::vector<int>& players, double scale, d
   }
   const unsigned n = static_cast<unsigned>(z.size());
   double residual = std::numeric_limits<double>::infinity();
+  // The projected gradient at scaled rates `point` (infinity when its equilibrium failed).
+  auto at = [&](std::vector<double> point) {
+    std::vector<double> g(n), rates(n);
+    SumObjective(n, point.data(), g.data(), &m);
+    if (m.failed) return std::numeric_limits<double>::infinity();
+    for (unsigned k = 0; k < n; ++k) {
+      g[k] *= m.scales[k];
+      rates[k] = point[k] / m.scales[k];
+    }
+    return ProjectedGradient(m.instruments, rates, g, 1.0, nullptr, nullptr);
+  };
   for (int attempt = 0; attempt < 5; ++attempt) {
     // A restart that stalls switches algorithm: L-BFGS, SLSQP and MMA stall at different
     // points of a flat optimum.
@@ -425,20 +468,22 @@ double Maximise(Engine* engine, const std::vector<int>& players, double scale, d
     nlopt_destroy(opt);
     m.opt = nullptr;
     if (m.failed) return std::numeric_limits<double>::infinity();
+    if (m.trial_failed && !m.reached) {
+      m.trial_failed = false;
+      if (m.best_z.empty()) return std::numeric_limits<double>::infinity();
+      z = m.best_z;
+      continue;
+    }
+    m.trial_failed = false;
     if (m.reached) {
       for (unsigned k = 0; k < n; ++k) z[k] = m.reached_point[k] * m.scales[k];
     }
     // The gradient at the point NLopt returns (the last one evaluated when it was stopped).
-    std::vector<double> g(n), rates(n);
-    value = SumObjective(n, z.data(), g.data(), &m);
-    if (m.failed) return std::numeric_limits<double>::infinity();
-    for (unsigned k = 0; k < n; ++k) {
-      g[k] *= m.scales[k];
-      rates[k] = z[k] / m.scales[k];
-    }
-    residual = ProjectedGradient(m.instruments, rates, g, 1.0, nullptr, nullptr);
-    if (residual <= tolerance) break;
+    residual = at(z);
+    if (residual <= tolerance || m.failed) break;
   }
+  // Every run stopped at a trial point without an equilibrium: the best point evaluated.
+  if (!std::isfinite(residual) && !m.failed && !m.best_z.empty()) residual = at(m.best_z);
   return residual;
 }
 
@@ -578,9 +623,11 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
 // One Jacobi round of a Nash game: every player's best response to the others' rates at the
 // start of the round, the players shared among threads (player p on engine p mod threads, so
 // the result does not depend on the order the threads run in), each best response warm from
-// the round's equilibrium. Sets the largest change of a rate; false when a best response failed.
+// the round's equilibrium. Sets the largest change of a rate and the share of the way moved;
+// false when a best response failed or no equilibrium was reached even a sixteenth of the way.
 bool JacobiRound(const GameSpec& game, Engine* engine, std::vector<std::unique_ptr<Engine>>* workers,
-                 const std::vector<double>& incomes, double target, double* change) {
+                 const std::vector<double>& incomes, double target, double* change,
+                 double* damping) {
   const int np = engine->num_players();
   if (!engine->Solve()) return false;
   const std::vector<std::vector<double>> start = engine->profile();
@@ -596,19 +643,28 @@ bool JacobiRound(const GameSpec& game, Engine* engine, std::vector<std::unique_p
     failed[p] = !std::isfinite(Maximise(worker, {p}, incomes[p], target, Algorithm(game.algorithm)));
     chosen[p] = worker->theta(p);
   }
-  std::vector<std::vector<double>> profile = start;
   for (int p = 0; p < np; ++p) {
     if (failed[p]) {
       engine->Fail((*workers)[p % threads]->failure());
       return false;
     }
-    for (std::size_t k = 0; k < chosen[p].size(); ++k) {
-      *change = std::max(*change, std::abs(chosen[p][k] - start[p][k]));
-    }
-    profile[p] = chosen[p];
   }
-  engine->SetProfile(profile, state);
-  return true;
+  // The combined rates, or part of the way to them (Mann iteration) when the path of rates from
+  // the round's equilibrium does not reach an equilibrium at them (the full solver only at the
+  // last, a sixteenth of the way).
+  for (*damping = 1.0; *damping >= 1.0 / 16; *damping *= 0.5) {
+    std::vector<std::vector<double>> profile = start;
+    *change = 0.0;
+    for (int p = 0; p < np; ++p) {
+      for (std::size_t k = 0; k < chosen[p].size(); ++k) {
+        profile[p][k] = start[p][k] + *damping * (chosen[p][k] - start[p][k]);
+        *change = std::max(*change, std::abs(profile[p][k] - start[p][k]));
+      }
+    }
+    engine->SetRates(profile);
+    if (engine->Solve(*damping < 1.0 / 8)) return true;
+  }
+  return false;
 }
 
 void Progress(const GameOptions& options, const std::string& line) {
@@ -640,7 +696,7 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
     double previous = 1e-2;
     for (int round = 1; round <= game.max_rounds && ok; ++round) {
       outcome.rounds = round;
-      double change = 0.0;
+      double change = 0.0, damping = 1.0;
       const double target = std::max(game.tolerance * 0.1, previous * 1e-2);
       if (game.updates == Updates::kGaussSeidel) {
         for (int p = 0; p < np && ok; ++p) {
@@ -651,7 +707,7 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
           }
         }
       } else {
-        ok = JacobiRound(game, &engine, &workers, incomes, target, &change);
+        ok = JacobiRound(game, &engine, &workers, incomes, target, &change, &damping);
       }
       if (!ok) break;
       // Every player's KKT residual at the profile after the round.
@@ -663,8 +719,10 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
         worst = std::max(worst, ProjectedGradient(engine.instruments(p), engine.theta(p), g,
                                                   incomes[p], nullptr, nullptr));
       }
-      Progress(options, fmt::format("round {}: largest change {:.3g}, largest KKT residual {:.3g}",
-                                    round, change, worst));
+      Progress(options, fmt::format("round {}: largest change {:.3g} (damping {:.3g}), largest "
+                                    "KKT residual {:.3g}, {:.1f} s", round, change, damping, worst,
+                                    std::chrono::duration<double>(
+                                        std::chrono::steady_clock::now() - t0).count()));
       if (worst <= game.tolerance) return true;
       previous = worst;
     }
