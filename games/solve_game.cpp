@@ -123,6 +123,10 @@ class Engine {
   const State& state() const { return state_; }
   int equilibria() const { return equilibria_; }
   int newton_steps() const { return newton_steps_; }
+  int paths() const { return paths_; }                  // equilibria reached along a path
+  int failed_pieces() const { return failed_pieces_; }  // pieces of a path Newton missed
+  int full_solves() const { return full_solves_; }      // fallbacks to the full solver
+  int unreached() const { return unreached_; }          // Solve(false) that gave up
   const JacobianLu& lu() const { return lu_; }
   const std::string& failure() const { return failure_; }
 
@@ -137,10 +141,12 @@ class Engine {
     State x = state_;
     if (!Newton(&x) && !Path(&x)) {
       if (!full) {
+        ++unreached_;
         failure_ = "no equilibrium reached along the path of rates";
         return false;
       }
       // Far from the last equilibrium: the full solver (continuation, Levenberg–Marquardt).
+      ++full_solves_;
       SetPolicy(theta_);
       x = state_;
       SolverSummary summary;
@@ -193,9 +199,11 @@ class Engine {
         done = share;
         step *= 2.0;
       } else {
+        ++failed_pieces_;
         step *= 0.5;
       }
     }
+    ++paths_;
     return true;
   }
 
@@ -296,6 +304,7 @@ class Engine {
   bool solved_ = false;
   int equilibria_ = 0;
   int newton_steps_ = 0;
+  int paths_ = 0, failed_pieces_ = 0, full_solves_ = 0, unreached_ = 0;
   std::string failure_;
   std::unique_ptr<EquilibriumSystem> system_;
   JacobianLu lu_;               // at the last equilibrium or near it
@@ -667,6 +676,21 @@ bool JacobiRound(const GameSpec& game, Engine* engine, std::vector<std::unique_p
   return false;
 }
 
+// How the equilibria of `engine` and `workers` were reached, for the progress lines.
+std::string Effort(const Engine& engine, const std::vector<std::unique_ptr<Engine>>& workers) {
+  int equilibria = engine.equilibria(), paths = engine.paths(), failed = engine.failed_pieces();
+  int unreached = engine.unreached(), full = engine.full_solves();
+  for (const auto& worker : workers) {
+    equilibria += worker->equilibria();
+    paths += worker->paths();
+    failed += worker->failed_pieces();
+    unreached += worker->unreached();
+    full += worker->full_solves();
+  }
+  return fmt::format("{} equilibria ({} along a path of rates, {} pieces of it missed, {} not "
+                     "reached, {} by the full solver)", equilibria, paths, failed, unreached, full);
+}
+
 void Progress(const GameOptions& options, const std::string& line) {
   if (options.verbose) std::cerr << "ohlin game: " << line << "\n";
 }
@@ -720,9 +744,12 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
                                                   incomes[p], nullptr, nullptr));
       }
       Progress(options, fmt::format("round {}: largest change {:.3g} (damping {:.3g}), largest "
-                                    "KKT residual {:.3g}, {:.1f} s", round, change, damping, worst,
+                                    "KKT residual {:.3g}; {:.1f} s, {:.1f} s CPU, {}", round,
+                                    change, damping, worst,
                                     std::chrono::duration<double>(
-                                        std::chrono::steady_clock::now() - t0).count()));
+                                        std::chrono::steady_clock::now() - t0).count(),
+                                    static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC,
+                                    Effort(engine, workers)));
       if (worst <= game.tolerance) return true;
       previous = worst;
     }
@@ -804,10 +831,10 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
     factorisations += worker->lu().factorisations();
     solves += worker->lu().solves();
   }
-  Progress(options, fmt::format("{:.2f} s CPU: {} equilibria, {} Newton steps, {} factorisations "
-                                "of the Jacobian, {} solves with the factors",
+  Progress(options, fmt::format("{:.2f} s CPU: {}, {} Newton steps, {} factorisations of the "
+                                "Jacobian, {} solves with the factors",
                                 static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC,
-                                outcome.equilibria, newton_steps, factorisations, solves));
+                                Effort(engine, workers), newton_steps, factorisations, solves));
   outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return outcome;
