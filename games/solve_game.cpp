@@ -186,15 +186,16 @@ class Engine {
   // success values_ holds the Jacobian at the solution and lu_ factors of it or of a nearby one.
   bool Newton(State* x) {
     const int n = system_->num_rows();
-    std::vector<double> f(n), trial_f(n), values(static_cast<std::size_t>(system_->num_nonzeros()));
+    const auto nonzeros = static_cast<std::size_t>(system_->num_nonzeros());
+    std::vector<double> f(n), trial_f(n), values(nonzeros), trial_values(nonzeros);
     std::vector<double> step, trial(n);
     auto largest = [](const std::vector<double>& v) {
       double m = 0.0;
       for (double e : v) m = std::max(m, std::abs(e));
       return m;
     };
+    if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
     for (int iteration = 0; iteration < 20; ++iteration) {
-      if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
       const double norm = largest(f);
       if (norm <= options_.solver.tolerance) {
         values_ = std::move(values);
@@ -211,14 +212,22 @@ class Engine {
       if (!lu_.SolveNear(*system_, values, f, false, accuracy, &step)) {
         return false;
       }
+      // The full step is nearly always taken: the Jacobian there comes with its residuals (for
+      // the next step, or the adjoint), instead of evaluating them again.
       bool accepted = false;
       for (double length = 1.0; length > 1e-3 && !accepted; length *= 0.5) {
         for (int k = 0; k < n; ++k) trial[k] = (*x)[k] + length * step[k];
-        accepted = system_->Evaluate(trial.data(), trial_f.data(), nullptr) &&
+        accepted = system_->Evaluate(trial.data(), trial_f.data(),
+                                     length == 1.0 ? trial_values.data() : nullptr) &&
                    largest(trial_f) < norm;
+        if (accepted && length < 1.0) {
+          accepted = system_->Evaluate(trial.data(), trial_f.data(), trial_values.data());
+        }
       }
       if (!accepted) return false;
       x->swap(trial);
+      f.swap(trial_f);
+      values.swap(trial_values);
     }
     return false;
   }
