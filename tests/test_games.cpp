@@ -182,7 +182,7 @@ TEST_CASE("GMRES with the compact factors of a nearby Jacobian solves J x = b an
     games::JacobianLu lu;
     // At its own factors: a few products (the compact factors' dropped entries: 7 here); at
     // the factors of the benchmark's Jacobian (tariffs 5 points lower, also a different
-    // pattern) more (19-20), but no new factorisation.
+    // pattern) more (12-13, and 13 with the sparsified Jacobian's), but no new factorisation.
     REQUIRE(lu.Factorise(system, values));
     std::vector<double> solution;
     REQUIRE(lu.SolveNear(system, values, b, transposed, 1e-12, &solution));
@@ -200,6 +200,15 @@ TEST_CASE("GMRES with the compact factors of a nearby Jacobian solves J x = b an
     std::vector<double> exact;
     REQUIRE((transposed ? lu.SolveTransposed(b, &exact) : lu.Solve(b, &exact)));
     for (int i = 0; i < n; ++i) CHECK(solution[i] == Approx(exact[i]).margin(1e-9));
+    // The sparsified Jacobian's factors (no exact solves with them) precondition as well.
+    REQUIRE(lu.FactoriseSparsified(near_system, near_values));
+    CHECK_FALSE(lu.Solve(b, &exact));
+    solution.clear();
+    const int sparsified = lu.solves();
+    REQUIRE(lu.SolveNear(system, values, b, transposed, 1e-12, &solution));
+    CHECK(RelativeResidual(system, values, b, solution, transposed) <= 1e-12);
+    CHECK(lu.factorisations() == 4);
+    CHECK(lu.solves() - sparsified <= 24);
   }
 }
 
