@@ -63,7 +63,8 @@ class JacobianLu {
   // relative to the diagonal of their row) and the diagonal: L (unit lower triangular) by
   // rows, U by columns, in single precision. On the real 44x16 world they keep 14% of the
   // exact factors' 2.9 million entries and GMRES needs as many products with them (902 for
-  // the US best response, against 893), each reading a twelfth of the bytes.
+  // the US best response, against 893), each reading a twelfth of the bytes; of the
+  // sparsified Jacobian's factors (kSparsify) they keep 300,000 of 1.7 million.
   struct Compact {
     std::vector<int> l_start, l_index, u_start, u_index, row_order, column_order;
     std::vector<float> l_value, u_value;
