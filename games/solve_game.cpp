@@ -199,7 +199,8 @@ class Engine {
       const double norm = largest(f);
       if (norm <= options_.solver.tolerance) {
         values_ = std::move(values);
-        return lu_.Held(*system_) || lu_.FactoriseSparsified(*system_, values_);
+        return lu_.Held(*system_) || lu_.FactoriseSparsified(*system_, values_) ||
+               lu_.Factorise(*system_, values_);
       }
       ++newton_steps_;
       for (double& e : f) e = -e;
