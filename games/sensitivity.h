@@ -13,10 +13,18 @@
 
 namespace ohlin::games {
 
-// A tariff rate of the model: importer's tariff on `sector` from `exporter`.
+// A tariff rate of the model: importer's tariff on `sector` from `exporter`; or, when
+// `export_tax`, the exporter's export tax on `sector` to `importer` (MODEL.md section 12.5).
 struct Flow {
   int sector = 0, exporter = 0, importer = 0;
+  bool export_tax = false;
 };
+
+// The rate of `policy` that `flow` stands for: tariffs(i, r, s) or export_taxes(i, r, s).
+inline double& RateOf(Policy* policy, const Flow& flow) {
+  return (flow.export_tax ? policy->export_taxes : policy->tariffs)(flow.sector, flow.exporter,
+                                                                    flow.importer);
+}
 
 class TariffSensitivity {
  public:
@@ -32,7 +40,7 @@ class TariffSensitivity {
                     JacobianLu* lu);
 
   bool ok() const { return ok_; }
-  // Total derivative d g(x(t)) / d tm'(flow) for each flow of the constructor, given dg/dx at
+  // Total derivative d g(x(t)) / d tm'(flow) (or d tx'(flow)) for each flow of the constructor, given dg/dx at
   // x (dense, one entry per variable): one transposed solve. A non-null `adjoint` of the right
   // size is the first guess of lambda (e.g. the last one of a nearby equilibrium), and is set
   // to lambda.
