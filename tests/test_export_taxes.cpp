@@ -137,40 +137,56 @@ TEST_CASE("the adjoint gradient with respect to export taxes equals finite diffe
   }
 }
 
-// Two countries, one sector, one factor, Armington, balanced trade, free trade: HOME ships 80
-// at home and 20 to FOREIGN, FOREIGN 120 at home and 20 to HOME.
-Benchmark TwoCountries(double sigma) {
+// Two countries, one factor, Armington, balanced trade, free trade: in sector k HOME ships
+// a[k] at home and b[k] to FOREIGN, FOREIGN c[k] at home and d[k] to HOME (sum b = sum d);
+// Cobb-Douglas across sectors.
+Benchmark TwoCountries(const std::vector<double>& a, const std::vector<double>& b,
+                       const std::vector<double>& c, const std::vector<double>& d,
+                       const std::vector<double>& sigma) {
   Benchmark w;
   w.name = "two countries, one factor";
   w.units = "units";
   w.source = "hand-made test world";
   w.regions = {"HOME", "FOREIGN"};
-  w.sectors = {"A"};
+  for (std::size_t k = 0; k < a.size(); ++k) w.sectors.push_back(std::string(1, static_cast<char>('A' + k)));
   w.factors = {{"labour", FactorMobility::kMobile}};
   w.ResizeTables();
-  w.elasticities.armington[0] = sigma;
-  w.trade(0, 0, 0) = 80.0;
-  w.trade(0, 0, 1) = 20.0;
-  w.trade(0, 1, 1) = 120.0;
-  w.trade(0, 1, 0) = 20.0;
-  w.factor_payments(0, 0, 0) = 100.0;
-  w.factor_payments(0, 0, 1) = 140.0;
-  w.final_demand[0][0][0] = 100.0;
-  w.final_demand[1][0][0] = 140.0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    const int i = static_cast<int>(k);
+    w.elasticities.armington[k] = sigma[k];
+    w.trade(i, 0, 0) = a[k];
+    w.trade(i, 0, 1) = b[k];
+    w.trade(i, 1, 1) = c[k];
+    w.trade(i, 1, 0) = d[k];
+    w.factor_payments(0, i, 0) = a[k] + b[k];
+    w.factor_payments(0, i, 1) = c[k] + d[k];
+    w.final_demand[0][0][k] = a[k] + d[k];
+    w.final_demand[1][0][k] = c[k] + b[k];
+  }
   return w;
 }
 
-games::GameOutcome BestResponse(const Model& model, bool export_taxes) {
+// One sector: HOME ships 80 at home and 20 to FOREIGN, FOREIGN 120 at home and 20 to HOME.
+Benchmark TwoCountries(double sigma) { return TwoCountries({80}, {20}, {120}, {20}, {sigma}); }
+
+// HOME's best response with import tariffs only, or export taxes only, of kind `kind`.
+games::GameOutcome BestResponse(const Model& model, bool export_taxes,
+                                games::InstrumentKind kind = games::InstrumentKind::kDiscriminatory) {
   const Benchmark& data = model.data();
   games::PlayerSpec player;
   player.region = 0;
   player.objective.region = 0;
   player.partners = {1};
-  player.sectors = {0};
+  for (int i = 0; i < static_cast<int>(data.num_sectors()); ++i) player.sectors.push_back(i);
+  player.instruments = kind;
   player.tariffs = !export_taxes;
-  if (export_taxes) player.export_taxes = games::ExportTaxSpec{};
-  if (export_taxes) player.export_taxes->partners = {1};
-  if (export_taxes) player.export_taxes->sectors = {0};
+  if (export_taxes) {
+    games::ExportTaxSpec taxes;
+    taxes.instruments = kind;
+    taxes.partners = {1};
+    taxes.sectors = player.sectors;
+    player.export_taxes = taxes;
+  }
   games::GameSpec game;
   game.tolerance = 1e-8;
   game.players = {player};
@@ -179,21 +195,24 @@ games::GameOutcome BestResponse(const Model& model, bool export_taxes) {
   games::GameOutcome outcome = games::SolveGame(game, model, policy, start, {});
   INFO(outcome.message);
   REQUIRE(outcome.converged);
-  REQUIRE(outcome.players[0].chosen.size() == 1);
   REQUIRE(outcome.players[0].instruments[0].export_tax == export_taxes);
   return outcome;
 }
 
-// FOREIGN's domestic share of spending at purchaser prices: HOME's good costs it the producer
-// value times (1 + HOME's export tax)(1 + FOREIGN's tariff).
-double ForeignDomesticShare(const Model& model, const games::GameOutcome& outcome) {
+// Shipped value X'(i, r, s) at the outcome, producer prices.
+double Shipped(const Model& model, const games::GameOutcome& outcome, int i, int r, int s) {
   const EquilibriumSystem system(model, outcome.policy);
-  auto shipped = [&](int r, int s) {
-    return model.data().trade(0, r, s) * std::exp(system.LogShipmentHat(outcome.state.data(), 0, r, s));
-  };
-  const double imports = shipped(0, 1) * (1.0 + outcome.policy.export_taxes(0, 0, 1)) *
-                         (1.0 + outcome.policy.tariffs(0, 0, 1));
-  return shipped(1, 1) / (shipped(1, 1) + imports);
+  return model.data().trade(i, r, s) * std::exp(system.LogShipmentHat(outcome.state.data(), i, r, s));
+}
+
+// FOREIGN's domestic share of spending on good i at purchaser prices: HOME's good costs it the
+// producer value times (1 + HOME's export tax)(1 + FOREIGN's tariff).
+double ForeignDomesticShare(const Model& model, const games::GameOutcome& outcome, int i = 0) {
+  const double own = Shipped(model, outcome, i, 1, 1);
+  const double imports = Shipped(model, outcome, i, 0, 1) *
+                         (1.0 + outcome.policy.export_taxes(i, 0, 1)) *
+                         (1.0 + outcome.policy.tariffs(i, 0, 1));
+  return own / (own + imports);
 }
 
 TEST_CASE("Lerner symmetry: the optimal export tax is Gros's optimal tariff, with its welfare") {
@@ -201,6 +220,7 @@ TEST_CASE("Lerner symmetry: the optimal export tax is Gros's optimal tariff, wit
     const Model model = Model::Calibrate(TwoCountries(sigma));
     const games::GameOutcome tax = BestResponse(model, true);
     const games::GameOutcome tariff = BestResponse(model, false);
+    REQUIRE(tax.players[0].chosen.size() == 1);
     const double chosen = tax.players[0].chosen[0];
     const double lambda = ForeignDomesticShare(model, tax);
     INFO("sigma " << sigma << ": export tax " << chosen << ", tariff " << tariff.players[0].chosen[0]);
@@ -212,6 +232,72 @@ TEST_CASE("Lerner symmetry: the optimal export tax is Gros's optimal tariff, wit
     CHECK(tax.players[0].objective > 0.0);
     CHECK(tax.players[0].objective == Approx(tariff.players[0].objective).epsilon(1e-6));
   }
+}
+
+TEST_CASE("at an optimum with export taxes on a general world no random deviation pays") {
+  const Benchmark data = GeneralWorld();
+  const Model model = Model::Calibrate(data);
+  const Policy policy = Policy::Benchmark(data);
+  games::PlayerSpec player;
+  player.region = 0;
+  player.objective.region = 0;
+  player.tariffs = false;
+  games::ExportTaxSpec taxes;
+  taxes.partners = {1, 2};
+  taxes.sectors = {0, 1, 2};
+  taxes.lower = -0.5;  // export subsidies allowed
+  player.export_taxes = taxes;
+  games::GameSpec game;
+  game.tolerance = 1e-8;
+  game.players = {player};
+  const State start = SolveAt(model, policy, model.BenchmarkState());
+  const games::GameOutcome outcome = games::SolveGame(game, model, policy, start, {});
+  INFO(outcome.message);
+  REQUIRE(outcome.converged);
+  const games::PlayerOutcome& best = outcome.players[0];
+  REQUIRE(best.instruments.size() == 6);
+  CHECK(best.kkt_residual <= 1e-8);
+  CHECK(best.objective > 0.0);
+  std::uint64_t seed = 2024;
+  auto uniform = [&seed] {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(seed >> 11) / 9007199254740992.0;
+  };
+  for (int draw = 0; draw < 6; ++draw) {
+    const double size = draw < 3 ? 1e-3 : 0.1;
+    Policy deviation = outcome.policy;
+    for (std::size_t k = 0; k < best.instruments.size(); ++k) {
+      const double rate = std::max(-0.5, best.chosen[k] + size * (2.0 * uniform() - 1.0));
+      for (const Flow& f : best.instruments[k].flows) games::RateOf(&deviation, f) = rate;
+    }
+    const State x = SolveAt(model, deviation, outcome.state);
+    const double value = games::EvaluateObjective(EquilibriumSystem(model, deviation), x.data(),
+                                                  player.objective, nullptr);
+    INFO("draw " << draw);
+    CHECK(value - best.objective <= 1e-9 * best.income);
+  }
+}
+
+TEST_CASE("Lerner symmetry with Cobb-Douglas sectors: the optimal uniform export tax is "
+          "1/sum chi_k (sigma_k-1) lambda_FF,k") {
+  const std::vector<double> sigma = {3.0, 6.0, 9.0};
+  const Model model = Model::Calibrate(
+      TwoCountries({50, 30, 60}, {10, 25, 5}, {70, 40, 90}, {15, 10, 15}, sigma));
+  const games::GameOutcome tax = BestResponse(model, true, games::InstrumentKind::kUniform);
+  const games::GameOutcome tariff = BestResponse(model, false, games::InstrumentKind::kUniform);
+  REQUIRE(tax.players[0].chosen.size() == 1);
+  REQUIRE(tax.players[0].instruments[0].flows.size() == 3);
+  double exports = 0.0, sum = 0.0;
+  for (int k = 0; k < 3; ++k) exports += Shipped(model, tax, k, 0, 1);
+  for (int k = 0; k < 3; ++k) {
+    const double chi = Shipped(model, tax, k, 0, 1) / exports;
+    sum += chi * (sigma[k] - 1.0) * ForeignDomesticShare(model, tax, k);
+  }
+  const double chosen = tax.players[0].chosen[0];
+  for (int k = 0; k < 3; ++k) CHECK(tax.policy.export_taxes(k, 0, 1) == chosen);
+  CHECK(chosen == Approx(1.0 / sum).epsilon(1e-6));
+  CHECK(chosen == Approx(tariff.players[0].chosen[0]).epsilon(1e-6));
+  CHECK(tax.players[0].objective == Approx(tariff.players[0].objective).epsilon(1e-6));
 }
 
 // A scenario on the default world with `game` as its game section; returns its path.
