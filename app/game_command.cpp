@@ -130,8 +130,9 @@ std::string FormatGame(const games::GameSpec& game, const Benchmark& data,
                      "value", "gain %", "mean rate", "KKT resid.", "bounds");
   for (std::size_t p = 0; p < outcome.players.size(); ++p) {
     const games::PlayerOutcome& player = outcome.players[p];
-    const double mean = MeanRate(player, false).first;
-    out += fmt::format("  {:<12} {:<18} {:>14.6g} {:>10.4f} {:>10.4f} {:>11.3g} {:>3}/{:<3}\n",
+    const auto [mean_rate, tariffs] = MeanRate(player, false);
+    const std::string mean = tariffs > 0 ? fmt::format("{:.4f}", mean_rate) : "-";  // none
+    out += fmt::format("  {:<12} {:<18} {:>14.6g} {:>10.4f} {:>10} {:>11.3g} {:>3}/{:<3}\n",
                        data.regions[player.region],
                        games::ObjectiveKindToString(game.players[p].objective.kind),
                        player.objective,
@@ -146,8 +147,12 @@ std::string FormatGame(const games::GameSpec& game, const Benchmark& data,
                        games::InstrumentKindToString(game.players[p].export_taxes->instruments),
                        count, mean);
   }
-  out += "  (gain %: of benchmark income, over the scenario's tariffs; mean rate: of the import "
-         "tariffs; bounds: instruments at lower/upper bound, export taxes included)\n";
+  out += HasExportTaxes(game)
+             ? "  (gain %: of benchmark income, over the scenario's tariffs; mean rate: of the "
+               "import tariffs; bounds: instruments at lower/upper bound, export taxes "
+               "included)\n"
+             : "  (gain %: of benchmark income, over the scenario's tariffs; bounds: instruments "
+               "at lower/upper bound)\n";
   return out;
 }
 

@@ -300,6 +300,39 @@ TEST_CASE("Lerner symmetry with Cobb-Douglas sectors: the optimal uniform export
   CHECK(tax.players[0].objective == Approx(tariff.players[0].objective).epsilon(1e-6));
 }
 
+TEST_CASE("Lerner symmetry: the Nash equilibrium in export taxes is the tariff war's") {
+  const Model model = Model::Calibrate(TwoCountries(4.0));
+  std::vector<std::vector<double>> rates;
+  std::vector<double> welfare;
+  for (const bool export_taxes : {false, true}) {
+    games::GameSpec game;
+    game.concept_kind = games::Concept::kNash;
+    game.tolerance = 1e-8;
+    for (int r = 0; r < 2; ++r) {
+      games::PlayerSpec player;
+      player.region = r;
+      player.objective.region = r;
+      player.partners = {1 - r};
+      player.sectors = {0};
+      player.tariffs = !export_taxes;
+      if (export_taxes) player.export_taxes = games::ExportTaxSpec{games::InstrumentKind::kUniform, {1 - r}, {}, {0}};
+      game.players.push_back(player);
+    }
+    const Policy policy = Policy::Benchmark(model.data());
+    const State start = SolveAt(model, policy, model.BenchmarkState());
+    const games::GameOutcome outcome = games::SolveGame(game, model, policy, start, {});
+    INFO(outcome.message);
+    REQUIRE(outcome.converged);
+    rates.push_back({outcome.players[0].chosen.at(0), outcome.players[1].chosen.at(0)});
+    welfare.push_back(outcome.players[0].objective + outcome.players[1].objective);
+  }
+  CHECK(rates[0][0] > 0.1);
+  CHECK(rates[1][0] == Approx(rates[0][0]).epsilon(1e-6));
+  CHECK(rates[1][1] == Approx(rates[0][1]).epsilon(1e-6));
+  CHECK(welfare[0] < 0.0);  // a war: the world loses against free trade
+  CHECK(welfare[1] == Approx(welfare[0]).epsilon(1e-6));
+}
+
 // A scenario on the default world with `game` as its game section; returns its path.
 std::string GameFile(const std::string& game) {
   const std::string dir = testing::MakeTempDir("xtax");
