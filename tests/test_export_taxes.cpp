@@ -333,6 +333,81 @@ TEST_CASE("Lerner symmetry: the Nash equilibrium in export taxes is the tariff w
   CHECK(welfare[1] == Approx(welfare[0]).epsilon(1e-6));
 }
 
+// Every household's utility at `policy`, solved from `start`.
+std::vector<double> LogUtilities(const Model& model, const Policy& policy, const State& start) {
+  const State x = SolveAt(model, policy, start);
+  const EquilibriumSystem system(model, policy);
+  std::vector<double> out;
+  const Benchmark& data = model.data();
+  for (int r = 0; r < static_cast<int>(data.num_regions()); ++r) {
+    for (int h = 0; h < static_cast<int>(data.households[r].size()); ++h) {
+      out.push_back(system.LogUtility(r, h, x.data(), nullptr));
+    }
+  }
+  return out;
+}
+
+TEST_CASE("Lerner symmetry on a general world: a uniform export tax is a uniform tariff") {
+  // Input-output links, three factors, two households per region, other regions' tariffs,
+  // NTBs and export taxes; balanced trade, and none of the player's own trade taxes.
+  SynthOptions options;
+  options.regions = 3;
+  options.sectors = 3;
+  options.factors = 3;
+  options.households = 2;
+  options.seed = 7;
+  options.export_taxes = true;
+  options.deficits = false;
+  const Benchmark data = Synthesize(options);
+  const Model model = Model::Calibrate(data);
+  const int g = 0;
+  Policy policy = Policy::Benchmark(data);
+  for (int i = 0; i < 3; ++i) {
+    for (int r = 0; r < 3; ++r) policy.tariffs(i, r, g) = policy.export_taxes(i, g, r) = 0.0;
+  }
+  const State start = SolveAt(model, policy, model.BenchmarkState());
+  // At any rate, every household of every region has the same utility under either tax.
+  Policy tariff = policy, tax = policy;
+  for (int i = 0; i < 3; ++i) {
+    for (int r = 0; r < 3; ++r) {
+      if (r == g) continue;
+      tariff.tariffs(i, r, g) = 0.2;
+      tax.export_taxes(i, g, r) = 0.2;
+    }
+  }
+  const std::vector<double> under_tariff = LogUtilities(model, tariff, start);
+  const std::vector<double> under_tax = LogUtilities(model, tax, start);
+  REQUIRE(under_tariff.size() == 6);
+  for (std::size_t k = 0; k < under_tax.size(); ++k) {
+    CHECK(under_tariff[k] != Approx(0.0).margin(1e-4));  // the tax moves everyone
+    CHECK(under_tax[k] == Approx(under_tariff[k]).margin(1e-11));
+  }
+  // So the optimal uniform export tax is the optimal uniform tariff, with the same welfare.
+  std::vector<games::PlayerOutcome> players;
+  for (const bool export_taxes : {false, true}) {
+    games::PlayerSpec player;
+    player.region = g;
+    player.objective.region = g;
+    player.partners = {1, 2};
+    player.sectors = {0, 1, 2};
+    player.instruments = games::InstrumentKind::kUniform;
+    player.tariffs = !export_taxes;
+    if (export_taxes) {
+      player.export_taxes = games::ExportTaxSpec{games::InstrumentKind::kUniform, {1, 2}, {}, {0, 1, 2}};
+    }
+    games::GameSpec game;
+    game.tolerance = 1e-10;
+    game.players = {player};
+    const games::GameOutcome outcome = games::SolveGame(game, model, policy, start, {});
+    INFO(outcome.message);
+    REQUIRE(outcome.converged);
+    players.push_back(outcome.players[0]);
+  }
+  CHECK(players[0].chosen.at(0) > 0.05);
+  CHECK(players[1].chosen.at(0) == Approx(players[0].chosen.at(0)).epsilon(1e-6));
+  CHECK(players[1].objective == Approx(players[0].objective).epsilon(1e-9));
+}
+
 // A scenario on the default world with `game` as its game section; returns its path.
 std::string GameFile(const std::string& game) {
   const std::string dir = testing::MakeTempDir("xtax");
