@@ -291,10 +291,10 @@ ExportTaxSpec GameLoader::ReadInstrumentSet(const YAML::Node& node, int region, 
     }
   }
   if (!traded) {
-    document_.Fail(node, fmt::format(
-                             "{}: {} has no {} (no {} the partners and sectors selected)", context,
-                             data_.regions[region], exports ? "export-tax instruments" : "instruments",
-                             exports ? "exports to" : "imports from"));
+    document_.Fail(node, fmt::format("{}: {} has no {} (no {} the partners and sectors selected)",
+                                     context, data_.regions[region],
+                                     exports ? "export-tax instruments" : "instruments",
+                                     exports ? "exports to" : "imports from"));
   }
   return p;
 }

@@ -223,7 +223,8 @@ TEST_CASE("Lerner symmetry: the optimal export tax is Gros's optimal tariff, wit
     REQUIRE(tax.players[0].chosen.size() == 1);
     const double chosen = tax.players[0].chosen[0];
     const double lambda = ForeignDomesticShare(model, tax);
-    INFO("sigma " << sigma << ": export tax " << chosen << ", tariff " << tariff.players[0].chosen[0]);
+    INFO("sigma " << sigma << ": export tax " << chosen << ", tariff "
+                  << tariff.players[0].chosen[0]);
     CHECK(tax.policy.export_taxes(0, 0, 1) == chosen);
     CHECK(tax.policy.tariffs(0, 1, 0) == 0.0);  // the tariff is not an instrument here
     CHECK(chosen == Approx(1.0 / ((sigma - 1.0) * lambda)).epsilon(1e-6));
@@ -315,7 +316,9 @@ TEST_CASE("Lerner symmetry: the Nash equilibrium in export taxes is the tariff w
       player.partners = {1 - r};
       player.sectors = {0};
       player.tariffs = !export_taxes;
-      if (export_taxes) player.export_taxes = games::ExportTaxSpec{games::InstrumentKind::kUniform, {1 - r}, {}, {0}};
+      if (export_taxes) {
+        player.export_taxes = games::ExportTaxSpec{games::InstrumentKind::kUniform, {1 - r}, {}, {0}};
+      }
       game.players.push_back(player);
     }
     const Policy policy = Policy::Benchmark(model.data());
@@ -393,7 +396,8 @@ TEST_CASE("Lerner symmetry on a general world: a uniform export tax is a uniform
     player.instruments = games::InstrumentKind::kUniform;
     player.tariffs = !export_taxes;
     if (export_taxes) {
-      player.export_taxes = games::ExportTaxSpec{games::InstrumentKind::kUniform, {1, 2}, {}, {0, 1, 2}};
+      player.export_taxes =
+          games::ExportTaxSpec{games::InstrumentKind::kUniform, {1, 2}, {}, {0, 1, 2}};
     }
     games::GameSpec game;
     game.tolerance = 1e-10;
