@@ -240,11 +240,12 @@ PlayerSpec GameLoader::ReadPlayer(const YAML::Node& node, int region,
 ExportTaxSpec GameLoader::ReadInstrumentSet(const YAML::Node& node, int region, bool exports,
                                             const std::string& context) const {
   ExportTaxSpec p;
-  p.instruments = ReadChoice<InstrumentKind>(
-      node, "instruments", context,
-      {{"discriminatory", InstrumentKind::kDiscriminatory}, {"mfn", InstrumentKind::kMfn},
-       {"uniform", InstrumentKind::kUniform}},
-      InstrumentKind::kDiscriminatory);
+  std::vector<std::pair<std::string, InstrumentKind>> kinds = {
+      {"discriminatory", InstrumentKind::kDiscriminatory}, {"mfn", InstrumentKind::kMfn},
+      {"uniform", InstrumentKind::kUniform}};
+  if (!exports) kinds.emplace_back("none", InstrumentKind::kDiscriminatory);  // read before
+  p.instruments = ReadChoice<InstrumentKind>(node, "instruments", context, kinds,
+                                             InstrumentKind::kDiscriminatory);
   for (std::size_t r = 0; r < data_.num_regions(); ++r) {
     if (static_cast<int>(r) != region) p.partners.push_back(static_cast<int>(r));
   }

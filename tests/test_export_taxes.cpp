@@ -490,6 +490,10 @@ TEST_CASE("bad export-tax input names the file, the line and the key") {
       {"game:\n  players:\n    - {region: USA, export_taxes: {rate: 3}}\n", "rate"},
       {"game:\n  players:\n    - {region: USA, export_taxes: uniform}\n",
        "game.players[1].export_taxes: expected a map"},
+      {"game:\n  players:\n    - {region: USA, instruments: nada}\n",
+       "game.players[1].instruments: unknown value 'nada' (discriminatory, mfn, uniform, none)"},
+      {"game:\n  players:\n    - {region: USA, export_taxes: {instruments: none}}\n",
+       "export_taxes.instruments: unknown value 'none' (discriminatory, mfn, uniform)"},
       {"game:\n  players:\n    - {region: USA, instruments: none}\n",
        ":6:34: game.players[1].instruments: none needs export_taxes"},
       {"game:\n  players:\n    - {region: USA, instruments: none, sectors: [MAN], "
