@@ -1,6 +1,7 @@
 // The exact welfare decomposition (model/decomposition.h, docs/MODEL.md "Decomposition").
 #include "model/decomposition.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "model/ces.h"
@@ -134,15 +135,18 @@ WelfarePath::WelfarePath(const Model& model, const Policy& from, const Policy& t
   }
 }
 
-WelfarePoint WelfarePath::Point(const Policy& policy, const std::vector<double>& state) const {
+WelfarePoint WelfarePath::Point(const Policy& policy, const std::vector<double>& state,
+                                int num_threads) const {
   const Benchmark& d = model_.data();
   const EquilibriumSystem system(model_, policy, 1, false);
   const double* x = state.data();
   const int nr = static_cast<int>(d.num_regions()), ns = static_cast<int>(d.num_sectors());
   WelfarePoint point;
   point.flow.assign(flows_.size() * stored_fields_, 0.0);
-  for (std::size_t k = 0; k < flows_.size(); ++k) {
-    const auto [i, r, s] = flows_[k];
+  const std::ptrdiff_t num_flows = static_cast<std::ptrdiff_t>(flows_.size());
+#pragma omp parallel for schedule(static) num_threads(std::max(1, num_threads))
+  for (std::ptrdiff_t k = 0; k < num_flows; ++k) {
+    const auto [i, r, s] = flows_[static_cast<std::size_t>(k)];
     double f[kFlowFields];
     const double p = std::exp(x[model_.producer_price_index(i, r)]);
     const double iceberg = std::exp(system.log_iceberg(i, r, s));
@@ -163,7 +167,7 @@ WelfarePoint WelfarePath::Point(const Policy& policy, const std::vector<double>&
     f[kVarietyWeight] = sigma != 1.0 ? p * iceberg * all * open_landed / (sigma - 1.0) : 0.0;
     f[kAccess] = kappa;
     f[kFobValue] = f[kFobPrice] * f[kShipped];
-    double* stored = &point.flow[k * stored_fields_];
+    double* stored = &point.flow[static_cast<std::size_t>(k) * stored_fields_];
     for (int field = 0; field < kFlowFields; ++field) {
       if (slot_[field] >= 0) stored[slot_[field]] = f[field];
     }

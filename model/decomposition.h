@@ -64,8 +64,10 @@ class WelfarePath {
   // throughout, an ntb or market access equal at both ends stays so; what is left out would
   // only add exact zeros to the components (a tariff shock keeps 4 of 11).
   WelfarePath(const Model& model, const Policy& from, const Policy& to);
-  // The levels at a solved point x of model(policy).
-  WelfarePoint Point(const Policy& policy, const std::vector<double>& x) const;
+  // The levels at a solved point x of model(policy); the flows on `num_threads` threads (the
+  // same numbers whatever the threads).
+  WelfarePoint Point(const Policy& policy, const std::vector<double>& x,
+                     int num_threads = 1) const;
   // The components accumulated from `a` to `b` (trapezoid rule on each product).
   WelfareSplit Interval(const WelfarePoint& a, const WelfarePoint& b) const;
   WelfareSplit Zero() const;

@@ -154,7 +154,8 @@ WelfareSplit Path::Trapezoid() {
   points_.resize(states_.size());
   // Whether this rule's points fit is known from the first one, before the others are made.
   if (cache_points_ && points_[0] == nullptr) {
-    points_[0] = std::make_shared<const WelfarePoint>(welfare_.Point(PolicyAt(0), states_[0]));
+    points_[0] = std::make_shared<const WelfarePoint>(
+        welfare_.Point(PolicyAt(0), states_[0], options_.num_threads));
   }
   std::shared_ptr<const WelfarePoint> first_point = points_[0];
   if (cache_points_ && PointBytes(*first_point) * (n + 1.0) > kPointCacheBytes) {
@@ -167,10 +168,13 @@ WelfareSplit Path::Trapezoid() {
       if (points_[k] == nullptr) missing.push_back(k);
     }
     const int count = static_cast<int>(missing.size());
+    // One point alone (the first midpoint's) has the threads to itself.
+    const int inner = count == 1 ? options_.num_threads : 1;
 #pragma omp parallel for schedule(dynamic) num_threads(Threads(count))
     for (int m = 0; m < count; ++m) {
       const int k = missing[m];
-      points_[k] = std::make_shared<const WelfarePoint>(welfare_.Point(PolicyAt(k), states_[k]));
+      points_[k] =
+          std::make_shared<const WelfarePoint>(welfare_.Point(PolicyAt(k), states_[k], inner));
     }
     std::vector<WelfareSplit> intervals(static_cast<std::size_t>(n));
 #pragma omp parallel for schedule(static) num_threads(Threads(n))
