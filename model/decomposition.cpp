@@ -271,7 +271,9 @@ WelfareSplit WelfarePath::Interval(const WelfarePoint& a, const WelfarePoint& b)
     if (iceberg_) add(s, WelfareComponent::kIcebergCosts, -avg(kFobValue) * delta(kLogIceberg));
     if (tariffs_) add(s, WelfareComponent::kTariffs, avg(kTariffWedge) * delta(kLanded));
     if (importer_rents_) add(s, WelfareComponent::kNtbRents, avg(kImporterWedge) * delta(kLanded));
-    if (export_taxes_) add(r, WelfareComponent::kExportTaxes, avg(kExportTaxWedge) * delta(kShipped));
+    if (export_taxes_) {
+      add(r, WelfareComponent::kExportTaxes, avg(kExportTaxWedge) * delta(kShipped));
+    }
     if (exporter_rents_) add(r, WelfareComponent::kNtbRents, avg(kExporterWedge) * delta(kShipped));
     if (access_) add(s, WelfareComponent::kExportBans, avg(kVarietyWeight) * delta(kAccess));
   }
