@@ -625,9 +625,12 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   for (unsigned k = 0; k < m; ++k) {
     if (gains[k] <= smallest + 1e-6) binding.push_back(static_cast<int>(k));
   }
+  // The multipliers are fitted on the instruments clearly inside their bounds; a rate within
+  // 1e-9 of a bound counts as at it (SLSQP leaves such rates a few 1e-12 off the bound), and
+  // there only a pull inwards is a violation, as in ProjectedGradient.
   std::vector<int> free;
   for (unsigned j = 0; j + 1 < n; ++j) {
-    if (z[j] > all[j].lower + 1e-12 && z[j] < all[j].upper - 1e-12) free.push_back(static_cast<int>(j));
+    if (z[j] > all[j].lower + 1e-9 && z[j] < all[j].upper - 1e-9) free.push_back(static_cast<int>(j));
   }
   const int nb = static_cast<int>(binding.size()), nf = static_cast<int>(free.size());
   Eigen::MatrixXd kkt = Eigen::MatrixXd::Zero(nb + 1, nb + 1);
@@ -641,9 +644,15 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   kkt.block(nb, 0, 1, nb).setOnes();
   rhs(nb) = 1.0;
   const Eigen::VectorXd mu = kkt.completeOrthogonalDecomposition().solve(rhs).head(nb);
-  const Eigen::VectorXd stationarity = g * mu;
-
-  return nf == 0 ? 0.0 : stationarity.cwiseAbs().maxCoeff() / 100.0;
+  double residual = 0.0;
+  for (unsigned j = 0; j + 1 < n; ++j) {
+    double pull = 0.0;  // d(sum_a mu_a gain_a)/d rate_j, percent of income
+    for (int a = 0; a < nb; ++a) pull += mu(a) * gradients[binding[a]][j];
+    if (z[j] <= all[j].lower + 1e-9) pull = std::max(pull, 0.0);
+    if (z[j] >= all[j].upper - 1e-9) pull = std::min(pull, 0.0);
+    residual = std::max(residual, std::abs(pull) / 100.0);
+  }
+  return residual;
 }
 
 // One Jacobi round of a Nash game: every player's best response to the others' rates at the
