@@ -17,8 +17,11 @@
 
 namespace ohlin::games {
 
-std::vector<Instrument> MakeInstruments(const PlayerSpec& spec, const Benchmark& data,
-                                        const Policy& factual) {
+namespace {
+
+// The import-tariff instruments of a player.
+std::vector<Instrument> MakeTariffInstruments(const PlayerSpec& spec, const Benchmark& data,
+                                              const Policy& factual) {
   const int s = spec.region;
   std::vector<Instrument> out;
   auto exempt = [&](int r) { return std::find(spec.group.begin(), spec.group.end(), r) != spec.group.end(); };
@@ -56,6 +59,66 @@ std::vector<Instrument> MakeInstruments(const PlayerSpec& spec, const Benchmark&
       }
       push(std::move(instrument));
       break;
+    }
+  }
+  return out;
+}
+
+// The export-tax instruments of player `r` (MODEL.md section 12.5): flows (i, r, d) to the
+// destinations d, grouped like import tariffs.
+std::vector<Instrument> MakeExportTaxInstruments(const ExportTaxSpec& spec, int r,
+                                                 const Benchmark& data, const Policy& factual) {
+  std::vector<Instrument> out;
+  auto exempt = [&](int d) {
+    return std::find(spec.group.begin(), spec.group.end(), d) != spec.group.end();
+  };
+  auto add_flow = [&](Instrument* instrument, int i, int d) {
+    if (data.trade(i, r, d) <= 0.0 || exempt(d)) return;
+    instrument->flows.push_back({i, r, d, true});
+    instrument->before.push_back(factual.export_taxes(i, r, d));
+  };
+  auto make = [&](const std::string& partner, const std::string& sector) {
+    Instrument instrument{{}, {}, partner, sector, spec.lower, spec.upper};
+    instrument.export_tax = true;
+    return instrument;
+  };
+  auto push = [&](Instrument instrument) {
+    if (!instrument.flows.empty()) out.push_back(std::move(instrument));
+  };
+  if (spec.instruments == InstrumentKind::kDiscriminatory) {
+    for (int d : spec.partners) {
+      for (int i : spec.sectors) {
+        Instrument instrument = make(data.regions[d], data.sectors[i]);
+        add_flow(&instrument, i, d);
+        push(std::move(instrument));
+      }
+    }
+  } else if (spec.instruments == InstrumentKind::kMfn) {
+    for (int i : spec.sectors) {
+      Instrument instrument = make("*", data.sectors[i]);
+      for (int d : spec.partners) add_flow(&instrument, i, d);
+      push(std::move(instrument));
+    }
+  } else {
+    Instrument instrument = make("*", "*");
+    for (int i : spec.sectors) {
+      for (int d : spec.partners) add_flow(&instrument, i, d);
+    }
+    push(std::move(instrument));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Instrument> MakeInstruments(const PlayerSpec& spec, const Benchmark& data,
+                                        const Policy& factual) {
+  std::vector<Instrument> out;
+  if (spec.tariffs) out = MakeTariffInstruments(spec, data, factual);
+  if (spec.export_taxes) {
+    for (Instrument& instrument :
+         MakeExportTaxInstruments(*spec.export_taxes, spec.region, data, factual)) {
+      out.push_back(std::move(instrument));
     }
   }
   return out;
@@ -166,9 +229,7 @@ class Engine {
   void SetPolicy(const std::vector<std::vector<double>>& theta) {
     for (int p = 0; p < num_players(); ++p) {
       for (std::size_t k = 0; k < instruments_[p].size(); ++k) {
-        for (const Flow& f : instruments_[p][k].flows) {
-          policy_.tariffs(f.sector, f.exporter, f.importer) = theta[p][k];
-        }
+        for (const Flow& f : instruments_[p][k].flows) RateOf(&policy_, f) = theta[p][k];
       }
     }
     system_ = std::make_unique<EquilibriumSystem>(model_, policy_);
@@ -212,19 +273,21 @@ class Engine {
   // success values_ holds the Jacobian at the solution and lu_ factors of it or of a nearby one.
   bool Newton(State* x) {
     const int n = system_->num_rows();
-    std::vector<double> f(n), trial_f(n), values(static_cast<std::size_t>(system_->num_nonzeros()));
+    const auto nonzeros = static_cast<std::size_t>(system_->num_nonzeros());
+    std::vector<double> f(n), trial_f(n), values(nonzeros), trial_values(nonzeros);
     std::vector<double> step, trial(n);
     auto largest = [](const std::vector<double>& v) {
       double m = 0.0;
       for (double e : v) m = std::max(m, std::abs(e));
       return m;
     };
+    if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
     for (int iteration = 0; iteration < 20; ++iteration) {
-      if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
       const double norm = largest(f);
       if (norm <= options_.solver.tolerance) {
         values_ = std::move(values);
-        return lu_.Held(*system_) || lu_.Factorise(*system_, values_);
+        return lu_.Held(*system_) || lu_.FactoriseSparsified(*system_, values_) ||
+               lu_.Factorise(*system_, values_);
       }
       ++newton_steps_;
       for (double& e : f) e = -e;
@@ -237,14 +300,22 @@ class Engine {
       if (!lu_.SolveNear(*system_, values, f, false, accuracy, &step)) {
         return false;
       }
+      // The full step is nearly always taken: the Jacobian there comes with its residuals (for
+      // the next step, or the adjoint), instead of evaluating them again.
       bool accepted = false;
       for (double length = 1.0; length > 1e-3 && !accepted; length *= 0.5) {
         for (int k = 0; k < n; ++k) trial[k] = (*x)[k] + length * step[k];
-        accepted = system_->Evaluate(trial.data(), trial_f.data(), nullptr) &&
+        accepted = system_->Evaluate(trial.data(), trial_f.data(),
+                                     length == 1.0 ? trial_values.data() : nullptr) &&
                    largest(trial_f) < norm;
+        if (accepted && length < 1.0) {
+          accepted = system_->Evaluate(trial.data(), trial_f.data(), trial_values.data());
+        }
       }
       if (!accepted) return false;
       x->swap(trial);
+      f.swap(trial_f);
+      values.swap(trial_values);
     }
     return false;
   }
@@ -608,9 +679,12 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   for (unsigned k = 0; k < m; ++k) {
     if (gains[k] <= smallest + 1e-6) binding.push_back(static_cast<int>(k));
   }
+  // The multipliers are fitted on the instruments clearly inside their bounds; a rate within
+  // 1e-9 of a bound counts as at it (SLSQP leaves such rates a few 1e-12 off the bound), and
+  // there only a pull inwards is a violation, as in ProjectedGradient.
   std::vector<int> free;
   for (unsigned j = 0; j + 1 < n; ++j) {
-    if (z[j] > all[j].lower + 1e-12 && z[j] < all[j].upper - 1e-12) free.push_back(static_cast<int>(j));
+    if (z[j] > all[j].lower + 1e-9 && z[j] < all[j].upper - 1e-9) free.push_back(static_cast<int>(j));
   }
   const int nb = static_cast<int>(binding.size()), nf = static_cast<int>(free.size());
   Eigen::MatrixXd kkt = Eigen::MatrixXd::Zero(nb + 1, nb + 1);
@@ -624,9 +698,15 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   kkt.block(nb, 0, 1, nb).setOnes();
   rhs(nb) = 1.0;
   const Eigen::VectorXd mu = kkt.completeOrthogonalDecomposition().solve(rhs).head(nb);
-  const Eigen::VectorXd stationarity = g * mu;
-
-  return nf == 0 ? 0.0 : stationarity.cwiseAbs().maxCoeff() / 100.0;
+  double residual = 0.0;
+  for (unsigned j = 0; j + 1 < n; ++j) {
+    double pull = 0.0;  // d(sum_a mu_a gain_a)/d rate_j, percent of income
+    for (int a = 0; a < nb; ++a) pull += mu(a) * gradients[binding[a]][j];
+    if (z[j] <= all[j].lower + 1e-9) pull = std::max(pull, 0.0);
+    if (z[j] >= all[j].upper - 1e-9) pull = std::min(pull, 0.0);
+    residual = std::max(residual, std::abs(pull) / 100.0);
+  }
+  return residual;
 }
 
 // One Jacobi round of a Nash game: every player's best response to the others' rates at the
