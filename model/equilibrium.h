@@ -142,6 +142,18 @@ class EquilibriumSystem {
   void EvaluateRow(int row, const double* x, double* residual, RowWriter* writer) const;
   double LogValueAddedCost(const Model::Sector& sec, int i, int r, const double* x,
                            double* shares) const;
+  // Values that several rows use, computed once per evaluation (equilibrium.cpp): each
+  // sector's value-added cost, each household's price index and each taxed flow's shipment.
+  struct EvaluationCache;
+  void PrepareCache(EvaluationCache* cache) const;
+  void FillCache(const double* x, EvaluationCache* cache) const;
+  // The cache of the evaluation at x running on this thread, or null.
+  const EvaluationCache* ActiveCache(const double* x) const;
+  // LogValueAddedCost and LogConsumerPrice with their shares, from the cache when there is one
+  // (`scratch` holds them otherwise).
+  double ValueAddedCostShares(const Model::Sector& sec, int i, int r, const double* x,
+                              const double** shares) const;
+  double ConsumerPriceShares(const double* x, int r, int h, const double** budget) const;
   template <typename Sink>
   double LogFactorDemand(int f, int i, int r, const double* x, double weight,
                          Sink&& sink) const;
@@ -178,6 +190,8 @@ class EquilibriumSystem {
   std::vector<double> log_endowment_;            // log E_f(f,r)
   std::vector<std::vector<RevenueTerm>> tariff_terms_;      // per composite [i * N + s]
   std::vector<std::vector<RevenueTerm>> export_tax_terms_;  // per sector [i * N + r]
+  std::vector<char> revenue_flow_;    // per flow: in some revenue term
+  std::vector<int> household_offset_;  // region r's households at [offset[r], offset[r+1])
   // The wedges and revenue terms of the policy (every constructor).
   void PrecomputePolicy(const Model& model, const Policy& policy);
   void RecordPattern(int num_threads, JacobianPattern* pattern) const;
