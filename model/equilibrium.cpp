@@ -152,7 +152,7 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy,
       num_rows_(model.num_variables()),
       pattern_(std::move(pattern)),
       borrowed_pattern_(true) {
-  PrecomputePolicy(model, policy);
+  PrecomputePolicy(model, policy, 1);
   if (pattern_ == nullptr || pattern_->row_start.size() != static_cast<std::size_t>(num_rows_) + 1) {
     auto own = std::make_shared<JacobianPattern>();  // not this model's: record one
     RecordPattern(1, own.get());
@@ -169,14 +169,15 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
       ns_(static_cast<int>(model.data().num_sectors())),
       nf_(static_cast<int>(model.data().num_factors())),
       num_rows_(model.num_variables()) {
-  PrecomputePolicy(model, policy);
+  PrecomputePolicy(model, policy, num_threads);
   auto pattern = std::make_shared<JacobianPattern>();
   pattern->row_start.assign(static_cast<std::size_t>(num_rows_) + 1, 0);
   if (with_jacobian) RecordPattern(num_threads, pattern.get());
   pattern_ = std::move(pattern);
 }
 
-void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& policy) {
+void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& policy,
+                                         int num_threads) {
   const Benchmark& data = model.data();
   const std::size_t flows = static_cast<std::size_t>(ns_) * nr_ * nr_;
   log_wedge_.assign(flows, 0.0);
@@ -210,6 +211,8 @@ void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& polic
   auto rate = [](const Tensor3& t, int i, int r, int s) {
     return t.data().empty() ? 0.0 : t(i, r, s);
   };
+  // Sectors in parallel: each writes only its own flows, terms and flags.
+#pragma omp parallel for schedule(static) num_threads(ThreadsFor(num_rows_, num_threads))
   for (int i = 0; i < ns_; ++i) {
     for (int r = 0; r < nr_; ++r) {
       for (int s = 0; s < nr_; ++s) {
@@ -219,10 +222,13 @@ void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& polic
         const double nt0 = data.ntb(i, r, s), nt1 = policy.ntb(i, r, s);
         const double rx = rate(policy.exporter_rent, i, r, s);
         const double rm = rate(policy.importer_rent, i, r, s);
-        const double iceberg = Log1p(nt1) - Log1p(nt0);
+        // A rate equal at both ends changes nothing, and needs no log1p (same bits).
+        const double iceberg = nt1 == nt0 ? 0.0 : Log1p(nt1) - Log1p(nt0);
+        const double export_tax = tx1 == tx0 ? 0.0 : Log1p(tx1) - Log1p(tx0);
+        const double tariff_after = Log1p(tm1);
+        const double tariff_before = tm0 == tm1 ? tariff_after : Log1p(tm0);
         log_iceberg_[k] = iceberg;
-        log_wedge_[k] = Log1p(tx1) - Log1p(tx0) + Log1p(rx) + iceberg + Log1p(tm1) - Log1p(tm0) +
-                        Log1p(rm);
+        log_wedge_[k] = export_tax + Log1p(rx) + iceberg + tariff_after - tariff_before + Log1p(rm);
         if (data.trade(i, r, s) <= 0.0 || r == s) continue;
         if (access(i, r, s) != 1.0) {
           restricted_sector_[i * nr_ + r] = 1;

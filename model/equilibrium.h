@@ -193,7 +193,7 @@ class EquilibriumSystem {
   std::vector<char> revenue_flow_;    // per flow: in some revenue term
   std::vector<int> household_offset_;  // region r's households at [offset[r], offset[r+1])
   // The wedges and revenue terms of the policy (every constructor).
-  void PrecomputePolicy(const Model& model, const Policy& policy);
+  void PrecomputePolicy(const Model& model, const Policy& policy, int num_threads);
   void RecordPattern(int num_threads, JacobianPattern* pattern) const;
 
   std::shared_ptr<const JacobianPattern> pattern_;

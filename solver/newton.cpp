@@ -16,8 +16,23 @@
 
 namespace ohlin {
 
+// One region's block LU (computed in double), its factors kept in single precision: applying
+// the preconditioner reads them whole, so half the bytes is about half the time, and a
+// preconditioner need not be exact (GMRES measures the true residual).
+struct KrylovBlock {
+  Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> rows;  // P in P A = L U
+  Eigen::MatrixXf lu;  // L (unit lower, below the diagonal) and U
+  Eigen::Index size() const { return lu.rows(); }
+  void Solve(Eigen::VectorXd* v) const {
+    Eigen::VectorXf local = (rows * *v).cast<float>();
+    lu.triangularView<Eigen::UnitLower>().solveInPlace(local);
+    lu.triangularView<Eigen::Upper>().solveInPlace(local);
+    *v = local.cast<double>();
+  }
+};
+
 struct KrylovFactors {
-  std::vector<Eigen::PartialPivLU<Eigen::MatrixXd>> blocks;  // one per region
+  std::vector<KrylovBlock> blocks;  // one per region
 };
 
 namespace {
@@ -125,7 +140,7 @@ class KrylovSteps : public StepSolver {
   void Seed(std::shared_ptr<const KrylovFactors> factors) {
     if (factors == nullptr || factors->blocks.size() != blocks_.size()) return;
     for (std::size_t region = 0; region < blocks_.size(); ++region) {
-      if (factors->blocks[region].rows() != static_cast<Eigen::Index>(blocks_[region].size())) {
+      if (factors->blocks[region].size() != static_cast<Eigen::Index>(blocks_[region].size())) {
         return;  // built on another model
       }
     }
@@ -162,9 +177,12 @@ class KrylovSteps : public StepSolver {
           if (block_of_[col] == static_cast<int>(region)) block(a, position_[col]) = it.value();
         }
       }
-      factors->blocks[region].compute(block);
-      const Eigen::VectorXd pivots = factors->blocks[region].matrixLU().diagonal();
-      ok = ok && pivots.allFinite() && (pivots.array() != 0.0).all();
+      const Eigen::PartialPivLU<Eigen::MatrixXd> lu(block);
+      KrylovBlock& factor = factors->blocks[region];
+      factor.rows = lu.permutationP();
+      factor.lu = lu.matrixLU().cast<float>();
+      const Eigen::VectorXf pivots = factor.lu.diagonal();
+      ok = ok && factor.lu.allFinite() && (pivots.array() != 0.0F).all();
     }
     Eigen::setNbThreads(eigen_threads);
     ++r->factorisations;
@@ -199,7 +217,7 @@ class KrylovSteps : public StepSolver {
         const std::vector<int>& vars = blocks_[region];
         Eigen::VectorXd local(static_cast<Eigen::Index>(vars.size()));
         for (std::size_t a = 0; a < vars.size(); ++a) local[a] = in[vars[a]];
-        local = factors_->blocks[region].solve(local).eval();
+        factors_->blocks[region].Solve(&local);
         for (std::size_t a = 0; a < vars.size(); ++a) (*out)[vars[a]] = local[a];
       }
     };
