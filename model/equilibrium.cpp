@@ -79,6 +79,8 @@ double Log1p(double rate) { return rate == 0.0 ? 0.0 : std::log1p(rate); }
 
 // Small systems are evaluated on one thread: waking a second costs more than it saves.
 int ThreadsFor(int rows, int requested) { return rows < 4000 ? 1 : std::max(1, requested); }
+// Rows handed to a thread at a time in a parallel evaluation.
+constexpr int kRowChunk = 128;
 
 // Per-thread scratch for one row's kernels: vectors that keep their capacity, so that an
 // evaluation allocates nothing after the first rows (allocation was a fifth of the time).
@@ -290,7 +292,7 @@ void EquilibriumSystem::RecordPattern(int num_threads, JacobianPattern* pattern)
     const ScopedCache active(this, x.data(), &cache);
     FillCache(x.data(), &cache);
     RowWriter writer(0);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, kRowChunk)
     for (int row = 0; row < num_rows_; ++row) {
       writer.StartPattern();
       double residual = 0.0;
@@ -398,48 +400,36 @@ bool EquilibriumSystem::Evaluate(const double* x, double* residuals, double* jac
   bool finite = true;
   EvaluationCache cache;
   PrepareCache(&cache);
+  const int* row_start = pattern_->row_start.data();
+  const int* columns = pattern_->columns.data();
 #pragma omp parallel num_threads(ThreadsFor(num_rows_, num_threads)) reduction(&& : finite)
   {
     const ScopedCache active(this, x, &cache);
     FillCache(x, &cache);
-    int thread = 0, threads = 1;
-#ifdef _OPENMP
-    thread = omp_get_thread_num();
-    threads = omp_get_num_threads();
-#endif
-    // Static contiguous blocks: the result does not depend on the thread count.
-    const int begin = static_cast<int>(static_cast<long long>(num_rows_) * thread / threads);
-    const int end = static_cast<int>(static_cast<long long>(num_rows_) * (thread + 1) / threads);
-    if (jacobian == nullptr) {
-      EvaluateRows(x, residuals, nullptr, begin, end);
-    } else {
-      const int* row_start = pattern_->row_start.data();
-      const int* columns = pattern_->columns.data();
-      RowWriter writer(num_rows_);
-      for (int row = begin; row < end; ++row) {
+    RowWriter writer(jacobian == nullptr ? 0 : num_rows_);
+    // Rows cost unequal amounts by kind (goods markets with an exponential per destination,
+    // revenues that add up cached shipments), so they are handed out in small chunks. Each row
+    // is computed alone, so the result does not depend on the threads or the order.
+#pragma omp for schedule(dynamic, kRowChunk)
+    for (int row = 0; row < num_rows_; ++row) {
+      if (jacobian == nullptr) {
+        EvaluateRow(row, x, &residuals[row], nullptr);
+      } else {
         EvaluateRow(row, x, &residuals[row], &writer);
         const int* cols = columns + row_start[row];
         const int count = row_start[row + 1] - row_start[row];
+        double* out = &jacobian[row_start[row]];
         if (borrowed_pattern_) {
-          finite = writer.FinishValuesChecked(cols, count, &jacobian[row_start[row]]) && finite;
+          finite = writer.FinishValuesChecked(cols, count, out) && finite;
         } else {
-          writer.FinishValues(cols, count, &jacobian[row_start[row]]);
+          writer.FinishValues(cols, count, out);
         }
+        for (int k = 0; k < count; ++k) finite = finite && std::isfinite(out[k]);
       }
-    }
-    for (int row = begin; row < end; ++row) finite = finite && std::isfinite(residuals[row]);
-    if (jacobian != nullptr) {
-      for (int k = pattern_->row_start[begin]; k < pattern_->row_start[end]; ++k) {
-        finite = finite && std::isfinite(jacobian[k]);
-      }
+      finite = finite && std::isfinite(residuals[row]);
     }
   }
   return finite;
-}
-
-void EquilibriumSystem::EvaluateRows(const double* x, double* residuals, RowWriter* writer,
-                                     int begin, int end) const {
-  for (int row = begin; row < end; ++row) EvaluateRow(row, x, &residuals[row], writer);
 }
 
 double EquilibriumSystem::LogConsumerPrice(const double* x, int r, int h) const {

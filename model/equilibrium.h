@@ -137,8 +137,6 @@ class EquilibriumSystem {
   double QuotaRow(int k, const double* x, RowWriter* writer) const;
   double Revenue(const std::vector<RevenueTerm>& terms, int i, int index, double scale,
                  const double* x, RowWriter* writer) const;
-  void EvaluateRows(const double* x, double* residuals, RowWriter* writer, int begin,
-                    int end) const;
   void EvaluateRow(int row, const double* x, double* residual, RowWriter* writer) const;
   double LogValueAddedCost(const Model::Sector& sec, int i, int r, const double* x,
                            double* shares) const;

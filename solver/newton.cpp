@@ -14,6 +14,10 @@
 
 #include "solver/gmres.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 namespace ohlin {
 
 // One region's block LU (computed in double), its factors kept in single precision: applying
@@ -193,15 +197,31 @@ class KrylovSteps : public StepSolver {
   bool Solve(const Eigen::VectorXd& rhs, Eigen::VectorXd* step, NewtonResult* r) override {
     const RowMajorMatrix& jacobian = *jacobian_;
     const int threads = std::max(1, threads_);
+    // Each thread takes a contiguous run of rows holding an equal share of the nonzeros (the
+    // revenue rows at the end are long); each row's sum is the same whichever thread does it.
+    const int* outer = jacobian.outerIndexPtr();
+    const Eigen::Index rows = jacobian.outerSize();
     const LinearOperator apply = [&](const Eigen::VectorXd& in, Eigen::VectorXd* out) {
       out->resize(in.size());
-#pragma omp parallel for schedule(static) num_threads(threads)
-      for (Eigen::Index row = 0; row < jacobian.outerSize(); ++row) {
-        double sum = 0.0;
-        for (RowMajorMatrix::InnerIterator it(jacobian, row); it; ++it) {
-          sum += it.value() * in[it.col()];
+#pragma omp parallel num_threads(threads)
+      {
+        int thread = 0, team = 1;
+#ifdef _OPENMP
+        thread = omp_get_thread_num();
+        team = omp_get_num_threads();
+#endif
+        const long long total = outer[rows];
+        const Eigen::Index begin =
+            std::lower_bound(outer, outer + rows, total * thread / team) - outer;
+        const Eigen::Index end =
+            std::lower_bound(outer, outer + rows, total * (thread + 1) / team) - outer;
+        for (Eigen::Index row = begin; row < (thread + 1 == team ? rows : end); ++row) {
+          double sum = 0.0;
+          for (RowMajorMatrix::InnerIterator it(jacobian, row); it; ++it) {
+            sum += it.value() * in[it.col()];
+          }
+          (*out)[row] = sum;
         }
-        (*out)[row] = sum;
       }
     };
     const LinearOperator precondition = [&](const Eigen::VectorXd& in, Eigen::VectorXd* out) {
