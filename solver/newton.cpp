@@ -361,6 +361,13 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver lin
   // them): one evaluation of both instead of two. `have_jacobian`: `jacobian` holds it at *x.
   std::vector<double> trial_jacobian;
   bool have_jacobian = false;
+  if (krylov != nullptr && reuse != nullptr && reuse->start_jacobian != nullptr &&
+      reuse->start_residuals != nullptr &&
+      reuse->start_jacobian->size() == static_cast<std::size_t>(jacobian.nonZeros())) {
+    std::copy(reuse->start_jacobian->begin(), reuse->start_jacobian->end(), jacobian.valuePtr());
+    trial_jacobian.swap(*reuse->start_jacobian);
+    have_jacobian = true;
+  }
   double previous_residual = 0.0;  // before the last step (0: no step yet)
 
   while (result.max_residual >= tolerance) {
