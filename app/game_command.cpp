@@ -20,21 +20,45 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string TariffsCsv(const Benchmark& data, const games::GameOutcome& outcome) {
+// tariffs.csv, or export_taxes.csv when `export_taxes` (partner: the destination).
+std::string TariffsCsv(const Benchmark& data, const games::GameOutcome& outcome,
+                       bool export_taxes = false) {
   std::string csv = "player,partner,sector,rate_before,rate_chosen\n";
   for (const games::PlayerOutcome& player : outcome.players) {
     for (std::size_t k = 0; k < player.instruments.size(); ++k) {
       const games::Instrument& instrument = player.instruments[k];
+      if (instrument.export_tax != export_taxes) continue;
       for (std::size_t f = 0; f < instrument.flows.size(); ++f) {
         const games::Flow& flow = instrument.flows[f];
+        const int partner = export_taxes ? flow.importer : flow.exporter;
         csv += fmt::format("{},{},{},{:.10g},{:.10g}\n", CsvField(data.regions[player.region]),
-                           CsvField(data.regions[flow.exporter]),
+                           CsvField(data.regions[partner]),
                            CsvField(data.sectors[flow.sector]), instrument.before[f],
                            player.chosen[k]);
       }
     }
   }
   return csv;
+}
+
+// Whether any player chose export taxes.
+bool HasExportTaxes(const games::GameSpec& game) {
+  for (const games::PlayerSpec& spec : game.players) {
+    if (spec.export_taxes) return true;
+  }
+  return false;
+}
+
+// The mean rate chosen over a player's tariff (or export-tax) instruments, and their number.
+std::pair<double, int> MeanRate(const games::PlayerOutcome& player, bool export_taxes) {
+  double sum = 0.0;
+  int count = 0;
+  for (std::size_t k = 0; k < player.instruments.size() && k < player.chosen.size(); ++k) {
+    if (player.instruments[k].export_tax != export_taxes) continue;
+    sum += player.chosen[k];
+    ++count;
+  }
+  return {count == 0 ? 0.0 : sum / count, count};
 }
 
 Json GameJson(const games::GameSpec& game, const Benchmark& data,
@@ -59,17 +83,22 @@ Json GameJson(const games::GameSpec& game, const Benchmark& data,
     Json entry;
     entry["region"] = data.regions[player.region];
     entry["objective"] = games::ObjectiveKindToString(spec.objective.kind);
-    entry["instruments"] = games::InstrumentKindToString(spec.instruments);
-    entry["num_instruments"] = player.instruments.size();
+    entry["instruments"] = spec.tariffs ? games::InstrumentKindToString(spec.instruments) : "none";
+    entry["num_instruments"] = MeanRate(player, false).second;
     entry["objective_value"] = player.objective;
     entry["objective_factual"] = player.objective_factual;
     entry["gain_pct_of_income"] = 100.0 * (player.objective - player.objective_factual) / player.income;
     entry["kkt_residual"] = player.kkt_residual;
     entry["at_lower_bound"] = player.at_lower;
     entry["at_upper_bound"] = player.at_upper;
-    double mean = 0.0;
-    for (double t : player.chosen) mean += t;
-    entry["mean_rate_chosen"] = player.chosen.empty() ? 0.0 : mean / static_cast<double>(player.chosen.size());
+    entry["mean_rate_chosen"] = MeanRate(player, false).first;
+    if (spec.export_taxes) {
+      const auto [mean, count] = MeanRate(player, true);
+      entry["export_taxes"] = {
+          {"instruments", games::InstrumentKindToString(spec.export_taxes->instruments)},
+          {"num_instruments", count},
+          {"mean_rate_chosen", mean}};
+    }
     players.push_back(entry);
   }
   json["players"] = players;
@@ -78,12 +107,16 @@ Json GameJson(const games::GameSpec& game, const Benchmark& data,
 
 // Adds the game's section to summary.json (written by the solve writer), and tariffs.csv to
 // its manifest (`files`) when the game wrote it.
-void AddGameToSummary(const std::string& dir, const Json& game, bool wrote_tariffs) {
+void AddGameToSummary(const std::string& dir, const Json& game, bool wrote_tariffs,
+                      bool wrote_export_taxes = false) {
   const std::string path = (std::filesystem::path(dir) / "summary.json").string();
   std::ifstream in(path);
   Json summary = Json::parse(in);
   summary["game"] = game;
   if (wrote_tariffs && summary.contains("files")) summary["files"].push_back("tariffs.csv");
+  if (wrote_export_taxes && summary.contains("files")) {
+    summary["files"].push_back("export_taxes.csv");
+  }
   WriteFileAtomically(path, summary.dump(2) + "\n");
 }
 
@@ -97,18 +130,29 @@ std::string FormatGame(const games::GameSpec& game, const Benchmark& data,
                      "value", "gain %", "mean rate", "KKT resid.", "bounds");
   for (std::size_t p = 0; p < outcome.players.size(); ++p) {
     const games::PlayerOutcome& player = outcome.players[p];
-    double mean = 0.0;
-    for (double t : player.chosen) mean += t;
-    if (!player.chosen.empty()) mean /= static_cast<double>(player.chosen.size());
-    out += fmt::format("  {:<12} {:<18} {:>14.6g} {:>10.4f} {:>10.4f} {:>11.3g} {:>3}/{:<3}\n",
+    const auto [mean_rate, tariffs] = MeanRate(player, false);
+    const std::string mean = tariffs > 0 ? fmt::format("{:.4f}", mean_rate) : "-";  // none
+    out += fmt::format("  {:<12} {:<18} {:>14.6g} {:>10.4f} {:>10} {:>11.3g} {:>3}/{:<3}\n",
                        data.regions[player.region],
                        games::ObjectiveKindToString(game.players[p].objective.kind),
                        player.objective,
                        100.0 * (player.objective - player.objective_factual) / player.income,
                        mean, player.kkt_residual, player.at_lower, player.at_upper);
   }
-  out += "  (gain %: of benchmark income, over the scenario's tariffs; bounds: instruments at "
-         "lower/upper bound)\n";
+  for (std::size_t p = 0; p < outcome.players.size(); ++p) {
+    if (!game.players[p].export_taxes) continue;
+    const auto [mean, count] = MeanRate(outcome.players[p], true);
+    out += fmt::format("  {:<12} export taxes ({}): {} instruments, mean rate {:.4f}\n",
+                       data.regions[outcome.players[p].region],
+                       games::InstrumentKindToString(game.players[p].export_taxes->instruments),
+                       count, mean);
+  }
+  out += HasExportTaxes(game)
+             ? "  (gain %: of benchmark income, over the scenario's tariffs; mean rate: of the "
+               "import tariffs; bounds: instruments at lower/upper bound, export taxes "
+               "included)\n"
+             : "  (gain %: of benchmark income, over the scenario's tariffs; bounds: instruments "
+               "at lower/upper bound)\n";
   return out;
 }
 
@@ -161,6 +205,7 @@ int RunGame(const GameArguments& arguments) {
     if (summary.IsConverged()) summary.termination_type = TerminationType::kNoConvergence;
     WriteFailure(out_dir, context, "the game did not converge: " + outcome.message);
     std::filesystem::remove(std::filesystem::path(out_dir) / "tariffs.csv");
+    std::filesystem::remove(std::filesystem::path(out_dir) / "export_taxes.csv");
     AddGameToSummary(out_dir, game_json, false);
     std::cerr << FormatGame(game, prepared.data, outcome)
               << fmt::format("ohlin: the game '{}' did not converge: {}\n", prepared.scenario.name,
@@ -177,10 +222,18 @@ int RunGame(const GameArguments& arguments) {
   WriteResults(out_dir, context);
   WriteFileAtomically((std::filesystem::path(out_dir) / "tariffs.csv").string(),
                       TariffsCsv(prepared.data, outcome));
-  AddGameToSummary(out_dir, game_json, true);
+  const bool export_taxes = HasExportTaxes(game);
+  const std::filesystem::path export_path = std::filesystem::path(out_dir) / "export_taxes.csv";
+  if (export_taxes) {
+    WriteFileAtomically(export_path.string(), TariffsCsv(prepared.data, outcome, true));
+  } else {
+    std::filesystem::remove(export_path);  // a stale one from an earlier game
+  }
+  AddGameToSummary(out_dir, game_json, true, export_taxes);
   std::cout << FormatTerminalSummary(context) << "\n"
             << FormatGame(game, prepared.data, outcome)
-            << fmt::format("\nResults written to {}/ (tariffs.csv: the rates chosen)\n", out_dir);
+            << fmt::format("\nResults written to {}/ (tariffs.csv{}: the rates chosen)\n", out_dir,
+                           export_taxes ? ", export_taxes.csv" : "");
   return kSuccess;
 }
 

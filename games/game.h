@@ -2,6 +2,7 @@
 // file, read and checked against the scenario's benchmark.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,21 @@ enum class Talks {
 // turn to the others' latest rates (Gauss–Seidel: sequential).
 enum class Updates { kJacobi, kGaussSeidel };
 
+// A player's export taxes (MODEL.md section 12.5) on its own exports, grouped like its
+// import tariffs: per destination and sector, per sector for every destination outside
+// `group` (kMfn), or one rate for all.
+struct ExportTaxSpec {
+  InstrumentKind instruments = InstrumentKind::kDiscriminatory;
+  std::vector<int> partners;  // destinations (default: every other region)
+  std::vector<int> group;     // kMfn: destinations exempt (they keep their rates)
+  std::vector<int> sectors;   // default: all
+  double lower = 0.0, upper = 10.0;  // lower < 0 allows export subsidies, > -1
+};
+
 struct PlayerSpec {
   int region = 0;
+  bool tariffs = true;        // false: `instruments: none`, export taxes only
+  std::optional<ExportTaxSpec> export_taxes;  // none by default
   InstrumentKind instruments = InstrumentKind::kDiscriminatory;
   std::vector<int> partners;  // exporters whose goods it taxes (default: every other region)
   std::vector<int> group;     // kMfn: partners exempt from the MFN rate (they keep theirs)

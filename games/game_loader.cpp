@@ -36,7 +36,9 @@ const std::vector<std::string> kGameKeys = {"concept", "threat_point", "talks", 
                                             "tolerance", "max_rounds", "algorithm", "updates"};
 const std::vector<std::string> kPlayerKeys = {"region", "instruments", "partners", "group",
                                               "sectors", "bounds", "objective", "weights",
-                                              "epsilon"};
+                                              "epsilon", "export_taxes"};
+const std::vector<std::string> kExportTaxKeys = {"instruments", "partners", "group", "sectors",
+                                                 "bounds"};
 
 class GameLoader {
  public:
@@ -52,6 +54,10 @@ class GameLoader {
                              const std::string& singular, const std::string& context) const;
   void ReadPlayers(const YAML::Node& node);
   PlayerSpec ReadPlayer(const YAML::Node& node, int region, const std::string& context) const;
+  // The instrument keys (instruments, partners, group, sectors, bounds) of a player's map
+  // (import tariffs) or of its `export_taxes` map, with their checks.
+  ExportTaxSpec ReadInstrumentSet(const YAML::Node& node, int region, bool exports,
+                                  const std::string& context) const;
   void ReadObjective(const YAML::Node& node, const std::string& context, PlayerSpec* p) const;
 
   YamlDocument document_;
@@ -195,11 +201,51 @@ PlayerSpec GameLoader::ReadPlayer(const YAML::Node& node, int region,
   p.region = region;
   p.where = document_.Where(node);
   p.objective.region = region;
-  p.instruments = ReadChoice<InstrumentKind>(
-      node, "instruments", context,
-      {{"discriminatory", InstrumentKind::kDiscriminatory}, {"mfn", InstrumentKind::kMfn},
-       {"uniform", InstrumentKind::kUniform}},
-      InstrumentKind::kDiscriminatory);
+  const std::optional<YAML::Node> kind = document_.Find(node, "instruments");
+  p.tariffs = !(kind && kind->IsScalar() && kind->Scalar() == "none");
+  const std::optional<YAML::Node> exports = document_.Find(node, "export_taxes");
+  if (p.tariffs) {
+    const ExportTaxSpec set = ReadInstrumentSet(node, region, false, context);
+    p.instruments = set.instruments;
+    p.partners = set.partners;
+    p.group = set.group;
+    p.sectors = set.sectors;
+    p.lower = set.lower;
+    p.upper = set.upper;
+  } else {
+    for (const char* key : {"partners", "group", "sectors", "bounds"}) {
+      if (auto extra = document_.Find(node, key)) {
+        document_.Fail(*extra, fmt::format("{}.{}: the player has no import tariffs "
+                                           "(instruments: none)", context, key));
+      }
+    }
+    if (!exports) {
+      document_.Fail(*kind, fmt::format("{}.instruments: none needs export_taxes (a player "
+                                        "with no instruments)", context));
+    }
+  }
+  if (exports) {
+    const std::string sub = context + ".export_taxes";
+    if (!exports->IsMap()) {
+      document_.Fail(*exports, sub + ": expected a map (instruments, partners, group, sectors, "
+                                     "bounds)");
+    }
+    document_.CheckMap(*exports, kExportTaxKeys, sub);
+    p.export_taxes = ReadInstrumentSet(*exports, region, true, sub);
+  }
+  ReadObjective(node, context, &p);
+  return p;
+}
+
+ExportTaxSpec GameLoader::ReadInstrumentSet(const YAML::Node& node, int region, bool exports,
+                                            const std::string& context) const {
+  ExportTaxSpec p;
+  std::vector<std::pair<std::string, InstrumentKind>> kinds = {
+      {"discriminatory", InstrumentKind::kDiscriminatory}, {"mfn", InstrumentKind::kMfn},
+      {"uniform", InstrumentKind::kUniform}};
+  if (!exports) kinds.emplace_back("none", InstrumentKind::kDiscriminatory);  // read before
+  p.instruments = ReadChoice<InstrumentKind>(node, "instruments", context, kinds,
+                                             InstrumentKind::kDiscriminatory);
   for (std::size_t r = 0; r < data_.num_regions(); ++r) {
     if (static_cast<int>(r) != region) p.partners.push_back(static_cast<int>(r));
   }
@@ -226,8 +272,9 @@ PlayerSpec GameLoader::ReadPlayer(const YAML::Node& node, int region,
     p.lower = document_.ReadNumber((*bounds)[0], context + ".bounds");
     p.upper = document_.ReadNumber((*bounds)[1], context + ".bounds");
     if (!(p.lower > -1.0)) {
-      document_.Fail(*bounds, fmt::format("{}.bounds: lower bound {} must be above -1 (a tariff "
-                                          "of -100%)", context, p.lower));
+      document_.Fail(*bounds, fmt::format("{}.bounds: lower bound {} must be above -1 ({} of "
+                                          "-100%)", context, p.lower,
+                                          exports ? "an export tax" : "a tariff"));
     }
     if (p.lower > p.upper) {
       document_.Fail(*bounds, fmt::format("{}.bounds: lower bound {} is above upper bound {}",
@@ -240,14 +287,16 @@ PlayerSpec GameLoader::ReadPlayer(const YAML::Node& node, int region,
     for (int r : p.partners) {
       bool exempt = false;
       for (int g : p.group) exempt = exempt || g == r;
-      if (!exempt && data_.trade(i, r, region) > 0.0) traded = true;
+      const double flow = exports ? data_.trade(i, region, r) : data_.trade(i, r, region);
+      if (!exempt && flow > 0.0) traded = true;
     }
   }
   if (!traded) {
-    document_.Fail(node, fmt::format("{}: {} has no instruments (no imports from the partners "
-                                     "and sectors selected)", context, data_.regions[region]));
+    document_.Fail(node, fmt::format("{}: {} has no {} (no {} the partners and sectors selected)",
+                                     context, data_.regions[region],
+                                     exports ? "export-tax instruments" : "instruments",
+                                     exports ? "exports to" : "imports from"));
   }
-  ReadObjective(node, context, &p);
   return p;
 }
 

@@ -26,8 +26,12 @@ void TariffSensitivity::Columns(const EquilibriumSystem& system, const std::vect
                                 const std::vector<Flow>& flows) {
   columns_.resize(flows.size());
   for (std::size_t k = 0; k < flows.size(); ++k) {
-    system.TariffDerivative(x.data(), flows[k].sector, flows[k].exporter, flows[k].importer,
-                            &columns_[k]);
+    const Flow& f = flows[k];
+    if (f.export_tax) {
+      system.ExportTaxDerivative(x.data(), f.sector, f.exporter, f.importer, &columns_[k]);
+    } else {
+      system.TariffDerivative(x.data(), f.sector, f.exporter, f.importer, &columns_[k]);
+    }
   }
   ok_ = true;
 }

@@ -17,8 +17,11 @@
 
 namespace ohlin::games {
 
-std::vector<Instrument> MakeInstruments(const PlayerSpec& spec, const Benchmark& data,
-                                        const Policy& factual) {
+namespace {
+
+// The import-tariff instruments of a player.
+std::vector<Instrument> MakeTariffInstruments(const PlayerSpec& spec, const Benchmark& data,
+                                              const Policy& factual) {
   const int s = spec.region;
   std::vector<Instrument> out;
   auto exempt = [&](int r) { return std::find(spec.group.begin(), spec.group.end(), r) != spec.group.end(); };
@@ -56,6 +59,66 @@ std::vector<Instrument> MakeInstruments(const PlayerSpec& spec, const Benchmark&
       }
       push(std::move(instrument));
       break;
+    }
+  }
+  return out;
+}
+
+// The export-tax instruments of player `r` (MODEL.md section 12.5): flows (i, r, d) to the
+// destinations d, grouped like import tariffs.
+std::vector<Instrument> MakeExportTaxInstruments(const ExportTaxSpec& spec, int r,
+                                                 const Benchmark& data, const Policy& factual) {
+  std::vector<Instrument> out;
+  auto exempt = [&](int d) {
+    return std::find(spec.group.begin(), spec.group.end(), d) != spec.group.end();
+  };
+  auto add_flow = [&](Instrument* instrument, int i, int d) {
+    if (data.trade(i, r, d) <= 0.0 || exempt(d)) return;
+    instrument->flows.push_back({i, r, d, true});
+    instrument->before.push_back(factual.export_taxes(i, r, d));
+  };
+  auto make = [&](const std::string& partner, const std::string& sector) {
+    Instrument instrument{{}, {}, partner, sector, spec.lower, spec.upper};
+    instrument.export_tax = true;
+    return instrument;
+  };
+  auto push = [&](Instrument instrument) {
+    if (!instrument.flows.empty()) out.push_back(std::move(instrument));
+  };
+  if (spec.instruments == InstrumentKind::kDiscriminatory) {
+    for (int d : spec.partners) {
+      for (int i : spec.sectors) {
+        Instrument instrument = make(data.regions[d], data.sectors[i]);
+        add_flow(&instrument, i, d);
+        push(std::move(instrument));
+      }
+    }
+  } else if (spec.instruments == InstrumentKind::kMfn) {
+    for (int i : spec.sectors) {
+      Instrument instrument = make("*", data.sectors[i]);
+      for (int d : spec.partners) add_flow(&instrument, i, d);
+      push(std::move(instrument));
+    }
+  } else {
+    Instrument instrument = make("*", "*");
+    for (int i : spec.sectors) {
+      for (int d : spec.partners) add_flow(&instrument, i, d);
+    }
+    push(std::move(instrument));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Instrument> MakeInstruments(const PlayerSpec& spec, const Benchmark& data,
+                                        const Policy& factual) {
+  std::vector<Instrument> out;
+  if (spec.tariffs) out = MakeTariffInstruments(spec, data, factual);
+  if (spec.export_taxes) {
+    for (Instrument& instrument :
+         MakeExportTaxInstruments(*spec.export_taxes, spec.region, data, factual)) {
+      out.push_back(std::move(instrument));
     }
   }
   return out;
@@ -148,9 +211,7 @@ class Engine {
   void SetPolicy(const std::vector<std::vector<double>>& theta) {
     for (int p = 0; p < num_players(); ++p) {
       for (std::size_t k = 0; k < instruments_[p].size(); ++k) {
-        for (const Flow& f : instruments_[p][k].flows) {
-          policy_.tariffs(f.sector, f.exporter, f.importer) = theta[p][k];
-        }
+        for (const Flow& f : instruments_[p][k].flows) RateOf(&policy_, f) = theta[p][k];
       }
     }
     system_ = std::make_unique<EquilibriumSystem>(model_, policy_);

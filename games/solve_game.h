@@ -12,15 +12,18 @@
 
 namespace ohlin::games {
 
-// One choice variable of a player: a rate applied to one or more of its import flows.
+// One choice variable of a player: a rate applied to one or more of its import flows (its
+// tariffs), or of its export flows when `export_tax` (its export taxes; partner: destination).
 struct Instrument {
   std::vector<Flow> flows;
   std::vector<double> before;  // each flow's rate in the scenario (the factual)
   std::string partner, sector;  // "*" when it covers several
   double lower = 0.0, upper = 10.0;
+  bool export_tax = false;
 };
 
-// The instruments of a player (FORMATS.md "Games"), from its spec and the factual policy.
+// The instruments of a player (FORMATS.md "Games"), from its spec and the factual policy: its
+// import tariffs (unless `instruments: none`), then its export taxes (if any).
 std::vector<Instrument> MakeInstruments(const PlayerSpec& spec, const Benchmark& data,
                                         const Policy& factual);
 

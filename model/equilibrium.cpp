@@ -1407,3 +1407,32 @@ void EquilibriumSystem::TariffDerivative(const double* x, int i, int r, int s,
 }
 
 }  // namespace ohlin
+
+namespace ohlin {
+
+// d residual / d xi, xi = log(1 + tx'), times 1 / (1 + tx'). The export tax and the tariff
+// enter the landed-price wedge alike (section 9), so the goods-market, Armington-price and
+// quota entries are the tariff's, rescaled from d/dtm' to d/dtx' by (1 + tm')/(1 + tx'). The
+// revenue rows differ by the fob value: per unit xi the exporter's rate fob - 1 rises by fob
+// (the tariff left it alone), and the importer's rate fob ((1+tm')(1+rm) Qm - 1) rises in
+// proportion, by its own value, not by fob more as under a tariff.
+void EquilibriumSystem::ExportTaxDerivative(const double* x, int i, int r, int s,
+                                            std::vector<std::pair<int, double>>* column) const {
+  const std::size_t begin = column->size();
+  TariffDerivative(x, i, r, s, column);
+  if (column->size() == begin) return;  // domestic, banned or no benchmark trade
+  const double scale = 1.0 / (1.0 + policy_.export_taxes(i, r, s));
+  const double rescale = (1.0 + policy_.tariffs(i, r, s)) * scale;
+  for (std::size_t k = begin; k < column->size(); ++k) (*column)[k].second *= rescale;
+  const FlowRevenue rates = FlowRevenueRates(x, i, r, s);
+  const double shipped = model_.data().trade(i, r, s) * std::exp(LogShipmentHat(x, i, r, s));
+  const double fob = 1.0 + rates.export_tax + rates.exporter_rent;
+  if (const int t = model_.tariff_revenue_index(i, s); t >= 0) {
+    column->emplace_back(t, fob * shipped / model_.composite(i, s)->absorption * scale);
+  }
+  if (const int e = model_.export_tax_revenue_index(i, r); e >= 0) {
+    column->emplace_back(e, -fob * shipped / model_.sector(i, r)->output * scale);
+  }
+}
+
+}  // namespace ohlin

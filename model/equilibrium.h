@@ -114,6 +114,11 @@ class EquilibriumSystem {
   // (row, value). Nothing for a domestic, banned or zero benchmark flow.
   void TariffDerivative(const double* x, int i, int r, int s,
                         std::vector<std::pair<int, double>>* column) const;
+  // The same with respect to the export tax rate tx'(i, r, s) of exporter r (MODEL.md section
+  // 12.5): an export tax moves the landed price like a tariff of the same size, and differs
+  // only in who collects the revenue (the exporter instead of the importer).
+  void ExportTaxDerivative(const double* x, int i, int r, int s,
+                           std::vector<std::pair<int, double>>* column) const;
   // Largest distance from exact complementarity over the quotas at x: max over quotas of
   // |min(rent wedge, log(cap / quantity))| (0 when none).
   double QuotaComplementarityGap(const double* x) const;

@@ -416,6 +416,27 @@ TEST_CASE("a game section is read with its defaults") {
   CHECK(game.players[2].objective.weights == std::vector<double>{1.0, 1.0, 2.0});
 }
 
+// The example in docs/FORMATS.md ("Games") is read as written on the default world.
+TEST_CASE("the game example of FORMATS.md loads on the default world") {
+  std::ifstream in(std::string(OHLIN_SOURCE_DIR) + "/docs/FORMATS.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  const std::size_t begin = doc.find("```yaml\ngame:\n");
+  REQUIRE(begin != std::string::npos);
+  const std::size_t end = doc.find("```", begin + 7);
+  REQUIRE(end != std::string::npos);
+  Benchmark data;
+  const std::string path = GameFile(doc.substr(begin + 8, end - begin - 8));
+  LoadScenario(path, &data);
+  const games::GameSpec game = games::LoadGame(path, data);
+  REQUIRE(game.players.size() == 4);
+  CHECK(game.concept_kind == games::Concept::kNash);
+  CHECK(game.players[1].instruments == games::InstrumentKind::kMfn);
+  CHECK(game.players[2].export_taxes.has_value());
+  CHECK_FALSE(game.players[3].tariffs);
+}
+
 TEST_CASE("bad game input names the key and the line") {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"game:\n  players:\n    - {region: XYZ}\n", ":6:16: game.players[1].region: unknown region 'XYZ'"},
