@@ -247,19 +247,21 @@ class Engine {
   // success values_ holds the Jacobian at the solution and lu_ factors of it or of a nearby one.
   bool Newton(State* x) {
     const int n = system_->num_rows();
-    std::vector<double> f(n), trial_f(n), values(static_cast<std::size_t>(system_->num_nonzeros()));
+    const auto nonzeros = static_cast<std::size_t>(system_->num_nonzeros());
+    std::vector<double> f(n), trial_f(n), values(nonzeros), trial_values(nonzeros);
     std::vector<double> step, trial(n);
     auto largest = [](const std::vector<double>& v) {
       double m = 0.0;
       for (double e : v) m = std::max(m, std::abs(e));
       return m;
     };
+    if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
     for (int iteration = 0; iteration < 20; ++iteration) {
-      if (!system_->Evaluate(x->data(), f.data(), values.data())) return false;
       const double norm = largest(f);
       if (norm <= options_.solver.tolerance) {
         values_ = std::move(values);
-        return lu_.Held(*system_) || lu_.Factorise(*system_, values_);
+        return lu_.Held(*system_) || lu_.FactoriseSparsified(*system_, values_) ||
+               lu_.Factorise(*system_, values_);
       }
       ++newton_steps_;
       for (double& e : f) e = -e;
@@ -272,14 +274,22 @@ class Engine {
       if (!lu_.SolveNear(*system_, values, f, false, accuracy, &step)) {
         return false;
       }
+      // The full step is nearly always taken: the Jacobian there comes with its residuals (for
+      // the next step, or the adjoint), instead of evaluating them again.
       bool accepted = false;
       for (double length = 1.0; length > 1e-3 && !accepted; length *= 0.5) {
         for (int k = 0; k < n; ++k) trial[k] = (*x)[k] + length * step[k];
-        accepted = system_->Evaluate(trial.data(), trial_f.data(), nullptr) &&
+        accepted = system_->Evaluate(trial.data(), trial_f.data(),
+                                     length == 1.0 ? trial_values.data() : nullptr) &&
                    largest(trial_f) < norm;
+        if (accepted && length < 1.0) {
+          accepted = system_->Evaluate(trial.data(), trial_f.data(), trial_values.data());
+        }
       }
       if (!accepted) return false;
       x->swap(trial);
+      f.swap(trial_f);
+      values.swap(trial_values);
     }
     return false;
   }
@@ -615,9 +625,12 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   for (unsigned k = 0; k < m; ++k) {
     if (gains[k] <= smallest + 1e-6) binding.push_back(static_cast<int>(k));
   }
+  // The multipliers are fitted on the instruments clearly inside their bounds; a rate within
+  // 1e-9 of a bound counts as at it (SLSQP leaves such rates a few 1e-12 off the bound), and
+  // there only a pull inwards is a violation, as in ProjectedGradient.
   std::vector<int> free;
   for (unsigned j = 0; j + 1 < n; ++j) {
-    if (z[j] > all[j].lower + 1e-12 && z[j] < all[j].upper - 1e-12) free.push_back(static_cast<int>(j));
+    if (z[j] > all[j].lower + 1e-9 && z[j] < all[j].upper - 1e-9) free.push_back(static_cast<int>(j));
   }
   const int nb = static_cast<int>(binding.size()), nf = static_cast<int>(free.size());
   Eigen::MatrixXd kkt = Eigen::MatrixXd::Zero(nb + 1, nb + 1);
@@ -631,9 +644,15 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   kkt.block(nb, 0, 1, nb).setOnes();
   rhs(nb) = 1.0;
   const Eigen::VectorXd mu = kkt.completeOrthogonalDecomposition().solve(rhs).head(nb);
-  const Eigen::VectorXd stationarity = g * mu;
-
-  return nf == 0 ? 0.0 : stationarity.cwiseAbs().maxCoeff() / 100.0;
+  double residual = 0.0;
+  for (unsigned j = 0; j + 1 < n; ++j) {
+    double pull = 0.0;  // d(sum_a mu_a gain_a)/d rate_j, percent of income
+    for (int a = 0; a < nb; ++a) pull += mu(a) * gradients[binding[a]][j];
+    if (z[j] <= all[j].lower + 1e-9) pull = std::max(pull, 0.0);
+    if (z[j] >= all[j].upper - 1e-9) pull = std::min(pull, 0.0);
+    residual = std::max(residual, std::abs(pull) / 100.0);
+  }
+  return residual;
 }
 
 // One Jacobi round of a Nash game: every player's best response to the others' rates at the

@@ -1,6 +1,7 @@
 // The exact welfare decomposition (model/decomposition.h, docs/MODEL.md "Decomposition").
 #include "model/decomposition.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "model/ces.h"
@@ -28,6 +29,17 @@ enum FlowField {
 
 double Average(double a, double b) { return 0.5 * (a + b); }
 
+// Whether a rate tensor is zero at both ends of a path (then it is zero throughout).
+bool ZeroAtBothEnds(const Tensor3& from, const Tensor3& to) {
+  auto zero = [](const Tensor3& t) {
+    for (double v : t.data()) {
+      if (v != 0.0) return false;
+    }
+    return true;
+  };
+  return zero(from) && zero(to);
+}
+
 }  // namespace
 
 const char* WelfareComponentName(WelfareComponent component) {
@@ -54,7 +66,33 @@ void WelfareSplit::Add(const WelfareSplit& other, double weight) {
   }
 }
 
-WelfarePath::WelfarePath(const Model& model) : model_(model) {
+WelfarePath::WelfarePath(const Model& model, const Policy& from, const Policy& to)
+    : model_(model) {
+  // A quota's rent is endogenous: with quotas every rent wedge is kept.
+  const bool quotas = !model.quotas().empty() || !from.quotas.empty() || !to.quotas.empty();
+  tariffs_ = !ZeroAtBothEnds(from.tariffs, to.tariffs);
+  export_taxes_ = !ZeroAtBothEnds(from.export_taxes, to.export_taxes);
+  importer_rents_ = quotas || !ZeroAtBothEnds(from.importer_rent, to.importer_rent);
+  exporter_rents_ = quotas || !ZeroAtBothEnds(from.exporter_rent, to.exporter_rent);
+  iceberg_ = from.ntb.data() != to.ntb.data();
+  access_ = from.access.data() != to.access.data();
+  const bool field_used[kFlowFields] = {
+      true,                            // kShipped
+      true,                            // kFobPrice
+      iceberg_,                        // kLogIceberg
+      tariffs_,                        // kTariffWedge
+      importer_rents_,                 // kImporterWedge
+      export_taxes_,                   // kExportTaxWedge
+      exporter_rents_,                 // kExporterWedge
+      tariffs_ || importer_rents_,     // kLanded
+      access_,                         // kVarietyWeight
+      access_,                         // kAccess
+      iceberg_,                        // kFobValue
+  };
+  slot_.assign(kFlowFields, -1);
+  for (int field = 0; field < kFlowFields; ++field) {
+    if (field_used[field]) slot_[field] = stored_fields_++;
+  }
   const Benchmark& d = model.data();
   const int nr = static_cast<int>(d.num_regions()), ns = static_cast<int>(d.num_sectors());
   const int nf = static_cast<int>(d.num_factors());
@@ -97,16 +135,19 @@ WelfarePath::WelfarePath(const Model& model) : model_(model) {
   }
 }
 
-WelfarePoint WelfarePath::Point(const Policy& policy, const std::vector<double>& state) const {
+WelfarePoint WelfarePath::Point(const Policy& policy, const std::vector<double>& state,
+                                int num_threads) const {
   const Benchmark& d = model_.data();
   const EquilibriumSystem system(model_, policy, 1, false);
   const double* x = state.data();
   const int nr = static_cast<int>(d.num_regions()), ns = static_cast<int>(d.num_sectors());
   WelfarePoint point;
-  point.flow.assign(flows_.size() * kFlowFields, 0.0);
-  for (std::size_t k = 0; k < flows_.size(); ++k) {
-    const auto [i, r, s] = flows_[k];
-    double* f = &point.flow[k * kFlowFields];
+  point.flow.assign(flows_.size() * stored_fields_, 0.0);
+  const std::ptrdiff_t num_flows = static_cast<std::ptrdiff_t>(flows_.size());
+#pragma omp parallel for schedule(static) num_threads(std::max(1, num_threads))
+  for (std::ptrdiff_t k = 0; k < num_flows; ++k) {
+    const auto [i, r, s] = flows_[static_cast<std::size_t>(k)];
+    double f[kFlowFields];
     const double p = std::exp(x[model_.producer_price_index(i, r)]);
     const double iceberg = std::exp(system.log_iceberg(i, r, s));
     const double kappa = system.access(i, r, s);
@@ -126,6 +167,10 @@ WelfarePoint WelfarePath::Point(const Policy& policy, const std::vector<double>&
     f[kVarietyWeight] = sigma != 1.0 ? p * iceberg * all * open_landed / (sigma - 1.0) : 0.0;
     f[kAccess] = kappa;
     f[kFobValue] = f[kFobPrice] * f[kShipped];
+    double* stored = &point.flow[static_cast<std::size_t>(k) * stored_fields_];
+    for (int field = 0; field < kFlowFields; ++field) {
+      if (slot_[field] >= 0) stored[slot_[field]] = f[field];
+    }
   }
   for (const auto& [i, r] : sectors_) {
     const Model::Sector& sec = *model_.sector(i, r);
@@ -213,20 +258,24 @@ WelfareSplit WelfarePath::Interval(const WelfarePoint& a, const WelfarePoint& b)
   };
   for (std::size_t k = 0; k < flows_.size(); ++k) {
     const int r = flows_[k].r, s = flows_[k].s;  // exporter, importer
-    const double* fa = &a.flow[k * kFlowFields];
-    const double* fb = &b.flow[k * kFlowFields];
-    auto avg = [&](int field) { return Average(fa[field], fb[field]); };
-    auto delta = [&](int field) { return fb[field] - fa[field]; };
+    const double* fa = &a.flow[k * stored_fields_];
+    const double* fb = &b.flow[k * stored_fields_];
+    auto avg = [&](int field) { return Average(fa[slot_[field]], fb[slot_[field]]); };
+    auto delta = [&](int field) { return fb[slot_[field]] - fa[slot_[field]]; };
     // World prices: the exporter gains what the importer pays more per shipped unit.
     const double terms = avg(kShipped) * delta(kFobPrice);
     add(r, WelfareComponent::kTermsOfTrade, terms);
     add(s, WelfareComponent::kTermsOfTrade, -terms);
-    add(s, WelfareComponent::kIcebergCosts, -avg(kFobValue) * delta(kLogIceberg));
-    add(s, WelfareComponent::kTariffs, avg(kTariffWedge) * delta(kLanded));
-    add(s, WelfareComponent::kNtbRents, avg(kImporterWedge) * delta(kLanded));
-    add(r, WelfareComponent::kExportTaxes, avg(kExportTaxWedge) * delta(kShipped));
-    add(r, WelfareComponent::kNtbRents, avg(kExporterWedge) * delta(kShipped));
-    add(s, WelfareComponent::kExportBans, avg(kVarietyWeight) * delta(kAccess));
+    // The products left out are exact zeros (a sum of finite terms is never -0, so adding
+    // one changes no bit).
+    if (iceberg_) add(s, WelfareComponent::kIcebergCosts, -avg(kFobValue) * delta(kLogIceberg));
+    if (tariffs_) add(s, WelfareComponent::kTariffs, avg(kTariffWedge) * delta(kLanded));
+    if (importer_rents_) add(s, WelfareComponent::kNtbRents, avg(kImporterWedge) * delta(kLanded));
+    if (export_taxes_) {
+      add(r, WelfareComponent::kExportTaxes, avg(kExportTaxWedge) * delta(kShipped));
+    }
+    if (exporter_rents_) add(r, WelfareComponent::kNtbRents, avg(kExporterWedge) * delta(kShipped));
+    if (access_) add(s, WelfareComponent::kExportBans, avg(kVarietyWeight) * delta(kAccess));
   }
   for (std::size_t k = 0; k < sectors_.size(); ++k) {
     const int r = sectors_[k].second;

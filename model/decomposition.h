@@ -42,7 +42,7 @@ constexpr int kNumWelfareComponents = static_cast<int>(WelfareComponent::kCount)
 // The levels one point of the path contributes to the integrals (benchmark currency units;
 // prices as hats). Built by WelfarePath::Point; only differences of two points are used.
 struct WelfarePoint {
-  std::vector<double> flow;       // per cross-border flow, kFlowFields values
+  std::vector<double> flow;       // per cross-border flow, the path's stored flow fields
   std::vector<double> sector;     // per sector with output: p Y, log a
   std::vector<double> factor;     // per (f, i, r) payment: w t, F, w (1 + t) F, log a_f
   std::vector<double> supply;     // per factor market: w, L
@@ -59,9 +59,15 @@ struct WelfareSplit {
 
 class WelfarePath {
  public:
-  explicit WelfarePath(const Model& model);
-  // The levels at a solved point x of model(policy).
-  WelfarePoint Point(const Policy& policy, const std::vector<double>& x) const;
+  // The path from policy `from` to `to` (InterpolatePolicy's path). A point keeps only the flow
+  // fields whose products can be nonzero on it: a wedge that is zero at both ends is zero
+  // throughout, an ntb or market access equal at both ends stays so; what is left out would
+  // only add exact zeros to the components (a tariff shock keeps 4 of 11).
+  WelfarePath(const Model& model, const Policy& from, const Policy& to);
+  // The levels at a solved point x of model(policy); the flows on `num_threads` threads (the
+  // same numbers whatever the threads).
+  WelfarePoint Point(const Policy& policy, const std::vector<double>& x,
+                     int num_threads = 1) const;
   // The components accumulated from `a` to `b` (trapezoid rule on each product).
   WelfareSplit Interval(const WelfarePoint& a, const WelfarePoint& b) const;
   WelfareSplit Zero() const;
@@ -71,6 +77,11 @@ class WelfarePath {
     int i, r, s;
   };
   const Model& model_;
+  std::vector<int> slot_;    // per flow field: its place in a flow's stored values, or -1
+  int stored_fields_ = 0;
+  // Which wedges' products are integrated (the others are zero on the path).
+  bool tariffs_ = true, importer_rents_ = true, export_taxes_ = true, exporter_rents_ = true;
+  bool iceberg_ = true, access_ = true;
   std::vector<Flow> flows_;  // cross-border flows with benchmark trade
   std::vector<std::pair<int, int>> sectors_;  // (i, r)
   std::vector<std::array<int, 3>> payments_;  // (f, i, r) with VFM > 0 and a sector

@@ -163,8 +163,11 @@ class KrylovSteps : public StepSolver {
     factors->blocks.resize(blocks_.size());
     // Regions are factorised in parallel; Eigen's own threads inside each dense LU would only
     // oversubscribe the cores (and spin: measured 25x slower on a loaded 2-core machine).
-    const int eigen_threads = Eigen::nbThreads();
-    Eigen::setNbThreads(1);
+    // Set once for the process, never saved and restored: game workers factorise on several
+    // threads at once, and a restore racing another worker's LU changed its blocking, so the
+    // same game gave different rates from run to run (game_talks.yaml, 2 threads).
+    static const bool eigen_single_threaded = (Eigen::setNbThreads(1), true);
+    (void)eigen_single_threaded;
     // Each region's diagonal block, densely, and its LU.
 #pragma omp parallel for schedule(dynamic) num_threads(std::max(1, threads_)) reduction(&& : ok)
     for (std::size_t region = 0; region < blocks_.size(); ++region) {
@@ -188,7 +191,6 @@ class KrylovSteps : public StepSolver {
       const Eigen::VectorXf pivots = factor.lu.diagonal();
       ok = ok && factor.lu.allFinite() && (pivots.array() != 0.0F).all();
     }
-    Eigen::setNbThreads(eigen_threads);
     ++r->factorisations;
     factors_ = std::move(factors);
     built_ = ok;

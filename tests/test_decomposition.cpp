@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "calibration/synth.h"
+#include "model/decomposition.h"
 #include "model/model.h"
 #include "solver/decomposition.h"
 #include "solver/solver.h"
@@ -110,6 +111,38 @@ TEST_CASE("the decomposition sums to each region's EV with every kind of shock a
     largest = std::max(largest, std::abs(d.Of(r).at("terms_of_trade")));
   }
   CHECK(std::abs(world_terms) < 0.2 * largest);
+}
+
+TEST_CASE("a path point keeps only the flow fields whose products can move, to the same bits",
+          "[decomposition]") {
+  const Benchmark data = World();
+  const Policy benchmark = Policy::Benchmark(data);
+  Policy tariffs = benchmark;
+  for (int i = 0; i < 3; ++i) tariffs.tariffs(i, 1, 0) = data.tariffs(i, 1, 0) + 0.3;
+  // A path on which every wedge moves: its points keep every field.
+  Policy everything = tariffs;
+  everything.ntb(1, 0, 2) = 0.3;
+  everything.importer_rent(2, 1, 0) = 0.2;
+  everything.exporter_rent(0, 2, 1) = 0.15;
+  everything.access(2, 2, 1) = 0.5;
+  const Model model = Model::Calibrate(data, {}, {}, {});
+  State x = model.BenchmarkState();
+  SolverSummary summary;
+  Solve(SolverOptions(), model, tariffs, &x, &summary);
+  REQUIRE(summary.IsConverged());
+  const WelfarePath lean(model, benchmark, tariffs), full(model, benchmark, everything);
+  const WelfarePoint lean_a = lean.Point(benchmark, model.BenchmarkState());
+  const WelfarePoint lean_b = lean.Point(tariffs, x);
+  const WelfarePoint full_a = full.Point(benchmark, model.BenchmarkState());
+  const WelfarePoint full_b = full.Point(tariffs, x);
+  // 3 sectors x 3 x 2 cross-border flows; a tariff shock (with the benchmark's export taxes)
+  // keeps shipped, fob price, landed, and the tariff and export-tax wedges: 5 of 11.
+  CHECK(full_b.flow.size() == 18u * 11u);
+  CHECK(lean_b.flow.size() == 18u * 5u);
+  // What the lean points leave out adds only exact zeros: the same bits in every component.
+  const WelfareSplit a = lean.Interval(lean_a, lean_b), b = full.Interval(full_a, full_b);
+  CHECK(a.value == b.value);
+  CHECK(a.value[0][static_cast<int>(WelfareComponent::kTariffs)] != 0.0);
 }
 
 TEST_CASE("each component has the sign theory gives it", "[decomposition]") {

@@ -133,6 +133,85 @@ TEST_CASE("the adjoint gradient of every objective equals finite differences") {
   }
 }
 
+// |J x - b| / |b| (J' x when `transposed`), with J the rows of `system` at `values`.
+double RelativeResidual(const EquilibriumSystem& system, const std::vector<double>& values,
+                        const std::vector<double>& b, const std::vector<double>& x,
+                        bool transposed) {
+  std::vector<double> r = b;
+  for (int row = 0; row < system.num_rows(); ++row) {
+    for (int k = system.row_start()[row]; k < system.row_start()[row + 1]; ++k) {
+      const int col = system.columns()[k];
+      if (transposed) {
+        r[col] -= values[k] * x[row];
+      } else {
+        r[row] -= values[k] * x[col];
+      }
+    }
+  }
+  double rr = 0.0, bb = 0.0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    rr += r[i] * r[i];
+    bb += b[i] * b[i];
+  }
+  return std::sqrt(rr / bb);
+}
+
+TEST_CASE("GMRES with the compact factors of a nearby Jacobian solves J x = b and J' x = b") {
+  // Big enough for the compact factors to drop entries (12 regions x 6 sectors, 2 factors).
+  SynthOptions options;
+  options.regions = 12;
+  options.sectors = 6;
+  options.factors = 2;
+  options.seed = 3;
+  const Benchmark data = Synthesize(options);
+  const Model model = Model::Calibrate(data);
+  const Policy near = Policy::Benchmark(data);
+  Policy policy = near;
+  for (double& t : policy.tariffs.data()) t += 0.05;
+  const State x_near = SolveAt(model, near, model.BenchmarkState());
+  const State x = SolveAt(model, policy, x_near);
+  const EquilibriumSystem near_system(model, near), system(model, policy);
+  const int n = system.num_rows();
+  std::vector<double> f(n), near_values(near_system.num_nonzeros()), values(system.num_nonzeros());
+  REQUIRE(near_system.Evaluate(x_near.data(), f.data(), near_values.data()));
+  REQUIRE(system.Evaluate(x.data(), f.data(), values.data()));
+  std::vector<double> b(n);
+  for (int i = 0; i < n; ++i) b[i] = std::sin(1.0 + 3.0 * i);
+  for (const bool transposed : {false, true}) {
+    INFO((transposed ? "J' x = b" : "J x = b"));
+    games::JacobianLu lu;
+    // At its own factors: a few products (the compact factors' dropped entries: 7 here); at
+    // the factors of the benchmark's Jacobian (tariffs 5 points lower, also a different
+    // pattern) more (12-13, and 13 with the sparsified Jacobian's), but no new factorisation.
+    REQUIRE(lu.Factorise(system, values));
+    std::vector<double> solution;
+    REQUIRE(lu.SolveNear(system, values, b, transposed, 1e-12, &solution));
+    CHECK(RelativeResidual(system, values, b, solution, transposed) <= 1e-12);
+    CHECK(lu.solves() <= 10);
+    REQUIRE(lu.Factorise(near_system, near_values));
+    solution.clear();
+    const int before = lu.solves();
+    REQUIRE(lu.SolveNear(system, values, b, transposed, 1e-12, &solution));
+    CHECK(RelativeResidual(system, values, b, solution, transposed) <= 1e-12);
+    CHECK(lu.factorisations() == 2);
+    CHECK(lu.solves() - before <= 24);
+    // The exact solve with the factors of J agrees.
+    REQUIRE(lu.Factorise(system, values));
+    std::vector<double> exact;
+    REQUIRE((transposed ? lu.SolveTransposed(b, &exact) : lu.Solve(b, &exact)));
+    for (int i = 0; i < n; ++i) CHECK(solution[i] == Approx(exact[i]).margin(1e-9));
+    // The sparsified Jacobian's factors (no exact solves with them) precondition as well.
+    REQUIRE(lu.FactoriseSparsified(near_system, near_values));
+    CHECK_FALSE(lu.Solve(b, &exact));
+    solution.clear();
+    const int sparsified = lu.solves();
+    REQUIRE(lu.SolveNear(system, values, b, transposed, 1e-12, &solution));
+    CHECK(RelativeResidual(system, values, b, solution, transposed) <= 1e-12);
+    CHECK(lu.factorisations() == 4);
+    CHECK(lu.solves() - sparsified <= 24);
+  }
+}
+
 // Two countries, one factor, Armington, balanced trade, no tariffs: sector k ships a[k] at home
 // and b[k] from HOME to FOREIGN; FOREIGN c[k] at home and d[k] to HOME (sum b = sum d).
 Benchmark OneFactorWorld(const std::vector<double>& a, const std::vector<double>& b,
