@@ -27,10 +27,10 @@ class EquilibriumSystem::RowWriter {
     if (value == 0.0) return;
     if (recording_) {
       columns_.push_back(col);
-    } else {
-      dense_[col] += value;
-      touched_.push_back(col);
+      return;
     }
+    dense_[col] += value;
+    touched_.push_back(col);
   }
   void StartPattern() {
     recording_ = true;
@@ -79,6 +79,8 @@ double Log1p(double rate) { return rate == 0.0 ? 0.0 : std::log1p(rate); }
 
 // Small systems are evaluated on one thread: waking a second costs more than it saves.
 int ThreadsFor(int rows, int requested) { return rows < 4000 ? 1 : std::max(1, requested); }
+// Rows handed to a thread at a time in a parallel evaluation.
+constexpr int kRowChunk = 128;
 
 // Per-thread scratch for one row's kernels: vectors that keep their capacity, so that an
 // evaluation allocates nothing after the first rows (allocation was a fifth of the time).
@@ -86,6 +88,10 @@ struct RowScratch {
   std::vector<double> factor_shares, top_theta, top_shares, origin_shares, budget;
   std::vector<double> weights, exponents, omega, log_price_index;
   std::vector<int> ids;
+  // The evaluation running on this thread: its system, point and cache (null outside one).
+  const void* system = nullptr;
+  const double* x = nullptr;
+  const void* cache = nullptr;
 };
 
 RowScratch& LocalScratch() {
@@ -101,6 +107,43 @@ double* Sized(std::vector<double>* v, std::size_t n) {
 
 }  // namespace
 
+struct EquilibriumSystem::EvaluationCache {
+  std::vector<double> log_va_cost;         // per sector [i * N + r]
+  std::vector<double> va_shares;           // [(i * N + r) * F + k], k over the sector's factors
+  std::vector<double> log_consumer_price;  // per household [household_offset_[r] + h]
+  std::vector<double> budget;              // [(household_offset_[r] + h) * S + g]
+  std::unique_ptr<double[]> shipment;      // X' of each flow in a revenue term (else unset)
+};
+
+namespace {
+
+// Makes `cache` the active one of this thread for evaluations of `system` at `x` while it
+// lives (rows then read shared values from it), and restores the one before.
+class ScopedCache {
+ public:
+  ScopedCache(const void* system, const double* x, const void* cache)
+      : scratch_(LocalScratch()), system_(scratch_.system), x_(scratch_.x), cache_(scratch_.cache) {
+    scratch_.system = system;
+    scratch_.x = x;
+    scratch_.cache = cache;
+  }
+  ~ScopedCache() {
+    scratch_.system = system_;
+    scratch_.x = x_;
+    scratch_.cache = cache_;
+  }
+  ScopedCache(const ScopedCache&) = delete;
+  ScopedCache& operator=(const ScopedCache&) = delete;
+
+ private:
+  RowScratch& scratch_;
+  const void* system_;
+  const double* x_;
+  const void* cache_;
+};
+
+}  // namespace
+
 EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy,
                                      std::shared_ptr<const JacobianPattern> pattern)
     : model_(model),
@@ -111,7 +154,7 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy,
       num_rows_(model.num_variables()),
       pattern_(std::move(pattern)),
       borrowed_pattern_(true) {
-  PrecomputePolicy(model, policy);
+  PrecomputePolicy(model, policy, 1);
   if (pattern_ == nullptr || pattern_->row_start.size() != static_cast<std::size_t>(num_rows_) + 1) {
     auto own = std::make_shared<JacobianPattern>();  // not this model's: record one
     RecordPattern(1, own.get());
@@ -128,14 +171,15 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy, i
       ns_(static_cast<int>(model.data().num_sectors())),
       nf_(static_cast<int>(model.data().num_factors())),
       num_rows_(model.num_variables()) {
-  PrecomputePolicy(model, policy);
+  PrecomputePolicy(model, policy, num_threads);
   auto pattern = std::make_shared<JacobianPattern>();
   pattern->row_start.assign(static_cast<std::size_t>(num_rows_) + 1, 0);
   if (with_jacobian) RecordPattern(num_threads, pattern.get());
   pattern_ = std::move(pattern);
 }
 
-void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& policy) {
+void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& policy,
+                                         int num_threads) {
   const Benchmark& data = model.data();
   const std::size_t flows = static_cast<std::size_t>(ns_) * nr_ * nr_;
   log_wedge_.assign(flows, 0.0);
@@ -161,9 +205,16 @@ void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& polic
   restricted_composite_.assign(static_cast<std::size_t>(ns_) * nr_, 0);
   tariff_terms_.assign(static_cast<std::size_t>(ns_) * nr_, {});
   export_tax_terms_.assign(static_cast<std::size_t>(ns_) * nr_, {});
+  revenue_flow_.assign(flows, 0);
+  household_offset_.assign(1, 0);
+  for (int r = 0; r < nr_; ++r) {
+    household_offset_.push_back(household_offset_.back() + model.num_households(r));
+  }
   auto rate = [](const Tensor3& t, int i, int r, int s) {
     return t.data().empty() ? 0.0 : t(i, r, s);
   };
+  // Sectors in parallel: each writes only its own flows, terms and flags.
+#pragma omp parallel for schedule(static) num_threads(ThreadsFor(num_rows_, num_threads))
   for (int i = 0; i < ns_; ++i) {
     for (int r = 0; r < nr_; ++r) {
       for (int s = 0; s < nr_; ++s) {
@@ -173,10 +224,13 @@ void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& polic
         const double nt0 = data.ntb(i, r, s), nt1 = policy.ntb(i, r, s);
         const double rx = rate(policy.exporter_rent, i, r, s);
         const double rm = rate(policy.importer_rent, i, r, s);
-        const double iceberg = Log1p(nt1) - Log1p(nt0);
+        // A rate equal at both ends changes nothing, and needs no log1p (same bits).
+        const double iceberg = nt1 == nt0 ? 0.0 : Log1p(nt1) - Log1p(nt0);
+        const double export_tax = tx1 == tx0 ? 0.0 : Log1p(tx1) - Log1p(tx0);
+        const double tariff_after = Log1p(tm1);
+        const double tariff_before = tm0 == tm1 ? tariff_after : Log1p(tm0);
         log_iceberg_[k] = iceberg;
-        log_wedge_[k] = Log1p(tx1) - Log1p(tx0) + Log1p(rx) + iceberg + Log1p(tm1) - Log1p(tm0) +
-                        Log1p(rm);
+        log_wedge_[k] = export_tax + Log1p(rx) + iceberg + tariff_after - tariff_before + Log1p(rm);
         if (data.trade(i, r, s) <= 0.0 || r == s) continue;
         if (access(i, r, s) != 1.0) {
           restricted_sector_[i * nr_ + r] = 1;
@@ -198,9 +252,13 @@ void EquilibriumSystem::PrecomputePolicy(const Model& model, const Policy& polic
                                    exporter_b != 0.0 ? z : -1};
         const RevenueTerm importer{r, s, importer_one - importer_b, importer_b,
                                    importer_b != 0.0 ? z : -1};
-        if (importer.a != 0.0 || importer.b != 0.0) tariff_terms_[i * nr_ + s].push_back(importer);
+        if (importer.a != 0.0 || importer.b != 0.0) {
+          tariff_terms_[i * nr_ + s].push_back(importer);
+          revenue_flow_[k] = 1;
+        }
         if (exporter.a != 0.0 || exporter.b != 0.0) {
           export_tax_terms_[i * nr_ + r].push_back(exporter);
+          revenue_flow_[k] = 1;
         }
       }
     }
@@ -227,10 +285,14 @@ void EquilibriumSystem::RecordPattern(int num_threads, JacobianPattern* pattern)
   std::vector<double> x = model_.BenchmarkState();
   for (std::size_t k = 0; k < x.size(); ++k) x[k] += 0.01 * std::sin(1.0 + static_cast<double>(k));
   std::vector<std::vector<int>> row_columns(static_cast<std::size_t>(num_rows_));
+  EvaluationCache cache;
+  PrepareCache(&cache);
 #pragma omp parallel num_threads(ThreadsFor(num_rows_, num_threads))
   {
+    const ScopedCache active(this, x.data(), &cache);
+    FillCache(x.data(), &cache);
     RowWriter writer(0);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, kRowChunk)
     for (int row = 0; row < num_rows_; ++row) {
       writer.StartPattern();
       double residual = 0.0;
@@ -251,49 +313,123 @@ void EquilibriumSystem::RecordPattern(int num_threads, JacobianPattern* pattern)
   }
 }
 
-bool EquilibriumSystem::Evaluate(const double* x, double* residuals, double* jacobian,
-                                 int num_threads) const {
-  bool finite = true;
-#pragma omp parallel num_threads(ThreadsFor(num_rows_, num_threads)) reduction(&& : finite)
-  {
-    int thread = 0, threads = 1;
-#ifdef _OPENMP
-    thread = omp_get_thread_num();
-    threads = omp_get_num_threads();
-#endif
-    // Static contiguous blocks: the result does not depend on the thread count.
-    const int begin = static_cast<int>(static_cast<long long>(num_rows_) * thread / threads);
-    const int end = static_cast<int>(static_cast<long long>(num_rows_) * (thread + 1) / threads);
-    if (jacobian == nullptr) {
-      EvaluateRows(x, residuals, nullptr, begin, end);
-    } else {
-      const int* row_start = pattern_->row_start.data();
-      const int* columns = pattern_->columns.data();
-      RowWriter writer(num_rows_);
-      for (int row = begin; row < end; ++row) {
-        EvaluateRow(row, x, &residuals[row], &writer);
-        const int* cols = columns + row_start[row];
-        const int count = row_start[row + 1] - row_start[row];
-        if (borrowed_pattern_) {
-          finite = writer.FinishValuesChecked(cols, count, &jacobian[row_start[row]]) && finite;
-        } else {
-          writer.FinishValues(cols, count, &jacobian[row_start[row]]);
-        }
-      }
+void EquilibriumSystem::PrepareCache(EvaluationCache* cache) const {
+  const std::size_t cells = static_cast<std::size_t>(ns_) * nr_;
+  const std::size_t households = static_cast<std::size_t>(household_offset_.back());
+  cache->log_va_cost.resize(cells);
+  cache->va_shares.resize(cells * nf_);
+  cache->log_consumer_price.resize(households);
+  cache->budget.resize(households * ns_);
+  if (std::find(revenue_flow_.begin(), revenue_flow_.end(), 1) != revenue_flow_.end()) {
+    cache->shipment.reset(new double[revenue_flow_.size()]);
+  }
+}
+
+// Called by every thread of a parallel region (or outside one): the loops are shared.
+void EquilibriumSystem::FillCache(const double* x, EvaluationCache* cache) const {
+  const Benchmark& data = model_.data();
+  const int cells = ns_ * nr_;
+#pragma omp for schedule(static)
+  for (int cell = 0; cell < cells; ++cell) {
+    const int i = cell / nr_, r = cell % nr_;
+    const Model::Sector* sec = model_.sector(i, r);
+    if (sec == nullptr) continue;
+    cache->log_va_cost[cell] = LogValueAddedCost(
+        *sec, i, r, x, &cache->va_shares[static_cast<std::size_t>(cell) * nf_]);
+  }
+#pragma omp for schedule(static)
+  for (int r = 0; r < nr_; ++r) {
+    for (int h = 0; h < model_.num_households(r); ++h) {
+      const Model::HouseholdParams& hh = model_.household(r, h);
+      const std::size_t k = static_cast<std::size_t>(household_offset_[r] + h);
+      cache->log_consumer_price[k] = LogCesIndex(
+          1.0 - hh.sigma_c, hh.good_ids.size(), hh.budget_shares.data(),
+          [&](std::size_t g) { return x[model_.composite_price_index(hh.good_ids[g], r)]; },
+          &cache->budget[k * ns_]);
     }
-    for (int row = begin; row < end; ++row) finite = finite && std::isfinite(residuals[row]);
-    if (jacobian != nullptr) {
-      for (int k = pattern_->row_start[begin]; k < pattern_->row_start[end]; ++k) {
-        finite = finite && std::isfinite(jacobian[k]);
+  }
+  if (cache->shipment == nullptr) return;
+#pragma omp for schedule(static)
+  for (int cell = 0; cell < cells; ++cell) {
+    const int i = cell / nr_, r = cell % nr_;
+    for (int s = 0; s < nr_; ++s) {
+      const std::size_t k = FlowIndex(i, r, s);
+      if (revenue_flow_[k]) {
+        cache->shipment[k] = data.trade(i, r, s) * std::exp(LogShipmentHat(x, i, r, s));
       }
     }
   }
-  return finite;
 }
 
-void EquilibriumSystem::EvaluateRows(const double* x, double* residuals, RowWriter* writer,
-                                     int begin, int end) const {
-  for (int row = begin; row < end; ++row) EvaluateRow(row, x, &residuals[row], writer);
+const EquilibriumSystem::EvaluationCache* EquilibriumSystem::ActiveCache(const double* x) const {
+  const RowScratch& scratch = LocalScratch();
+  return scratch.system == this && scratch.x == x
+             ? static_cast<const EvaluationCache*>(scratch.cache)
+             : nullptr;
+}
+
+double EquilibriumSystem::ValueAddedCostShares(const Model::Sector& sec, int i, int r,
+                                               const double* x, const double** shares) const {
+  if (const EvaluationCache* cache = ActiveCache(x)) {
+    const std::size_t cell = static_cast<std::size_t>(i) * nr_ + r;
+    *shares = &cache->va_shares[cell * nf_];
+    return cache->log_va_cost[cell];
+  }
+  double* out = Sized(&LocalScratch().factor_shares, sec.factor_ids.size());
+  *shares = out;
+  return LogValueAddedCost(sec, i, r, x, out);
+}
+
+double EquilibriumSystem::ConsumerPriceShares(const double* x, int r, int h,
+                                              const double** budget) const {
+  if (const EvaluationCache* cache = ActiveCache(x)) {
+    const std::size_t k = static_cast<std::size_t>(household_offset_[r] + h);
+    *budget = &cache->budget[k * ns_];
+    return cache->log_consumer_price[k];
+  }
+  const Model::HouseholdParams& hh = model_.household(r, h);
+  double* out = Sized(&LocalScratch().budget, hh.good_ids.size());
+  *budget = out;
+  return LogCesIndex(
+      1.0 - hh.sigma_c, hh.good_ids.size(), hh.budget_shares.data(),
+      [&](std::size_t g) { return x[model_.composite_price_index(hh.good_ids[g], r)]; }, out);
+}
+
+bool EquilibriumSystem::Evaluate(const double* x, double* residuals, double* jacobian,
+                                 int num_threads) const {
+  bool finite = true;
+  EvaluationCache cache;
+  PrepareCache(&cache);
+  const int* row_start = pattern_->row_start.data();
+  const int* columns = pattern_->columns.data();
+#pragma omp parallel num_threads(ThreadsFor(num_rows_, num_threads)) reduction(&& : finite)
+  {
+    const ScopedCache active(this, x, &cache);
+    FillCache(x, &cache);
+    RowWriter writer(jacobian == nullptr ? 0 : num_rows_);
+    // Rows cost unequal amounts by kind (goods markets with an exponential per destination,
+    // revenues that add up cached shipments), so they are handed out in small chunks. Each row
+    // is computed alone, so the result does not depend on the threads or the order.
+#pragma omp for schedule(dynamic, kRowChunk)
+    for (int row = 0; row < num_rows_; ++row) {
+      if (jacobian == nullptr) {
+        EvaluateRow(row, x, &residuals[row], nullptr);
+      } else {
+        EvaluateRow(row, x, &residuals[row], &writer);
+        const int* cols = columns + row_start[row];
+        const int count = row_start[row + 1] - row_start[row];
+        double* out = &jacobian[row_start[row]];
+        if (borrowed_pattern_) {
+          finite = writer.FinishValuesChecked(cols, count, out) && finite;
+        } else {
+          writer.FinishValues(cols, count, out);
+        }
+        for (int k = 0; k < count; ++k) finite = finite && std::isfinite(out[k]);
+      }
+      finite = finite && std::isfinite(residuals[row]);
+    }
+  }
+  return finite;
 }
 
 double EquilibriumSystem::LogConsumerPrice(const double* x, int r, int h) const {
@@ -499,23 +635,43 @@ double EquilibriumSystem::IncomeBalance(int r, int h, const double* x, RowWriter
 double EquilibriumSystem::Revenue(const std::vector<RevenueTerm>& terms, int i, int index,
                                   double scale, const double* x, RowWriter* writer) const {
   const Benchmark& data = model_.data();
+  const EvaluationCache* cache = ActiveCache(x);
   double collected = 0.0;
   if (writer != nullptr) writer->Add(index, 1.0);
+  // The derivatives by the importer's composite quantity and price, summed over a run of terms
+  // with the same importer (a tariff row's every term) in the order they come, then written.
+  int importer = -1;
+  double sigma = 0.0, by_quantity = 0.0, by_price = 0.0;
+  auto flush = [&]() {
+    if (importer < 0) return;
+    writer->Add(model_.composite_quantity_index(i, importer), by_quantity);
+    writer->Add(model_.composite_price_index(i, importer), by_price);
+  };
   for (const RevenueTerm& term : terms) {
     const int o = term.exporter, d = term.importer;
-    const double base = data.trade(i, o, d) * std::exp(LogShipmentHat(x, i, o, d)) / scale;
+    const double shipped = cache != nullptr
+                               ? cache->shipment[FlowIndex(i, o, d)]
+                               : data.trade(i, o, d) * std::exp(LogShipmentHat(x, i, o, d));
+    const double base = shipped / scale;
     const double quota_part = term.quota < 0 ? term.b : term.b * std::exp(x[term.quota]);
     const double value = (term.a + quota_part) * base;
     collected += value;
     if (writer != nullptr) {
-      const double sigma = model_.composite(i, d)->sigma;
+      if (d != importer) {
+        flush();
+        importer = d;
+        sigma = model_.composite(i, d)->sigma;
+        by_quantity = 0.0;
+        by_price = 0.0;
+      }
       writer->Add(model_.producer_price_index(i, o), -(1.0 - sigma) * value);
-      writer->Add(model_.composite_quantity_index(i, d), -value);
-      writer->Add(model_.composite_price_index(i, d), -sigma * value);
+      by_quantity += -value;
+      by_price += -sigma * value;
       // The quota rent raises the landed price (less volume) and the rate.
       if (term.quota >= 0) writer->Add(term.quota, sigma * value - quota_part * base);
     }
   }
+  if (writer != nullptr) flush();
   return x[index] - collected;
 }
 
@@ -622,10 +778,9 @@ double EquilibriumSystem::LogValueAddedCost(const Model::Sector& sec, int i, int
 template <typename Sink>
 double EquilibriumSystem::LogFactorDemand(int f, int i, int r, const double* x, double weight,
                                           Sink&& sink) const {
-  RowScratch& scratch = LocalScratch();
   const Model::Sector& sec = *model_.sector(i, r);
-  double* shares = Sized(&scratch.factor_shares, sec.factor_ids.size());
-  const double cva = LogValueAddedCost(sec, i, r, x, shares);
+  const double* shares = nullptr;
+  const double cva = ValueAddedCostShares(sec, i, r, x, &shares);
   const double a = log_productivity_[i * nr_ + r];
   const std::size_t at = (static_cast<std::size_t>(f) * ns_ + i) * nr_ + r;
   const double af = log_factor_productivity_[at];
@@ -650,20 +805,17 @@ double EquilibriumSystem::LogFactorDemand(int f, int i, int r, const double* x, 
 template <typename Sink>
 double EquilibriumSystem::LogRegionPrice(int r, const double* x, double weight,
                                          Sink&& sink) const {
-  RowScratch& scratch = LocalScratch();
   const double spending = model_.benchmark_spending(r);
   double sum = 0.0;
+  const double* budget = nullptr;
   for (int h = 0; h < model_.num_households(r); ++h) {
-    sum += model_.household(r, h).spending / spending * std::exp(LogConsumerPrice(x, r, h));
+    sum += model_.household(r, h).spending / spending *
+           std::exp(ConsumerPriceShares(x, r, h, &budget));
   }
   if (weight != 0.0) {
     for (int h = 0; h < model_.num_households(r); ++h) {
       const Model::HouseholdParams& hh = model_.household(r, h);
-      double* budget = Sized(&scratch.budget, hh.good_ids.size());
-      const double log_price = LogCesIndex(
-          1.0 - hh.sigma_c, hh.good_ids.size(), hh.budget_shares.data(),
-          [&](std::size_t g) { return x[model_.composite_price_index(hh.good_ids[g], r)]; },
-          budget);
+      const double log_price = ConsumerPriceShares(x, r, h, &budget);
       const double share = hh.spending / spending * std::exp(log_price) / sum;
       for (std::size_t g = 0; g < hh.good_ids.size(); ++g) {
         sink(model_.composite_price_index(hh.good_ids[g], r), weight * share * budget[g]);
@@ -700,9 +852,6 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
   RowScratch& scratch = LocalScratch();
   auto add = [writer](int col, double value) {
     if (writer != nullptr) writer->Add(col, value);
-  };
-  auto value_added_cost = [&](const Model::Sector& sec, int i, int r, double* shares) {
-    return LogValueAddedCost(sec, i, r, x, shares);
   };
   auto factor_demand = [&](int f, int i, int r, double weight) {
     return LogFactorDemand(f, i, r, x, weight, add);
@@ -751,10 +900,12 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
         for (std::size_t k = 0; k < n; ++k) scaled[k] = weights[k] * access(i, r, sec.dest_ids[k]);
         weights = scaled;
       }
-      const double log_shipments = LogSumExp(
-          n, weights,
-          [&](std::size_t k) { return LogOpenShipmentHat(x, i, r, sec.dest_ids[k]) - log_price; },
-          omega);
+      double* exponents = Sized(&scratch.exponents, n);
+      for (std::size_t k = 0; k < n; ++k) {
+        exponents[k] = LogOpenShipmentHat(x, i, r, sec.dest_ids[k]) - log_price;
+      }
+      const double log_shipments =
+          LogSumExp(n, weights, [exponents](std::size_t k) { return exponents[k]; }, omega);
       const int p = model_.producer_price_index(i, r);
       *residual = log_shipments - x[model_.output_index(i, r)];
       add(model_.output_index(i, r), -1.0);
@@ -775,9 +926,9 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
     case VariableKind::kOutput: {  // zero profit (i, r): p = unit cost
       const int i = v.a, r = v.b;
       const Model::Sector& sec = *model_.sector(i, r);
-      double* va_shares = Sized(&scratch.factor_shares, sec.factor_ids.size());
+      const double* va_shares = nullptr;
       const double cva =
-          sec.value_added_share > 0.0 ? value_added_cost(sec, i, r, va_shares) : 0.0;
+          sec.value_added_share > 0.0 ? ValueAddedCostShares(sec, i, r, x, &va_shares) : 0.0;
       // Top nest: slot 0 is value added (when present), then the inputs.
       const bool has_va = sec.value_added_share > 0.0;
       const std::size_t n = sec.input_ids.size() + (has_va ? 1 : 0);
@@ -811,10 +962,12 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
       const Model::Composite& comp = *model_.composite(i, s);
       const std::size_t n = comp.origin_ids.size();
       double* shares = Sized(&scratch.origin_shares, n);
-      auto landed_price = [&](std::size_t k) {
+      double* landed = Sized(&scratch.exponents, n);
+      for (std::size_t k = 0; k < n; ++k) {
         const int r = comp.origin_ids[k];
-        return x[model_.producer_price_index(i, r)] + LogWedge(x, i, r, s);
-      };
+        landed[k] = x[model_.producer_price_index(i, r)] + LogWedge(x, i, r, s);
+      }
+      auto landed_price = [landed](std::size_t k) { return landed[k]; };
       double log_cost = 0.0;
       if (restricted_composite_[i * nr_ + s]) {
         // Market access scales each origin's weight (a demand shifter; 0 removes the variety):
@@ -866,7 +1019,8 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
         const Model::HouseholdParams& hh = model_.household(s, h);
         const std::size_t k = nu + static_cast<std::size_t>(h);
         weights[k] = comp.household_shares[h];
-        log_pc[h] = weights[k] > 0.0 ? LogConsumerPrice(x, s, h) : 0.0;
+        const double* budget = nullptr;
+        log_pc[h] = weights[k] > 0.0 ? ConsumerPriceShares(x, s, h, &budget) : 0.0;
         exponents[k] = x[model_.spending_index(s, h)] - hh.sigma_c * x[price] +
                        (hh.sigma_c - 1.0) * log_pc[h];
       }
@@ -900,11 +1054,8 @@ void EquilibriumSystem::EvaluateRow(int row, const double* x, double* residual,
         add(model_.spending_index(s, h), omega[k]);
         add(price, -hh.sigma_c * omega[k]);
         // d log P_C / d P_g = current budget share of good g.
-        double* budget = Sized(&scratch.budget, hh.good_ids.size());
-        LogCesIndex(
-            1.0 - hh.sigma_c, hh.good_ids.size(), hh.budget_shares.data(),
-            [&](std::size_t g) { return x[model_.composite_price_index(hh.good_ids[g], s)]; },
-            budget);
+        const double* budget = nullptr;
+        ConsumerPriceShares(x, s, h, &budget);
         for (std::size_t g = 0; g < hh.good_ids.size(); ++g) {
           add(model_.composite_price_index(hh.good_ids[g], s),
               (hh.sigma_c - 1.0) * budget[g] * omega[k]);

@@ -142,11 +142,21 @@ class EquilibriumSystem {
   double QuotaRow(int k, const double* x, RowWriter* writer) const;
   double Revenue(const std::vector<RevenueTerm>& terms, int i, int index, double scale,
                  const double* x, RowWriter* writer) const;
-  void EvaluateRows(const double* x, double* residuals, RowWriter* writer, int begin,
-                    int end) const;
   void EvaluateRow(int row, const double* x, double* residual, RowWriter* writer) const;
   double LogValueAddedCost(const Model::Sector& sec, int i, int r, const double* x,
                            double* shares) const;
+  // Values that several rows use, computed once per evaluation (equilibrium.cpp): each
+  // sector's value-added cost, each household's price index and each taxed flow's shipment.
+  struct EvaluationCache;
+  void PrepareCache(EvaluationCache* cache) const;
+  void FillCache(const double* x, EvaluationCache* cache) const;
+  // The cache of the evaluation at x running on this thread, or null.
+  const EvaluationCache* ActiveCache(const double* x) const;
+  // LogValueAddedCost and LogConsumerPrice with their shares, from the cache when there is one
+  // (`scratch` holds them otherwise).
+  double ValueAddedCostShares(const Model::Sector& sec, int i, int r, const double* x,
+                              const double** shares) const;
+  double ConsumerPriceShares(const double* x, int r, int h, const double** budget) const;
   template <typename Sink>
   double LogFactorDemand(int f, int i, int r, const double* x, double weight,
                          Sink&& sink) const;
@@ -183,8 +193,10 @@ class EquilibriumSystem {
   std::vector<double> log_endowment_;            // log E_f(f,r)
   std::vector<std::vector<RevenueTerm>> tariff_terms_;      // per composite [i * N + s]
   std::vector<std::vector<RevenueTerm>> export_tax_terms_;  // per sector [i * N + r]
+  std::vector<char> revenue_flow_;    // per flow: in some revenue term
+  std::vector<int> household_offset_;  // region r's households at [offset[r], offset[r+1])
   // The wedges and revenue terms of the policy (every constructor).
-  void PrecomputePolicy(const Model& model, const Policy& policy);
+  void PrecomputePolicy(const Model& model, const Policy& policy, int num_threads);
   void RecordPattern(int num_threads, JacobianPattern* pattern) const;
 
   std::shared_ptr<const JacobianPattern> pattern_;

@@ -14,10 +14,29 @@
 
 #include "solver/gmres.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 namespace ohlin {
 
+// One region's block LU (computed in double), its factors kept in single precision: applying
+// the preconditioner reads them whole, so half the bytes is about half the time, and a
+// preconditioner need not be exact (GMRES measures the true residual).
+struct KrylovBlock {
+  Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> rows;  // P in P A = L U
+  Eigen::MatrixXf lu;  // L (unit lower, below the diagonal) and U
+  Eigen::Index size() const { return lu.rows(); }
+  void Solve(Eigen::VectorXd* v) const {
+    Eigen::VectorXf local = (rows * *v).cast<float>();
+    lu.triangularView<Eigen::UnitLower>().solveInPlace(local);
+    lu.triangularView<Eigen::Upper>().solveInPlace(local);
+    *v = local.cast<double>();
+  }
+};
+
 struct KrylovFactors {
-  std::vector<Eigen::PartialPivLU<Eigen::MatrixXd>> blocks;  // one per region
+  std::vector<KrylovBlock> blocks;  // one per region
 };
 
 namespace {
@@ -125,7 +144,7 @@ class KrylovSteps : public StepSolver {
   void Seed(std::shared_ptr<const KrylovFactors> factors) {
     if (factors == nullptr || factors->blocks.size() != blocks_.size()) return;
     for (std::size_t region = 0; region < blocks_.size(); ++region) {
-      if (factors->blocks[region].rows() != static_cast<Eigen::Index>(blocks_[region].size())) {
+      if (factors->blocks[region].size() != static_cast<Eigen::Index>(blocks_[region].size())) {
         return;  // built on another model
       }
     }
@@ -165,9 +184,12 @@ class KrylovSteps : public StepSolver {
           if (block_of_[col] == static_cast<int>(region)) block(a, position_[col]) = it.value();
         }
       }
-      factors->blocks[region].compute(block);
-      const Eigen::VectorXd pivots = factors->blocks[region].matrixLU().diagonal();
-      ok = ok && pivots.allFinite() && (pivots.array() != 0.0).all();
+      const Eigen::PartialPivLU<Eigen::MatrixXd> lu(block);
+      KrylovBlock& factor = factors->blocks[region];
+      factor.rows = lu.permutationP();
+      factor.lu = lu.matrixLU().cast<float>();
+      const Eigen::VectorXf pivots = factor.lu.diagonal();
+      ok = ok && factor.lu.allFinite() && (pivots.array() != 0.0F).all();
     }
     ++r->factorisations;
     factors_ = std::move(factors);
@@ -177,15 +199,31 @@ class KrylovSteps : public StepSolver {
   bool Solve(const Eigen::VectorXd& rhs, Eigen::VectorXd* step, NewtonResult* r) override {
     const RowMajorMatrix& jacobian = *jacobian_;
     const int threads = std::max(1, threads_);
+    // Each thread takes a contiguous run of rows holding an equal share of the nonzeros (the
+    // revenue rows at the end are long); each row's sum is the same whichever thread does it.
+    const int* outer = jacobian.outerIndexPtr();
+    const Eigen::Index rows = jacobian.outerSize();
     const LinearOperator apply = [&](const Eigen::VectorXd& in, Eigen::VectorXd* out) {
       out->resize(in.size());
-#pragma omp parallel for schedule(static) num_threads(threads)
-      for (Eigen::Index row = 0; row < jacobian.outerSize(); ++row) {
-        double sum = 0.0;
-        for (RowMajorMatrix::InnerIterator it(jacobian, row); it; ++it) {
-          sum += it.value() * in[it.col()];
+#pragma omp parallel num_threads(threads)
+      {
+        int thread = 0, team = 1;
+#ifdef _OPENMP
+        thread = omp_get_thread_num();
+        team = omp_get_num_threads();
+#endif
+        const long long total = outer[rows];
+        const Eigen::Index begin =
+            std::lower_bound(outer, outer + rows, total * thread / team) - outer;
+        const Eigen::Index end =
+            std::lower_bound(outer, outer + rows, total * (thread + 1) / team) - outer;
+        for (Eigen::Index row = begin; row < (thread + 1 == team ? rows : end); ++row) {
+          double sum = 0.0;
+          for (RowMajorMatrix::InnerIterator it(jacobian, row); it; ++it) {
+            sum += it.value() * in[it.col()];
+          }
+          (*out)[row] = sum;
         }
-        (*out)[row] = sum;
       }
     };
     const LinearOperator precondition = [&](const Eigen::VectorXd& in, Eigen::VectorXd* out) {
@@ -201,7 +239,7 @@ class KrylovSteps : public StepSolver {
         const std::vector<int>& vars = blocks_[region];
         Eigen::VectorXd local(static_cast<Eigen::Index>(vars.size()));
         for (std::size_t a = 0; a < vars.size(); ++a) local[a] = in[vars[a]];
-        local = factors_->blocks[region].solve(local).eval();
+        factors_->blocks[region].Solve(&local);
         for (std::size_t a = 0; a < vars.size(); ++a) (*out)[vars[a]] = local[a];
       }
     };
@@ -325,6 +363,13 @@ NewtonResult SolveNewton(const EquilibriumSystem& system, NewtonLinearSolver lin
   // them): one evaluation of both instead of two. `have_jacobian`: `jacobian` holds it at *x.
   std::vector<double> trial_jacobian;
   bool have_jacobian = false;
+  if (krylov != nullptr && reuse != nullptr && reuse->start_jacobian != nullptr &&
+      reuse->start_residuals != nullptr &&
+      reuse->start_jacobian->size() == static_cast<std::size_t>(jacobian.nonZeros())) {
+    std::copy(reuse->start_jacobian->begin(), reuse->start_jacobian->end(), jacobian.valuePtr());
+    trial_jacobian.swap(*reuse->start_jacobian);
+    have_jacobian = true;
+  }
   double previous_residual = 0.0;  // before the last step (0: no step yet)
 
   while (result.max_residual >= tolerance) {

@@ -43,6 +43,9 @@ struct KrylovFactors;
 struct NewtonReuse {
   // The residuals at the start *x, when the caller has them (saves an evaluation).
   const std::vector<double>* start_residuals = nullptr;
+  // Krylov path: the Jacobian values at the start (the system's pattern), with the residuals;
+  // the solve swaps the buffer out for its own use (it is left empty).
+  std::vector<double>* start_jacobian = nullptr;
   // Krylov path: in, a preconditioner built on the same model (e.g. at a nearby point of a
   // path), used until GMRES slows down as if it had been built here; out, the last one used.
   std::shared_ptr<const KrylovFactors> factors;

@@ -330,15 +330,18 @@ void SolveWithCeres(const SolverOptions& options, const EquilibriumSystem& syste
 
 }  // namespace
 
+// (An entry equal at both ends moves by exactly 0 and is skipped: at GTAP size most are.)
 double LogShockSize(const Policy& from, const Policy& to) {
   double largest = 0.0;
   auto rates = [&largest](const std::vector<double>& a, const std::vector<double>& b) {
     for (std::size_t k = 0; k < a.size(); ++k) {
+      if (a[k] == b[k]) continue;
       largest = std::max(largest, std::abs(std::log1p(b[k]) - std::log1p(a[k])));
     }
   };
   auto levels = [&largest](const std::vector<double>& a, const std::vector<double>& b) {
     for (std::size_t k = 0; k < a.size(); ++k) {
+      if (a[k] == b[k]) continue;
       largest = std::max(largest, std::abs(std::log(b[k] / a[k])));
     }
   };
@@ -364,6 +367,38 @@ double LogShockSize(const Policy& from, const Policy& to) {
 }
 
 namespace {
+
+// LogShockSize(Policy::Benchmark(data), to), without making the benchmark policy (at GTAP size
+// 60 MB and the accounts, for one number).
+double LogShockFromBenchmark(const Benchmark& data, const Policy& to) {
+  double largest = 0.0;
+  auto rates = [&largest](const std::vector<double>* a, const std::vector<double>& b) {
+    const std::size_t n = a == nullptr ? b.size() : std::min(a->size(), b.size());
+    for (std::size_t k = 0; k < n; ++k) {
+      const double from = a == nullptr ? 0.0 : (*a)[k];
+      if (from == b[k]) continue;
+      largest = std::max(largest, std::abs(std::log1p(b[k]) - std::log1p(from)));
+    }
+  };
+  auto levels = [&largest](const std::vector<double>& b) {
+    for (double level : b) {
+      if (level != 1.0) largest = std::max(largest, std::abs(std::log(level / 1.0)));
+    }
+  };
+  rates(&data.tariffs.data(), to.tariffs.data());
+  rates(&data.export_taxes.data(), to.export_taxes.data());
+  rates(&data.ntb.data(), to.ntb.data());
+  rates(nullptr, to.factor_tax.data());
+  rates(nullptr, to.income_tax);
+  rates(nullptr, to.importer_rent.data());
+  rates(nullptr, to.exporter_rent.data());
+  levels(to.factor_productivity.data());
+  levels(to.productivity);
+  levels(to.endowment);
+  for (double access : to.access.data()) largest = std::max(largest, 2.0 * std::abs(access - 1.0));
+  for (const Quota& q : to.quotas) largest = std::max(largest, std::abs(std::log(q.level / 1.0)));
+  return largest;
+}
 
 // The largest elasticity of substitution in the data, described ("the Armington elasticity of
 // S001 is 1e+06"), when it is above kExtremeElasticity; empty otherwise.
@@ -431,7 +466,7 @@ std::string SuggestRemedy(const SolverSummary& summary, const Model& model, cons
                       "the shock, and the data with `ohlin check`");
     }
   }
-  if (!at_start && LogShockSize(Policy::Benchmark(model.data()), policy) > kDirectAttemptLogShock) {
+  if (!at_start && LogShockFromBenchmark(model.data(), policy) > kDirectAttemptLogShock) {
     hints.push_back("solve part of the shock first (halve each rate) to see where it breaks");
   }
   if (options.method == SolverMethod::kNewton) {
@@ -546,7 +581,27 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
   std::vector<double> x = *state;
   std::vector<double> residuals(static_cast<std::size_t>(system.num_rows()));
   std::vector<double> final_residuals;  // at x, when the direct Newton attempt converged
-  if (!system.Evaluate(x.data(), residuals.data(), nullptr, options.num_threads)) {
+  // A shock that moves some wedge by more than a factor e^kDirectAttemptLogShock goes
+  // straight to continuation: Newton from the benchmark rarely gets there, and fails slowly.
+  const bool huge = options.continuation &&
+                    LogShockFromBenchmark(model.data(), policy) > kDirectAttemptLogShock;
+  const bool krylov =
+      options.step_solver == StepSolver::kKrylov ||
+      (options.step_solver == StepSolver::kAuto && system.num_rows() > kKrylovThreshold);
+  // When Newton with GMRES comes next, its first Jacobian is evaluated here with the residuals
+  // (one evaluation of both instead of residuals twice); if it is not evaluable, the residuals
+  // alone are, as before.
+  std::vector<double> start_jacobian;
+  bool have_start_jacobian = false;
+  if (krylov && !huge && options.max_iterations > 0 &&
+      options.method != SolverMethod::kLevenbergMarquardt) {
+    start_jacobian.resize(static_cast<std::size_t>(system.num_nonzeros()));
+    have_start_jacobian = system.Evaluate(x.data(), residuals.data(), start_jacobian.data(),
+                                          options.num_threads);
+    if (!have_start_jacobian) std::vector<double>().swap(start_jacobian);
+  }
+  if (!have_start_jacobian &&
+      !system.Evaluate(x.data(), residuals.data(), nullptr, options.num_threads)) {
     summary->message = "the equilibrium conditions are not evaluable at the start";
     summary->initial_max_residual = std::numeric_limits<double>::infinity();
     summary->total_seconds = SecondsSince(start);
@@ -565,7 +620,6 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
     summary->message = "no iterations allowed (max_iterations: 0) and the start is not an equilibrium";
   } else {
     summary->setup_seconds = SecondsSince(start);
-    const int size = system.num_rows();
     bool done = false;
     std::string history;  // what was tried, for the summary
     final_residuals.clear();
@@ -575,6 +629,10 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
       const int budget = options.max_iterations - summary->iterations;
       NewtonReuse shared;
       shared.start_residuals = &residuals;  // evaluated above, at x
+      if (kind == NewtonLinearSolver::kKrylov && have_start_jacobian) {
+        shared.start_jacobian = &start_jacobian;  // handed over: Newton keeps the buffer
+        have_start_jacobian = false;
+      }
       if (reuse != nullptr) shared.factors = reuse->preconditioner;
       const NewtonResult newton = SolveNewton(
           system, kind, options.tolerance,
@@ -605,23 +663,13 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
         summary->method = history;
       }
     };
-    // A shock that moves some wedge by more than a factor e^kDirectAttemptLogShock goes
-    // straight to continuation: Newton from the benchmark rarely gets there, and fails slowly.
-    const bool huge = options.continuation &&
-                      LogShockSize(Policy::Benchmark(model.data()), policy) > kDirectAttemptLogShock;
     if (options.method != SolverMethod::kLevenbergMarquardt && !huge) {
-      const bool krylov =
-          options.step_solver == StepSolver::kKrylov ||
-          (options.step_solver == StepSolver::kAuto && size > kKrylovThreshold);
       run_newton(krylov ? NewtonLinearSolver::kKrylov : NewtonLinearSolver::kSparseLu);
     }
     // Continuation on the shock (homotopy): solve for the policy benchmark + lambda (target -
     // benchmark), lambda from 0 to 1, warm-starting each step from a secant prediction, with
     // the step doubled after a success and halved after a failure.
     if (!done && options.continuation && options.method != SolverMethod::kLevenbergMarquardt) {
-      const bool krylov =
-          options.step_solver == StepSolver::kKrylov ||
-          (options.step_solver == StepSolver::kAuto && size > kKrylovThreshold);
       const Policy benchmark = Policy::Benchmark(model.data());
       std::vector<double> here = model.BenchmarkState(), previous = here, trial;
       // Stages are sized so that no wedge or level moves by more than a factor of about
@@ -696,7 +744,7 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
       }
     }
     const bool try_ceres = options.method == SolverMethod::kLevenbergMarquardt ||
-                           (options.method == SolverMethod::kAuto && size <= kDirectLimit);
+                           (options.method == SolverMethod::kAuto && system.num_rows() <= kDirectLimit);
     if (!done && try_ceres) {
       summary->method = history + "levenberg_marquardt (Ceres)";
       SolveWithCeres(options, system, start, &x, summary);
