@@ -18,36 +18,21 @@
 #include "model/model.h"
 #include "scenarios/scenario.h"
 #include "solver/solver.h"
+#include "tests/game_fixtures.h"
 #include "tests/test_support.h"
 
 namespace ohlin {
 namespace {
 
+using testing::ForeignDomesticShare;
+using testing::GameFile;
+using testing::GeneralWorld;
+using testing::Shipped;
+using testing::SolveAt;
+
 using games::Flow;
 using games::Objective;
 using games::ObjectiveKind;
-
-// Input-output links, three factors, two households per region, tariffs, NTBs, benchmark
-// export taxes and deficits.
-Benchmark GeneralWorld() {
-  SynthOptions options;
-  options.regions = 3;
-  options.sectors = 3;
-  options.factors = 3;
-  options.households = 2;
-  options.seed = 7;
-  options.export_taxes = true;
-  return Synthesize(options);
-}
-
-State SolveAt(const Model& model, const Policy& policy, State start) {
-  SolverOptions options;
-  options.tolerance = 1e-13;
-  SolverSummary summary;
-  Solve(options, model, policy, &start, &summary);
-  REQUIRE(summary.IsConverged());
-  return start;
-}
 
 // The export-tax rates of `exporter` on every flow with benchmark trade.
 std::vector<Flow> ExportFlows(const Benchmark& data, int exporter) {
@@ -197,22 +182,6 @@ games::GameOutcome BestResponse(const Model& model, bool export_taxes,
   REQUIRE(outcome.converged);
   REQUIRE(outcome.players[0].instruments[0].export_tax == export_taxes);
   return outcome;
-}
-
-// Shipped value X'(i, r, s) at the outcome, producer prices.
-double Shipped(const Model& model, const games::GameOutcome& outcome, int i, int r, int s) {
-  const EquilibriumSystem system(model, outcome.policy);
-  return model.data().trade(i, r, s) * std::exp(system.LogShipmentHat(outcome.state.data(), i, r, s));
-}
-
-// FOREIGN's domestic share of spending on good i at purchaser prices: HOME's good costs it the
-// producer value times (1 + HOME's export tax)(1 + FOREIGN's tariff).
-double ForeignDomesticShare(const Model& model, const games::GameOutcome& outcome, int i = 0) {
-  const double own = Shipped(model, outcome, i, 1, 1);
-  const double imports = Shipped(model, outcome, i, 0, 1) *
-                         (1.0 + outcome.policy.export_taxes(i, 0, 1)) *
-                         (1.0 + outcome.policy.tariffs(i, 0, 1));
-  return own / (own + imports);
 }
 
 TEST_CASE("Lerner symmetry: the optimal export tax is Gros's optimal tariff, with its welfare") {
@@ -410,15 +379,6 @@ TEST_CASE("Lerner symmetry on a general world: a uniform export tax is a uniform
   CHECK(players[0].chosen.at(0) > 0.05);
   CHECK(players[1].chosen.at(0) == Approx(players[0].chosen.at(0)).epsilon(1e-6));
   CHECK(players[1].objective == Approx(players[0].objective).epsilon(1e-9));
-}
-
-// A scenario on the default world with `game` as its game section; returns its path.
-std::string GameFile(const std::string& game) {
-  const std::string dir = testing::MakeTempDir("xtax");
-  const std::string path = dir + "/game.yaml";
-  std::ofstream(path) << "ohlin: 1\nname: test game\ndata: " << OHLIN_SOURCE_DIR
-                      << "/data/default/data.yaml\n" << game;
-  return path;
 }
 
 TEST_CASE("export-tax instruments are read with their defaults") {

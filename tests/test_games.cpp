@@ -21,38 +21,22 @@
 #include "model/model.h"
 #include "scenarios/scenario.h"
 #include "solver/solver.h"
+#include "tests/game_fixtures.h"
 #include "tests/test_support.h"
 
 namespace ohlin {
 namespace {
 
+using testing::ForeignDomesticShare;
+using testing::GameFile;
+using testing::GeneralWorld;
 using testing::RunOhlin;
+using testing::Shipped;
+using testing::SolveAt;
 
 using games::Flow;
 using games::Objective;
 using games::ObjectiveKind;
-
-// A general world: input-output links, three factors, two households per region, tariffs,
-// NTBs, export taxes and deficits.
-Benchmark GeneralWorld() {
-  SynthOptions options;
-  options.regions = 3;
-  options.sectors = 3;
-  options.factors = 3;
-  options.households = 2;
-  options.seed = 7;
-  options.export_taxes = true;
-  return Synthesize(options);
-}
-
-State SolveAt(const Model& model, const Policy& policy, State start) {
-  SolverOptions options;
-  options.tolerance = 1e-13;
-  SolverSummary summary;
-  Solve(options, model, policy, &start, &summary);
-  REQUIRE(summary.IsConverged());
-  return start;
-}
 
 std::vector<Flow> ForeignFlows(const Benchmark& data, int importer) {
   std::vector<Flow> flows;
@@ -262,19 +246,6 @@ games::GameOutcome Play(const games::GameSpec& game, const Model& model, const P
   return outcome;
 }
 
-// Shipped value X'(i, r, s) at the outcome, producer prices.
-double Shipped(const Model& model, const games::GameOutcome& outcome, int i, int r, int s) {
-  const EquilibriumSystem system(model, outcome.policy);
-  return model.data().trade(i, r, s) * std::exp(system.LogShipmentHat(outcome.state.data(), i, r, s));
-}
-
-// FOREIGN's (region 1) domestic share of spending on good i, at purchaser prices.
-double ForeignDomesticShare(const Model& model, const games::GameOutcome& outcome, int i) {
-  const double own = Shipped(model, outcome, i, 1, 1);
-  const double imports = Shipped(model, outcome, i, 0, 1) * (1.0 + outcome.policy.tariffs(i, 0, 1));
-  return own / (own + imports);
-}
-
 TEST_CASE("Gros (1987): the optimal tariff against a free-trading partner is 1/((sigma-1) lambda_FF)") {
   for (const double sigma : {3.0, 5.0}) {
     const Benchmark data = OneFactorWorld({80}, {20}, {120}, {20}, {sigma});
@@ -466,15 +437,6 @@ TEST_CASE("political weight 2 on capital owners raises the tariff on the capital
   INFO("LAB " << lab_rate[0] << " -> " << lab_rate[1] << ", CAP " << cap_rate[0] << " -> " << cap_rate[1]);
   CHECK(cap_rate[1] > cap_rate[0] + 0.01);
   CHECK(cap_rate[1] - lab_rate[1] > cap_rate[0] - lab_rate[0]);
-}
-
-// A scenario on the default world with `game` as its game section; returns its path.
-std::string GameFile(const std::string& game) {
-  const std::string dir = testing::MakeTempDir("game");
-  const std::string path = dir + "/game.yaml";
-  std::ofstream(path) << "ohlin: 1\nname: test game\ndata: " << OHLIN_SOURCE_DIR
-                      << "/data/default/data.yaml\n" << game;
-  return path;
 }
 
 TEST_CASE("a game section is read with its defaults") {
