@@ -27,6 +27,7 @@ namespace {
 using testing::ForeignDomesticShare;
 using testing::GameFile;
 using testing::GeneralWorld;
+using testing::OneFactorWorld;
 using testing::Shipped;
 using testing::SolveAt;
 
@@ -58,25 +59,12 @@ TEST_CASE("the export-tax column of the residuals equals finite differences") {
   const Model model = Model::Calibrate(data);
   const Policy policy = Shocked(data);
   const State x = SolveAt(model, policy, model.BenchmarkState());
-  const int n = model.num_variables();
   const EquilibriumSystem system(model, policy);
   for (const Flow& flow : ExportFlows(data, 1)) {
     std::vector<std::pair<int, double>> column;
     system.ExportTaxDerivative(x.data(), flow.sector, flow.exporter, flow.importer, &column);
     REQUIRE_FALSE(column.empty());
-    std::vector<double> analytic(n, 0.0);
-    for (const auto& [row, value] : column) analytic[row] += value;
-    const double step = 1e-6;
-    std::vector<double> plus(n), minus(n);
-    Policy up = policy, down = policy;
-    games::RateOf(&up, flow) += step;
-    games::RateOf(&down, flow) -= step;
-    REQUIRE(EquilibriumSystem(model, up).Evaluate(x.data(), plus.data(), nullptr));
-    REQUIRE(EquilibriumSystem(model, down).Evaluate(x.data(), minus.data(), nullptr));
-    for (int row = 0; row < n; ++row) {
-      INFO(model.EquationName(row));
-      CHECK(analytic[row] == Approx((plus[row] - minus[row]) / (2 * step)).margin(1e-8));
-    }
+    testing::CheckColumn(model, policy, x, flow, column);
   }
 }
 
@@ -122,37 +110,8 @@ TEST_CASE("the adjoint gradient with respect to export taxes equals finite diffe
   }
 }
 
-// Two countries, one factor, Armington, balanced trade, free trade: in sector k HOME ships
-// a[k] at home and b[k] to FOREIGN, FOREIGN c[k] at home and d[k] to HOME (sum b = sum d);
-// Cobb-Douglas across sectors.
-Benchmark TwoCountries(const std::vector<double>& a, const std::vector<double>& b,
-                       const std::vector<double>& c, const std::vector<double>& d,
-                       const std::vector<double>& sigma) {
-  Benchmark w;
-  w.name = "two countries, one factor";
-  w.units = "units";
-  w.source = "hand-made test world";
-  w.regions = {"HOME", "FOREIGN"};
-  for (std::size_t k = 0; k < a.size(); ++k) w.sectors.push_back(std::string(1, static_cast<char>('A' + k)));
-  w.factors = {{"labour", FactorMobility::kMobile}};
-  w.ResizeTables();
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    const int i = static_cast<int>(k);
-    w.elasticities.armington[k] = sigma[k];
-    w.trade(i, 0, 0) = a[k];
-    w.trade(i, 0, 1) = b[k];
-    w.trade(i, 1, 1) = c[k];
-    w.trade(i, 1, 0) = d[k];
-    w.factor_payments(0, i, 0) = a[k] + b[k];
-    w.factor_payments(0, i, 1) = c[k] + d[k];
-    w.final_demand[0][0][k] = a[k] + d[k];
-    w.final_demand[1][0][k] = c[k] + b[k];
-  }
-  return w;
-}
-
 // One sector: HOME ships 80 at home and 20 to FOREIGN, FOREIGN 120 at home and 20 to HOME.
-Benchmark TwoCountries(double sigma) { return TwoCountries({80}, {20}, {120}, {20}, {sigma}); }
+Benchmark TwoCountries(double sigma) { return OneFactorWorld({80}, {20}, {120}, {20}, {sigma}); }
 
 // HOME's best response with import tariffs only, or export taxes only, of kind `kind`.
 games::GameOutcome BestResponse(const Model& model, bool export_taxes,
@@ -252,7 +211,7 @@ TEST_CASE("Lerner symmetry with Cobb-Douglas sectors: the optimal uniform export
           "1/sum chi_k (sigma_k-1) lambda_FF,k") {
   const std::vector<double> sigma = {3.0, 6.0, 9.0};
   const Model model = Model::Calibrate(
-      TwoCountries({50, 30, 60}, {10, 25, 5}, {70, 40, 90}, {15, 10, 15}, sigma));
+      OneFactorWorld({50, 30, 60}, {10, 25, 5}, {70, 40, 90}, {15, 10, 15}, sigma));
   const games::GameOutcome tax = BestResponse(model, true, games::InstrumentKind::kUniform);
   const games::GameOutcome tariff = BestResponse(model, false, games::InstrumentKind::kUniform);
   REQUIRE(tax.players[0].chosen.size() == 1);

@@ -30,6 +30,7 @@ namespace {
 using testing::ForeignDomesticShare;
 using testing::GameFile;
 using testing::GeneralWorld;
+using testing::OneFactorWorld;
 using testing::RunOhlin;
 using testing::Shipped;
 using testing::SolveAt;
@@ -54,24 +55,11 @@ TEST_CASE("the tariff column of the residuals equals finite differences") {
   Policy policy = Policy::Benchmark(data);
   for (double& t : policy.tariffs.data()) t += 0.07;
   const State x = SolveAt(model, policy, model.BenchmarkState());
-  const int n = model.num_variables();
   for (const Flow& flow : ForeignFlows(data, 1)) {
     const EquilibriumSystem system(model, policy);
     std::vector<std::pair<int, double>> column;
     system.TariffDerivative(x.data(), flow.sector, flow.exporter, flow.importer, &column);
-    std::vector<double> analytic(n, 0.0);
-    for (const auto& [row, value] : column) analytic[row] += value;
-    const double step = 1e-6;
-    std::vector<double> plus(n), minus(n);
-    Policy up = policy, down = policy;
-    up.tariffs(flow.sector, flow.exporter, flow.importer) += step;
-    down.tariffs(flow.sector, flow.exporter, flow.importer) -= step;
-    REQUIRE(EquilibriumSystem(model, up).Evaluate(x.data(), plus.data(), nullptr));
-    REQUIRE(EquilibriumSystem(model, down).Evaluate(x.data(), minus.data(), nullptr));
-    for (int row = 0; row < n; ++row) {
-      INFO(model.EquationName(row));
-      CHECK(analytic[row] == Approx((plus[row] - minus[row]) / (2 * step)).margin(1e-8));
-    }
+    testing::CheckColumn(model, policy, x, flow, column);
   }
 }
 
@@ -194,34 +182,6 @@ TEST_CASE("GMRES with the compact factors of a nearby Jacobian solves J x = b an
     CHECK(lu.factorisations() == 4);
     CHECK(lu.solves() - sparsified <= 24);
   }
-}
-
-// Two countries, one factor, Armington, balanced trade, no tariffs: sector k ships a[k] at home
-// and b[k] from HOME to FOREIGN; FOREIGN c[k] at home and d[k] to HOME (sum b = sum d).
-Benchmark OneFactorWorld(const std::vector<double>& a, const std::vector<double>& b,
-                         const std::vector<double>& c, const std::vector<double>& d,
-                         const std::vector<double>& sigma) {
-  Benchmark w;
-  w.name = "two countries, one factor";
-  w.units = "units";
-  w.source = "hand-made test world";
-  w.regions = {"HOME", "FOREIGN"};
-  for (std::size_t k = 0; k < a.size(); ++k) w.sectors.push_back(std::string(1, static_cast<char>('A' + k)));
-  w.factors = {{"labour", FactorMobility::kMobile}};
-  w.ResizeTables();
-  for (std::size_t k = 0; k < a.size(); ++k) {
-    const int i = static_cast<int>(k);
-    w.elasticities.armington[k] = sigma[k];
-    w.trade(i, 0, 0) = a[k];
-    w.trade(i, 0, 1) = b[k];
-    w.trade(i, 1, 1) = c[k];
-    w.trade(i, 1, 0) = d[k];
-    w.factor_payments(0, i, 0) = a[k] + b[k];
-    w.factor_payments(0, i, 1) = c[k] + d[k];
-    w.final_demand[0][0][k] = a[k] + d[k];
-    w.final_demand[1][0][k] = c[k] + b[k];
-  }
-  return w;
 }
 
 games::PlayerSpec Player(const Benchmark& data, int region) {
