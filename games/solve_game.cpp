@@ -19,92 +19,51 @@ namespace ohlin::games {
 
 namespace {
 
-// The import-tariff instruments of a player.
-std::vector<Instrument> MakeTariffInstruments(const PlayerSpec& spec, const Benchmark& data,
-                                              const Policy& factual) {
-  const int s = spec.region;
+// A player's instruments of one kind (tariffs or export taxes) over its partners and sectors:
+// one per partner and sector (discriminatory), per sector (MFN) or one (uniform). The taxed
+// flow of sector i with partner r is flow(i, r); a flow enters when it has benchmark trade and
+// r is not in `group`.
+struct InstrumentSet {
+  InstrumentKind kind;
+  const std::vector<int>& partners;
+  const std::vector<int>& group;
+  const std::vector<int>& sectors;
+  double lower, upper;
+};
+
+template <typename FlowOf>
+std::vector<Instrument> GroupInstruments(const InstrumentSet& set, const Benchmark& data,
+                                         const Policy& factual, FlowOf flow) {
   std::vector<Instrument> out;
-  auto exempt = [&](int r) { return std::find(spec.group.begin(), spec.group.end(), r) != spec.group.end(); };
+  auto exempt = [&](int r) { return std::find(set.group.begin(), set.group.end(), r) != set.group.end(); };
   auto add_flow = [&](Instrument* instrument, int i, int r) {
-    if (data.trade(i, r, s) <= 0.0 || exempt(r)) return;
-    instrument->flows.push_back({i, r, s});
-    instrument->before.push_back(factual.tariffs(i, r, s));
+    const Flow f = flow(i, r);
+    if (data.trade(f.sector, f.exporter, f.importer) <= 0.0 || exempt(r)) return;
+    instrument->flows.push_back(f);
+    const Tensor3& rates = f.export_tax ? factual.export_taxes : factual.tariffs;
+    instrument->before.push_back(rates(f.sector, f.exporter, f.importer));
   };
-  auto push = [&](Instrument instrument) {
-    instrument.lower = spec.lower;
-    instrument.upper = spec.upper;
+  auto push = [&](const std::string& partner, const std::string& sector,
+                  const std::vector<int>& sectors, const std::vector<int>& partners) {
+    Instrument instrument{{}, {}, partner, sector, set.lower, set.upper};
+    instrument.export_tax = flow(0, 0).export_tax;
+    for (int i : sectors) {
+      for (int r : partners) add_flow(&instrument, i, r);
+    }
     if (!instrument.flows.empty()) out.push_back(std::move(instrument));
   };
-  switch (spec.instruments) {
+  switch (set.kind) {
     case InstrumentKind::kDiscriminatory:
-      for (int r : spec.partners) {
-        for (int i : spec.sectors) {
-          Instrument instrument{{}, {}, data.regions[r], data.sectors[i]};
-          add_flow(&instrument, i, r);
-          push(std::move(instrument));
-        }
+      for (int r : set.partners) {
+        for (int i : set.sectors) push(data.regions[r], data.sectors[i], {i}, {r});
       }
       break;
     case InstrumentKind::kMfn:
-      for (int i : spec.sectors) {
-        Instrument instrument{{}, {}, "*", data.sectors[i]};
-        for (int r : spec.partners) add_flow(&instrument, i, r);
-        push(std::move(instrument));
-      }
+      for (int i : set.sectors) push("*", data.sectors[i], {i}, set.partners);
       break;
-    case InstrumentKind::kUniform: {
-      Instrument instrument{{}, {}, "*", "*"};
-      for (int i : spec.sectors) {
-        for (int r : spec.partners) add_flow(&instrument, i, r);
-      }
-      push(std::move(instrument));
+    case InstrumentKind::kUniform:
+      push("*", "*", set.sectors, set.partners);
       break;
-    }
-  }
-  return out;
-}
-
-// The export-tax instruments of player `r` (MODEL.md section 12.5): flows (i, r, d) to the
-// destinations d, grouped like import tariffs.
-std::vector<Instrument> MakeExportTaxInstruments(const ExportTaxSpec& spec, int r,
-                                                 const Benchmark& data, const Policy& factual) {
-  std::vector<Instrument> out;
-  auto exempt = [&](int d) {
-    return std::find(spec.group.begin(), spec.group.end(), d) != spec.group.end();
-  };
-  auto add_flow = [&](Instrument* instrument, int i, int d) {
-    if (data.trade(i, r, d) <= 0.0 || exempt(d)) return;
-    instrument->flows.push_back({i, r, d, true});
-    instrument->before.push_back(factual.export_taxes(i, r, d));
-  };
-  auto make = [&](const std::string& partner, const std::string& sector) {
-    Instrument instrument{{}, {}, partner, sector, spec.lower, spec.upper};
-    instrument.export_tax = true;
-    return instrument;
-  };
-  auto push = [&](Instrument instrument) {
-    if (!instrument.flows.empty()) out.push_back(std::move(instrument));
-  };
-  if (spec.instruments == InstrumentKind::kDiscriminatory) {
-    for (int d : spec.partners) {
-      for (int i : spec.sectors) {
-        Instrument instrument = make(data.regions[d], data.sectors[i]);
-        add_flow(&instrument, i, d);
-        push(std::move(instrument));
-      }
-    }
-  } else if (spec.instruments == InstrumentKind::kMfn) {
-    for (int i : spec.sectors) {
-      Instrument instrument = make("*", data.sectors[i]);
-      for (int d : spec.partners) add_flow(&instrument, i, d);
-      push(std::move(instrument));
-    }
-  } else {
-    Instrument instrument = make("*", "*");
-    for (int i : spec.sectors) {
-      for (int d : spec.partners) add_flow(&instrument, i, d);
-    }
-    push(std::move(instrument));
   }
   return out;
 }
@@ -113,11 +72,18 @@ std::vector<Instrument> MakeExportTaxInstruments(const ExportTaxSpec& spec, int 
 
 std::vector<Instrument> MakeInstruments(const PlayerSpec& spec, const Benchmark& data,
                                         const Policy& factual) {
+  const int s = spec.region;
   std::vector<Instrument> out;
-  if (spec.tariffs) out = MakeTariffInstruments(spec, data, factual);
+  if (spec.tariffs) {
+    const InstrumentSet tariffs{spec.instruments, spec.partners, spec.group, spec.sectors,
+                                spec.lower, spec.upper};
+    out = GroupInstruments(tariffs, data, factual, [s](int i, int r) { return Flow{i, r, s}; });
+  }
   if (spec.export_taxes) {
-    for (Instrument& instrument :
-         MakeExportTaxInstruments(*spec.export_taxes, spec.region, data, factual)) {
+    const ExportTaxSpec& x = *spec.export_taxes;
+    const InstrumentSet taxes{x.instruments, x.partners, x.group, x.sectors, x.lower, x.upper};
+    for (Instrument& instrument : GroupInstruments(
+             taxes, data, factual, [s](int i, int d) { return Flow{i, s, d, true}; })) {
       out.push_back(std::move(instrument));
     }
   }
