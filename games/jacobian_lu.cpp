@@ -40,7 +40,7 @@ bool JacobianLu::FactoriseSparsified(const EquilibriumSystem& system,
         largest = std::max(largest, std::abs(values[k]));
       }
       for (int k = start[row]; k < start[row + 1]; ++k) {
-        if (columns[k] != row && !(std::abs(values[k]) >= kSparsify * largest)) continue;
+        if (columns[k] != row && !(std::abs(values[k]) >= sparsify_ * largest)) continue;
         kept_.push_back(k);
         sparse_columns_.push_back(columns[k]);
       }

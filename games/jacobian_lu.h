@@ -16,6 +16,12 @@ namespace ohlin::games {
 
 class JacobianLu {
  public:
+  // Sparsifying the real 44x16 world's Jacobian at 1e-2 keeps 31% of its 148,000 entries,
+  // and its factors have 1.7 million entries instead of 2.9 million: it factorises in a
+  // third of the time, and GMRES needs 1,132 products instead of 902 for the US best response
+  // (at 5e-2, more than 24 products a solve and refactorisations).
+  static constexpr double kSparsify = 1e-2;
+
   JacobianLu() = default;
   ~JacobianLu();
   JacobianLu(const JacobianLu&) = delete;
@@ -54,6 +60,14 @@ class JacobianLu {
                            const std::vector<double>& b, std::vector<double>* x) {
     return SolveNear(system, values, b, true, 1e-12, x);
   }
+  // The thinning of FactoriseSparsified: entries below `fraction` of the largest of their row
+  // are left out (kSparsify by default; 0 keeps every entry, above 1 only the diagonal). Tests
+  // raise it to make the thinned matrix useless (or singular) and so force the fallback to J.
+  void set_sparsify(double fraction) {
+    sparsify_ = fraction;
+    source_start_.clear();  // the entries kept are chosen again at the next factorisation
+    source_columns_.clear();
+  }
   int factorisations() const { return factorisations_; }
   int solves() const { return solves_; }  // with the factors (GMRES products included)
 
@@ -71,11 +85,6 @@ class JacobianLu {
     std::vector<double> diagonal, row_scale;
   };
   static constexpr double kDropTolerance = 1e-3;
-  // Sparsifying the real 44x16 world's Jacobian at 1e-2 keeps 31% of its 148,000 entries,
-  // and its factors have 1.7 million entries instead of 2.9 million: it factorises in a
-  // third of the time, and GMRES needs 1,132 products instead of 902 for the US best response
-  // (at 5e-2, more than 24 products a solve and refactorisations).
-  static constexpr double kSparsify = 1e-2;
   // Factorises the matrix whose CSR arrays (of J; CSC of J') are `start`, `columns`, `values`.
   bool FactoriseArrays(const std::vector<int>& start, const std::vector<int>& columns,
                        const std::vector<double>& values);
@@ -89,6 +98,7 @@ class JacobianLu {
   std::vector<int> ap_, ai_;  // of the matrix factorised (J's or the sparsified)
   std::vector<double> ax_;
   bool sparsified_ = false;   // the factors held are of the sparsified Jacobian
+  double sparsify_ = kSparsify;
   // The sparsified Jacobian's: the pattern of the system it was made for, the positions kept
   // (in that pattern's order) and its own pattern.
   std::vector<int> source_start_, source_columns_, kept_, sparse_start_, sparse_columns_;

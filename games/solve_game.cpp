@@ -116,6 +116,7 @@ class Engine {
       }
     }
     options_.solver.tolerance = std::min(options_.solver.tolerance, 1e-12);
+    lu_.set_sparsify(options_.sparsify);
     solved_theta_ = theta_;  // near the start's rates (equal for discriminatory instruments)
   }
 
@@ -636,21 +637,31 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   std::vector<double> gains;
   std::vector<std::vector<double>> gradients;
   if (t.failed || !Gains(&t, z.data(), &gains, &gradients)) return std::numeric_limits<double>::infinity();
+  z.pop_back();
+  return TalksKktResidual(z, lower, upper, gains, gradients);
+}
+
+}  // namespace
+
+double TalksKktResidual(const std::vector<double>& rates, const std::vector<double>& lower,
+                        const std::vector<double>& upper, const std::vector<double>& gains,
+                        const std::vector<std::vector<double>>& gradients) {
+  const int n = static_cast<int>(rates.size()), m = static_cast<int>(gains.size());
   // Stationarity: sum_p mu_p grad gain_p = 0 on the instruments off their bounds, with the
   // multipliers of the binding players: gain within 1e-6 percentage points (1e-8 of income)
   // of the smallest. SLSQP equalises the gains only to its own accuracy (a few 1e-9 points at
   // -O1 in the two-country test), and a binding player left out makes the fit fail.
   const double smallest = *std::min_element(gains.begin(), gains.end());
   std::vector<int> binding;
-  for (unsigned k = 0; k < m; ++k) {
-    if (gains[k] <= smallest + 1e-6) binding.push_back(static_cast<int>(k));
+  for (int k = 0; k < m; ++k) {
+    if (gains[k] <= smallest + 1e-6) binding.push_back(k);
   }
   // The multipliers are fitted on the instruments clearly inside their bounds; a rate within
   // 1e-9 of a bound counts as at it (SLSQP leaves such rates a few 1e-12 off the bound), and
   // there only a pull inwards is a violation, as in ProjectedGradient.
   std::vector<int> free;
-  for (unsigned j = 0; j + 1 < n; ++j) {
-    if (z[j] > all[j].lower + 1e-9 && z[j] < all[j].upper - 1e-9) free.push_back(static_cast<int>(j));
+  for (int j = 0; j < n; ++j) {
+    if (rates[j] > lower[j] + 1e-9 && rates[j] < upper[j] - 1e-9) free.push_back(j);
   }
   const int nb = static_cast<int>(binding.size()), nf = static_cast<int>(free.size());
   Eigen::MatrixXd kkt = Eigen::MatrixXd::Zero(nb + 1, nb + 1);
@@ -665,15 +676,17 @@ double EqualGains(Engine* engine, const std::vector<int>& players,
   rhs(nb) = 1.0;
   const Eigen::VectorXd mu = kkt.completeOrthogonalDecomposition().solve(rhs).head(nb);
   double residual = 0.0;
-  for (unsigned j = 0; j + 1 < n; ++j) {
+  for (int j = 0; j < n; ++j) {
     double pull = 0.0;  // d(sum_a mu_a gain_a)/d rate_j, percent of income
     for (int a = 0; a < nb; ++a) pull += mu(a) * gradients[binding[a]][j];
-    if (z[j] <= all[j].lower + 1e-9) pull = std::max(pull, 0.0);
-    if (z[j] >= all[j].upper - 1e-9) pull = std::min(pull, 0.0);
+    if (rates[j] <= lower[j] + 1e-9) pull = std::max(pull, 0.0);
+    if (rates[j] >= upper[j] - 1e-9) pull = std::min(pull, 0.0);
     residual = std::max(residual, std::abs(pull) / 100.0);
   }
   return residual;
 }
+
+namespace {
 
 // One Jacobi round of a Nash game: every player's best response to the others' rates at the
 // start of the round, the players shared among threads (player p on engine p mod threads, so

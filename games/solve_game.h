@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "games/game.h"
+#include "games/jacobian_lu.h"
 #include "games/sensitivity.h"
 #include "model/model.h"
 #include "solver/solver.h"
@@ -55,11 +56,25 @@ struct GameOutcome {
 struct GameOptions {
   SolverOptions solver;           // each inner equilibrium solve
   bool verbose = false;           // progress on stderr
+  // The thinning of the Jacobian whose factors precondition GMRES (JacobianLu::set_sparsify):
+  // entries below this fraction of the largest of their row are left out. Tests raise it to
+  // force the fallback to the factors of the whole Jacobian.
+  double sparsify = JacobianLu::kSparsify;
 };
 
 // Solves `game` on top of `factual` (the scenario's policy) from the equilibrium `start` of the
 // factual policy. Never throws for a game that does not converge: see GameOutcome::converged.
 GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& factual,
                       const State& start, const GameOptions& options);
+
+// The KKT residual of the equal-gains talks (MODEL.md 12.2) at `rates` (one per instrument of
+// all players, with their bounds), in shares of income: the largest pull of the Lagrangian
+// sum_p mu_p gain_p on a rate, with mu >= 0, sum mu = 1 over the binding players (gain within
+// 1e-6 points of the smallest) fitted by least squares on the rates inside their bounds. A
+// rate within 1e-9 of a bound counts as at it, and there only a pull inwards is a violation.
+// `gains`: each player's gain in percent of its income; `gradients[p][j]`: d gain_p / d rate_j.
+double TalksKktResidual(const std::vector<double>& rates, const std::vector<double>& lower,
+                        const std::vector<double>& upper, const std::vector<double>& gains,
+                        const std::vector<std::vector<double>>& gradients);
 
 }  // namespace ohlin::games

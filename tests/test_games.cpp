@@ -362,6 +362,9 @@ TEST_CASE("maximising world welfare from a free-trade benchmark gives zero tarif
 }
 
 TEST_CASE("equal-gains talks from Nash give every player the same gain") {
+  // The talks leave the larger FOREIGN a tariff of 3.9% and put HOME's at its lower bound,
+  // zero, with an outward pull (HOME would rather subsidise FOREIGN's goods to equalise the
+  // gains): converged only because that pull is not a violation (TalksKktResidual).
   const Benchmark data = OneFactorWorld({80}, {20}, {120}, {20}, {4.0});
   const Model model = Model::Calibrate(data);
   games::GameSpec game;
@@ -376,6 +379,40 @@ TEST_CASE("equal-gains talks from Nash give every player the same gain") {
   }
   CHECK(gains[0] > 0.0);
   CHECK(gains[0] == Approx(gains[1]).margin(1e-9));
+  INFO("HOME " << outcome.players[0].chosen[0] << ", FOREIGN " << outcome.players[1].chosen[0]);
+  CHECK(outcome.players[0].chosen[0] <= 1e-9);
+  CHECK(outcome.players[0].at_lower == 1);
+  CHECK(outcome.players[1].chosen[0] > 0.01);
+  CHECK(outcome.kkt_residual <= 1e-7);
+}
+
+TEST_CASE("the talks' KKT residual: a rate within 1e-9 of a bound is at it, only an inward pull counts") {
+  // Two players, both binding (equal gains), three rates. Rate 0 is inside its bounds and
+  // pulled equally both ways (mu = 1/2 each makes it stationary); rate 1 sits at its lower
+  // bound, rate 2 at its upper bound. Gradients in percent of income per unit rate.
+  const std::vector<double> lower = {0.0, 0.0, 0.0}, upper = {10.0, 10.0, 10.0};
+  const std::vector<double> gains = {1.0, 1.0};
+  const auto residual = [&](double rate1, double g0, double g1) {
+    const std::vector<std::vector<double>> gradients = {{2.0, g0, 1.0}, {-2.0, g1, 1.0}};
+    return games::TalksKktResidual({0.3, rate1, 10.0 - 1e-12}, lower, upper, gains, gradients);
+  };
+  // An outward pull (both want the rate below zero) at the bound, or a little above it as
+  // SLSQP leaves such rates (1.4e-12 in scenarios/game_talks.yaml), or 5e-10: no violation;
+  // nor rate 2's outward pull 1e-12 below its upper bound.
+  for (const double rate1 : {0.0, 1.4e-12, 5e-10}) {
+    INFO("rate 1 at " << rate1);
+    CHECK(residual(rate1, -1.0, -3.0) == Approx(0.0).margin(1e-15));
+    // An inward pull there is a violation: (1/2)(1 + 3) = 2 points = 0.02 of income.
+    CHECK(residual(rate1, 1.0, 3.0) == Approx(0.02).epsilon(1e-12));
+  }
+  // 1e-8 above the bound the rate is inside: the multipliers are fitted on rates 0 and 1,
+  // minimising (4 mu - 2)^2 + (2 mu - 3)^2 at mu = 0.7, and rate 1's pull 0.7(-1) + 0.3(-3)
+  // = -1.6 points is left: 0.016.
+  CHECK(residual(1e-8, -1.0, -3.0) == Approx(0.016).epsilon(1e-9));
+  // A player whose gain exceeds the smallest by more than 1e-6 points gets no multiplier.
+  const std::vector<std::vector<double>> gradients = {{2.0, 0.0, 1.0}, {-2.0, 0.0, 1.0}};
+  CHECK(games::TalksKktResidual({0.3, 1.0, 2.0}, lower, upper, {1.0, 1.0 + 1e-5}, gradients) ==
+        Approx(0.02).epsilon(1e-12));
 }
 
 TEST_CASE("political weight 2 on capital owners raises the tariff on the capital-intensive good") {
