@@ -885,11 +885,14 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
   }
   int newton_steps = engine.newton_steps(), factorisations = engine.lu().factorisations();
   int solves = engine.lu().solves();
+  outcome.full_solves = engine.full_solves();
   for (const auto& worker : workers) {
     newton_steps += worker->newton_steps();
     factorisations += worker->lu().factorisations();
     solves += worker->lu().solves();
+    outcome.full_solves += worker->full_solves();
   }
+  outcome.factorisations = factorisations;
   Progress(options, fmt::format("{:.2f} s CPU: {}, {} Newton steps, {} factorisations of the "
                                 "Jacobian, {} solves with the factors",
                                 static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC,

@@ -45,6 +45,8 @@ struct GameOutcome {
   std::string message;            // why not, when not converged
   int rounds = 0;                 // Nash: rounds of best responses; else optimiser restarts
   int equilibria = 0;             // equilibrium solves
+  int full_solves = 0;            // of them, by the full solver (Newton from the last one missed)
+  int factorisations = 0;         // of the Jacobian (thinned or whole), for GMRES
   double seconds = 0.0;
   double kkt_residual = 0.0;      // largest over the players (cooperative: the Lagrangian's)
   double cooperative_residual = 0.0;  // cooperative: KKT residual of the talks' problem
