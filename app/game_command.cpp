@@ -89,6 +89,11 @@ Json GameJson(const games::GameSpec& game, const Benchmark& data,
     entry["objective_factual"] = player.objective_factual;
     entry["gain_pct_of_income"] = 100.0 * (player.objective - player.objective_factual) / player.income;
     entry["kkt_residual"] = player.kkt_residual;
+    if (game.concept_kind == games::Concept::kCooperative) {
+      entry["objective_threat"] = player.objective_threat;
+      entry["gain_pct_over_threat"] =
+          100.0 * (player.objective - player.objective_threat) / player.income;
+    }
     entry["at_lower_bound"] = player.at_lower;
     entry["at_upper_bound"] = player.at_upper;
     entry["mean_rate_chosen"] = MeanRate(player, false).first;
@@ -122,30 +127,56 @@ void AddGameToSummary(const std::string& dir, const Json& game, bool wrote_tarif
 
 std::string FormatGame(const games::GameSpec& game, const Benchmark& data,
                        const games::GameOutcome& outcome) {
+  const auto count = [](std::size_t n, const char* noun) {
+    return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+  };
+  std::string rounds;  // only Nash games (and talks from a Nash threat point) have rounds
+  if (game.concept_kind == games::Concept::kNash) {
+    rounds = ", " + count(static_cast<std::size_t>(outcome.rounds), "round");
+  } else if (game.concept_kind == games::Concept::kCooperative &&
+             game.threat_point == games::ThreatPoint::kNash) {
+    rounds = ", Nash threat point in " + count(static_cast<std::size_t>(outcome.rounds), "round");
+  }
   std::string out = fmt::format(
-      "Game: {} ({} players), {} rounds, {} equilibria solved in {:.2f} s; {}\n",
-      games::ConceptToString(game.concept_kind), game.players.size(), outcome.rounds,
-      outcome.equilibria, outcome.seconds, outcome.converged ? "converged" : "NOT converged");
-  out += fmt::format("  {:<12} {:<18} {:>14} {:>10} {:>10} {:>11} {:>7}\n", "player", "objective",
-                     "value", "gain %", "mean rate", "KKT resid.", "bounds");
+      "Game: {} ({}){}, {} solved in {:.2f} s; {}\n", games::ConceptToString(game.concept_kind),
+      count(game.players.size(), "player"), rounds,
+      outcome.equilibria == 1 ? std::string("1 equilibrium")
+                              : fmt::format("{} equilibria", outcome.equilibria),
+      outcome.seconds,
+      outcome.converged ? "converged" : "NOT converged");
+  const bool talks = game.concept_kind == games::Concept::kCooperative;
+  if (talks) {
+    out += fmt::format("  talks: {} from the {} threat point; KKT residual of the talks {:.3g} "
+                       "(tolerance {:.3g})\n",
+                       game.talks == games::Talks::kWorldWelfare ? "world_welfare" : "equal_gains",
+                       game.threat_point == games::ThreatPoint::kNash ? "Nash" : "factual",
+                       outcome.cooperative_residual, game.tolerance);
+  }
+  out += fmt::format("  {:<12} {:<18} {:>14} {:>10}{} {:>10} {:>11} {:>7}\n", "player",
+                     "objective", "value", "gain %", talks ? fmt::format(" {:>10}", "vs threat") : "",
+                     "mean rate", "KKT resid.", "bounds");
   for (std::size_t p = 0; p < outcome.players.size(); ++p) {
     const games::PlayerOutcome& player = outcome.players[p];
     const auto [mean_rate, tariffs] = MeanRate(player, false);
     const std::string mean = tariffs > 0 ? fmt::format("{:.4f}", mean_rate) : "-";  // none
-    out += fmt::format("  {:<12} {:<18} {:>14.6g} {:>10.4f} {:>10} {:>11.3g} {:>3}/{:<3}\n",
+    const std::string threat =
+        talks ? fmt::format(" {:>10.4f}", 100.0 * (player.objective - player.objective_threat) /
+                                              player.income)
+              : "";
+    out += fmt::format("  {:<12} {:<18} {:>14.6g} {:>10.4f}{} {:>10} {:>11.3g} {:>3}/{:<3}\n",
                        data.regions[player.region],
                        games::ObjectiveKindToString(game.players[p].objective.kind),
                        player.objective,
                        100.0 * (player.objective - player.objective_factual) / player.income,
-                       mean, player.kkt_residual, player.at_lower, player.at_upper);
+                       threat, mean, player.kkt_residual, player.at_lower, player.at_upper);
   }
   for (std::size_t p = 0; p < outcome.players.size(); ++p) {
     if (!game.players[p].export_taxes) continue;
-    const auto [mean, count] = MeanRate(outcome.players[p], true);
-    out += fmt::format("  {:<12} export taxes ({}): {} instruments, mean rate {:.4f}\n",
+    const auto [mean, n] = MeanRate(outcome.players[p], true);
+    out += fmt::format("  {:<12} export taxes ({}): {}, mean rate {:.4f}\n",
                        data.regions[outcome.players[p].region],
                        games::InstrumentKindToString(game.players[p].export_taxes->instruments),
-                       count, mean);
+                       count(static_cast<std::size_t>(n), "instrument"), mean);
   }
   out += HasExportTaxes(game)
              ? "  (gain %: of benchmark income, over the scenario's tariffs; mean rate: of the "
@@ -153,6 +184,10 @@ std::string FormatGame(const games::GameSpec& game, const Benchmark& data,
                "included)\n"
              : "  (gain %: of benchmark income, over the scenario's tariffs; bounds: instruments "
                "at lower/upper bound)\n";
+  if (talks) {
+    out += "  (vs threat: gain % over the threat point; KKT resid.: of each player's own best "
+           "response, which talks do not set to zero)\n";
+  }
   return out;
 }
 

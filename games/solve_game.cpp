@@ -848,7 +848,7 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
       ok = std::isfinite(residual);
       converged = ok && residual <= game.tolerance;
       outcome.cooperative_residual = residual;
-      outcome.rounds = 1;
+      if (game.threat_point != ThreatPoint::kNash) outcome.rounds = 1;  // else the threat's
       break;
     }
   }

@@ -43,7 +43,8 @@ struct PlayerOutcome {
 struct GameOutcome {
   bool converged = false;
   std::string message;            // why not, when not converged
-  int rounds = 0;                 // Nash: rounds of best responses; else optimiser restarts
+  int rounds = 0;                 // Nash: rounds of best responses (cooperative from Nash:
+                                  // the threat point's); else 1
   int equilibria = 0;             // equilibrium solves
   int full_solves = 0;            // of them, by the full solver (Newton from the last one missed)
   int factorisations = 0;         // of the Jacobian (thinned or whole), for GMRES

@@ -618,6 +618,24 @@ TEST_CASE("ohlin game writes tariffs.csv and the results; bad input and non-conv
   CHECK_THAT(ReadText(dir + "/nash/tariffs.csv"),
              Catch::StartsWith("player,partner,sector,rate_before,rate_chosen\n"));
   CHECK_THAT(ReadText(dir + "/nash/summary.json"), Catch::Contains("\"concept\": \"nash\""));
+  CHECK_THAT(ReadText(dir + "/cli.log"), Catch::Contains("Game: nash (3 players), ") &&
+                                            Catch::Contains(" rounds, "));
+  write("one.yaml", "game:\n  players:\n    - {region: R001, instruments: uniform}\n");
+  REQUIRE(RunOhlin("game one.yaml --out one --no-decomposition", dir) == 0);
+  CHECK_THAT(ReadText(dir + "/cli.log"), Catch::Contains("Game: best_response (1 player), ") &&
+                                            !Catch::Contains("1 players") &&
+                                            !Catch::Contains(" 1 rounds"));
+  // Talks from the Nash threat point: the talks' residual and each player's gain over the
+  // threat point, on the terminal and in summary.json.
+  write("talks.yaml", "game:\n  concept: cooperative\n  threat_point: nash\n  players:\n"
+                      "    - {region: \"*\"}\n");
+  REQUIRE(RunOhlin("game talks.yaml --out talks --no-decomposition", dir) == 0);
+  CHECK_THAT(ReadText(dir + "/cli.log"),
+             Catch::Contains("Nash threat point in ") &&
+                 Catch::Contains("talks: equal_gains from the Nash threat point; KKT residual") &&
+                 Catch::Contains("vs threat"));
+  CHECK_THAT(ReadText(dir + "/talks/summary.json"),
+             Catch::Contains("\"gain_pct_over_threat\"") && Catch::Contains("\"objective_threat\""));
   // One round cannot reach a KKT residual of 1e-15: exit 2, no tables, residuals reported.
   write("short.yaml", "game:\n  concept: nash\n  max_rounds: 1\n  tolerance: 1e-15\n"
                       "  players:\n    - {region: \"*\"}\n");
