@@ -216,6 +216,43 @@ TEST_CASE("one switch gives the 2014 world with one labour factor instead of two
   CHECK(BenchmarkReplicationResidual(Model::Calibrate(labour)) < 1e-10);
 }
 
+TEST_CASE("tools/strip_io.py gives the 2014 world without input-output links and one factor",
+          "[wiod][data]") {
+  // The world of the tariff-war comparison with Lashkaripour's baseline (MODEL.md 12.6): the
+  // same flows and tariffs, each region-sector's output paid to one factor, its absorption at
+  // purchaser prices as final demand.
+  const std::string out = testing::MakeTempDir("wiod_noio") + "/noio";
+  const std::string source = std::string(OHLIN_SOURCE_DIR) + "/data/wiod2014";
+  const std::string command = "python3 '" + std::string(OHLIN_SOURCE_DIR) + "/tools/strip_io.py' '" +
+                              source + "' '" + out + "' > /dev/null 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  const Benchmark noio = LoadBenchmark(out + "/world.yaml");
+  const Benchmark full = LoadBenchmark(source + "/world.yaml");
+  REQUIRE(FactorNames(noio) == std::vector<std::string>{"labour"});
+  CHECK(noio.trade.data() == full.trade.data());
+  CHECK(noio.tariffs.data() == full.tariffs.data());
+  CHECK(noio.elasticities.armington == full.elasticities.armington);
+  int mismatches = 0;
+  for (std::size_t r = 0; r < noio.num_regions(); ++r) {
+    for (std::size_t i = 0; i < noio.num_sectors(); ++i) {
+      double output = 0.0, absorption = 0.0;
+      for (std::size_t d = 0; d < noio.num_regions(); ++d) {
+        output += noio.trade(i, r, d);
+        absorption += noio.trade(i, d, r) * (1.0 + noio.tariffs(i, d, r));
+      }
+      double intermediates = 0.0;
+      for (std::size_t j = 0; j < noio.num_sectors(); ++j) intermediates += noio.intermediates(j, i, r);
+      if (!Near(noio.factor_payments(0, i, r), output) ||
+          !Near(noio.final_demand[r][0][i], absorption) || intermediates != 0.0) {
+        ++mismatches;
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(ComputeAccounts(noio, 1e-9).failures.empty());
+  CHECK(BenchmarkReplicationResidual(Model::Calibrate(noio)) < 1e-10);
+}
+
 TEST_CASE("a bad or missing WIOD source file stops the build naming file and row, writing "
           "nothing", "[wiod][data][errors]") {
   if (!fs::exists(kShared / "wiod16" / "trade_2014.csv")) {
