@@ -125,25 +125,32 @@ void AddGameToSummary(const std::string& dir, const Json& game, bool wrote_tarif
   WriteFileAtomically(path, summary.dump(2) + "\n");
 }
 
-std::string FormatGame(const games::GameSpec& game, const Benchmark& data,
-                       const games::GameOutcome& outcome) {
-  const auto count = [](std::size_t n, const char* noun) {
-    return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-  };
-  std::string rounds;  // only Nash games (and talks from a Nash threat point) have rounds
+std::string Count(std::size_t n, const char* noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
+// "Game: nash (44 players), 12 rounds, 14274 equilibria solved in 581.23 s; converged"; only
+// Nash games (and talks from a Nash threat point) have rounds.
+std::string GameHeadline(const games::GameSpec& game, const games::GameOutcome& outcome) {
+  const std::size_t n_rounds = static_cast<std::size_t>(outcome.rounds);
+  std::string rounds;
   if (game.concept_kind == games::Concept::kNash) {
-    rounds = ", " + count(static_cast<std::size_t>(outcome.rounds), "round");
+    rounds = ", " + Count(n_rounds, "round");
   } else if (game.concept_kind == games::Concept::kCooperative &&
              game.threat_point == games::ThreatPoint::kNash) {
-    rounds = ", Nash threat point in " + count(static_cast<std::size_t>(outcome.rounds), "round");
+    rounds = ", Nash threat point in " + Count(n_rounds, "round");
   }
-  std::string out = fmt::format(
+  return fmt::format(
       "Game: {} ({}){}, {} solved in {:.2f} s; {}\n", games::ConceptToString(game.concept_kind),
-      count(game.players.size(), "player"), rounds,
+      Count(game.players.size(), "player"), rounds,
       outcome.equilibria == 1 ? std::string("1 equilibrium")
                               : fmt::format("{} equilibria", outcome.equilibria),
-      outcome.seconds,
-      outcome.converged ? "converged" : "NOT converged");
+      outcome.seconds, outcome.converged ? "converged" : "NOT converged");
+}
+
+std::string FormatGame(const games::GameSpec& game, const Benchmark& data,
+                       const games::GameOutcome& outcome) {
+  std::string out = GameHeadline(game, outcome);
   const bool talks = game.concept_kind == games::Concept::kCooperative;
   if (talks) {
     out += fmt::format("  talks: {} from the {} threat point; KKT residual of the talks {:.3g} "
@@ -176,7 +183,7 @@ std::string FormatGame(const games::GameSpec& game, const Benchmark& data,
     out += fmt::format("  {:<12} export taxes ({}): {}, mean rate {:.4f}\n",
                        data.regions[outcome.players[p].region],
                        games::InstrumentKindToString(game.players[p].export_taxes->instruments),
-                       count(static_cast<std::size_t>(n), "instrument"), mean);
+                       Count(static_cast<std::size_t>(n), "instrument"), mean);
   }
   out += HasExportTaxes(game)
              ? "  (gain %: of benchmark income, over the scenario's tariffs; mean rate: of the "

@@ -30,8 +30,8 @@ class JacobianLu {
   // Factorises J with `system`'s pattern and `values` (in the pattern's order). False when
   // the matrix is singular or UMFPACK fails.
   bool Factorise(const EquilibriumSystem& system, const std::vector<double>& values);
-  // Factorises J less its entries below kSparsify times the largest of their row (the
-  // diagonal kept), for preconditioning only. The entries kept are chosen at the first
+  // Factorises J less its entries below kSparsify (or set_sparsify's fraction) times the
+  // largest of their row (the diagonal kept), for preconditioning only. The entries kept are chosen at the first
   // factorisation with `system`'s pattern and kept for the next ones (so is the symbolic
   // analysis). False when that matrix is singular or UMFPACK fails.
   bool FactoriseSparsified(const EquilibriumSystem& system, const std::vector<double>& values);
