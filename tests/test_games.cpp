@@ -593,6 +593,21 @@ std::string ReadText(const std::string& path) {
   return text.str();
 }
 
+// Column `column` (0-based) of a CSV file's rows, as numbers.
+std::vector<double> CsvColumn(const std::string& path, std::size_t column) {
+  std::istringstream in(ReadText(path));
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<double> values;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string field;
+    for (std::size_t k = 0; k <= column && std::getline(fields, field, ','); ++k) {}
+    values.push_back(std::stod(field));
+  }
+  return values;
+}
+
 TEST_CASE("ohlin game writes tariffs.csv and the results; bad input and non-convergence write none") {
   namespace fs = std::filesystem;
   const std::string dir = testing::MakeTempDir("game-cli");
@@ -620,6 +635,21 @@ TEST_CASE("ohlin game writes tariffs.csv and the results; bad input and non-conv
   CHECK_THAT(ReadText(dir + "/nash/summary.json"), Catch::Contains("\"concept\": \"nash\""));
   CHECK_THAT(ReadText(dir + "/cli.log"), Catch::Contains("Game: nash (3 players), ") &&
                                             Catch::Contains(" rounds, "));
+  // The game's result files are those of the equilibrium at the chosen rates: `ohlin solve`
+  // of tariffs.csv made a scenario (tools/rates_scenario.py) gives the same EVs, to the 10
+  // digits tariffs.csv prints.
+  const std::string rates = "python3 '" + std::string(OHLIN_SOURCE_DIR) +
+                            "/tools/rates_scenario.py' --keep-deficits nash/tariffs.csv "
+                            "world/data.yaml > rates.yaml";
+  REQUIRE(std::system(("cd '" + dir + "' && " + rates).c_str()) == 0);
+  REQUIRE(RunOhlin("solve rates.yaml --out rates --no-decomposition", dir) == 0);
+  const std::vector<double> game_ev = CsvColumn(dir + "/nash/welfare.csv", 5);
+  const std::vector<double> solve_ev = CsvColumn(dir + "/rates/welfare.csv", 5);
+  REQUIRE(game_ev.size() == solve_ev.size());
+  REQUIRE(game_ev.size() >= 6);
+  for (std::size_t k = 0; k < game_ev.size(); ++k) {
+    CHECK(solve_ev[k] == Approx(game_ev[k]).epsilon(1e-8).margin(1e-8));
+  }
   write("one.yaml", "game:\n  players:\n    - {region: R001, instruments: uniform}\n");
   REQUIRE(RunOhlin("game one.yaml --out one --no-decomposition", dir) == 0);
   CHECK_THAT(ReadText(dir + "/cli.log"), Catch::Contains("Game: best_response (1 player), ") &&
