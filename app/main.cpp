@@ -5,10 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <dlfcn.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <new>
 #include <vector>
 #include <cstdint>
@@ -22,29 +19,9 @@
 #include "app/commands.h"
 #include "calibration/errors.h"
 #include "results/results.h"
+#include "solver/blas_threads.h"
 
 namespace {
-
-// OpenBLAS, loaded for SuiteSparse (the sparse LU and Ceres), starts a worker thread per
-// further core in its constructor, and each spins on sched_yield for about 0.1 s before it
-// sleeps: a core's worth of CPU taken from ohlin's own OpenMP threads in every short run
-// (MODEL.md 13.1). Its BLAS calls are on small dense blocks inside the sparse factorisations,
-// where one thread is as fast. So unless the user set OPENBLAS_NUM_THREADS, OpenBLAS is set to
-// one thread and its workers are stopped. The environment cannot be set early enough instead:
-// libc's own initialiser, which runs after the executable's .preinit_array, resets it. Looked
-// up by name, so that any other BLAS is left alone. Returns whether OpenBLAS's were stopped.
-bool StopBlasWorkerThreads() {
-  if (std::getenv("OPENBLAS_NUM_THREADS") != nullptr) return false;
-  using SetThreads = void (*)(int);
-  using Shutdown = int (*)();
-  const auto set_threads =
-      reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-  const auto shutdown = reinterpret_cast<Shutdown>(dlsym(RTLD_DEFAULT, "blas_thread_shutdown_"));
-  if (set_threads == nullptr || shutdown == nullptr) return false;
-  set_threads(1);  // first: it would start the workers again if they were stopped
-  shutdown();
-  return true;
-}
 
 using ohlin::app::kBadInput;
 
@@ -356,7 +333,7 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  StopBlasWorkerThreads();
+  ohlin::StopBlasWorkerThreads();  // before any BLAS call (solver/blas_threads.h)
   try {
     return Run(argc, argv);
   } catch (const ohlin::InputError& error) {
