@@ -11,6 +11,11 @@ int StopBlasWorkerThreads() {
   using GetThreads = int (*)();
   using SetThreads = void (*)(int);
   using Shutdown = int (*)();
+  // Only OpenBLAS's own threads (1: pthreads; 0 is the serial build, and the OpenMP build's
+  // openblas_set_num_threads would set ohlin's OpenMP threads too).
+  const auto get_parallel =
+      reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
+  if (get_parallel == nullptr || get_parallel() != 1) return 0;
   const auto get_threads =
       reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
   const auto set_threads =

@@ -331,7 +331,11 @@ int ThreadsNow() {
 
 TEST_CASE("OpenBLAS's spinning worker threads are stopped unless the user set their number",
           "[scale][threads]") {
-  const bool openblas = dlsym(RTLD_DEFAULT, "openblas_get_num_threads") != nullptr;
+  using GetParallel = int (*)();
+  const auto get_parallel =
+      reinterpret_cast<GetParallel>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
+  // OpenBLAS with its own (pthreads) worker threads.
+  const bool openblas = get_parallel != nullptr && get_parallel() == 1;
   const bool user_set = std::getenv("OPENBLAS_NUM_THREADS") != nullptr;
   const int before = ThreadsNow();
   const int stopped = StopBlasWorkerThreads();
