@@ -13,8 +13,9 @@ namespace ohlin {
 namespace {
 
 // Solves model(policy) from *x; false when it does not converge (or throws). With `reuse`
-// (SolveReuse: a pattern and a preconditioner from the path's first midpoint), the point
-// starts with them and, if that fails, is solved again from scratch.
+// (SolveReuse: a pattern and a preconditioner from the path's first midpoint, or for that
+// midpoint from the counterfactual's solve), the point starts with them and, if that fails,
+// is solved again from scratch.
 bool SolvePoint(const SolverOptions& options, const Model& model, const Policy& policy,
                 State* x, SolveReuse* reuse) {
   auto attempt = [&](SolveReuse* shared) {
@@ -37,11 +38,16 @@ bool SolvePoint(const SolverOptions& options, const Model& model, const Policy& 
 // The path: states at lambda = k / steps, k = 0 .. steps.
 class Path {
  public:
+  // `solved`: what the solve of `solution` built (DecomposeWelfare), or null.
   Path(const SolverOptions& options, const Model& model, const Policy& policy,
-       const State& solution)
+       const State& solution, const SolveReuse* solved)
       : options_(options), model_(model), policy_(policy),
         benchmark_(Policy::Benchmark(model.data())), welfare_(model, benchmark_, policy) {
     states_ = {model.BenchmarkState(), solution};
+    if (solved != nullptr) {
+      seed_.preconditioner = solved->preconditioner;
+      if (EndPatternCoversPath(benchmark_, policy)) seed_.pattern = solved->pattern;
+    }
   }
   int steps() const { return static_cast<int>(states_.size()) - 1; }
   const WelfarePath& welfare() const { return welfare_; }
@@ -76,6 +82,7 @@ class Path {
   // shock), with which every later point starts: the pattern contains theirs, the
   // preconditioner is close to all of them (each point builds its own only if GMRES slows
   // down). Fixed before the points run in parallel, so they do not depend on the threads.
+  // Before the first midpoint: what the counterfactual's solve handed over, if anything.
   SolveReuse seed_;
   std::vector<std::shared_ptr<const WelfarePoint>> points_;  // per state, or null
   bool cache_points_ = true;
@@ -210,8 +217,33 @@ WelfareSplit Path::Trapezoid() {
 
 }  // namespace
 
+bool EndPatternCoversPath(const Policy& from, const Policy& to) {
+  auto covers = [](const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      if (a[k] != 0.0 && b[k] == 0.0) return false;
+    }
+    return true;
+  };
+  if (from.quotas.size() != to.quotas.size()) return false;
+  for (std::size_t k = 0; k < from.quotas.size(); ++k) {
+    const Quota &a = from.quotas[k], &b = to.quotas[k];
+    if (a.sector != b.sector || a.exporter != b.exporter || a.importer != b.importer) return false;
+  }
+  return covers(from.tariffs.data(), to.tariffs.data()) &&
+         covers(from.export_taxes.data(), to.export_taxes.data()) &&
+         covers(from.ntb.data(), to.ntb.data()) &&
+         covers(from.factor_productivity.data(), to.factor_productivity.data()) &&
+         covers(from.productivity, to.productivity) && covers(from.endowment, to.endowment) &&
+         covers(from.factor_tax.data(), to.factor_tax.data()) &&
+         covers(from.income_tax, to.income_tax) &&
+         covers(from.importer_rent.data(), to.importer_rent.data()) &&
+         covers(from.exporter_rent.data(), to.exporter_rent.data()) &&
+         covers(from.access.data(), to.access.data());
+}
+
 void DecomposeWelfare(const SolverOptions& options, const Model& model, const Policy& policy,
-                      const State& solution, Outcome* outcome) {
+                      const State& solution, Outcome* outcome, const SolveReuse* solved) {
   outcome->decomposition.clear();
   const int nr = static_cast<int>(model.data().num_regions());
   std::vector<double> ev(nr, 0.0), scale(nr, 0.0);
@@ -229,7 +261,7 @@ void DecomposeWelfare(const SolverOptions& options, const Model& model, const Po
     return std::isfinite(worst) ? worst : HUGE_VAL;
   };
 
-  Path path(options, model, policy, solution);
+  Path path(options, model, policy, solution, solved);
   // Romberg: row L of the table integrates on 2^L steps; entry j of a row has removed the
   // error terms h^2 .. h^(2j) (the rule's error is a series in even powers of the step).
   std::vector<std::vector<WelfareSplit>> table;
