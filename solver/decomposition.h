@@ -37,10 +37,10 @@ constexpr int kDecompositionMaxSteps = 128;
 // empty and says why. `solution` is the counterfactual equilibrium. `solved` (optional) is what
 // the solve that found it handed back (Solve's `reuse`): the path's first midpoint starts with
 // its last GMRES preconditioner instead of building one, and with its Jacobian pattern instead
-// of recording one when that pattern contains the midpoint's (EndPatternCoversPath).
+// of recording one when that pattern contains the midpoint's (EndPatternCoversPath); its
+// system (taken: solved->system is left empty) serves the counterfactual's welfare levels.
 void DecomposeWelfare(const SolverOptions& options, const Model& model, const Policy& policy,
-                      const State& solution, Outcome* outcome,
-                      const SolveReuse* solved = nullptr);
+                      const State& solution, Outcome* outcome, SolveReuse* solved = nullptr);
 
 // Whether the Jacobian pattern of the path's end (`to`) contains that of every point inside the
 // path from `from`: no rate or level that is nonzero at `from` is zero at `to`, and the quotas
