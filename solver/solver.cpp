@@ -572,7 +572,8 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
   }
   const std::shared_ptr<const EquilibriumSystem> made =
       reuse != nullptr && reuse->pattern != nullptr
-          ? std::make_shared<const EquilibriumSystem>(model, policy, reuse->pattern)
+          ? std::make_shared<const EquilibriumSystem>(model, policy, reuse->pattern,
+                                                      options.num_threads)
           : std::make_shared<const EquilibriumSystem>(model, policy, options.num_threads);
   const EquilibriumSystem& system = *made;
   if (reuse != nullptr) {
