@@ -144,6 +144,17 @@ TEST_CASE("a path point keeps only the flow fields whose products can move, to t
   const WelfareSplit a = lean.Interval(lean_a, lean_b), b = full.Interval(full_a, full_b);
   CHECK(a.value == b.value);
   CHECK(a.value[0][static_cast<int>(WelfareComponent::kTariffs)] != 0.0);
+  // A point evaluated with the system its solve made (the decomposition's solved points) is the
+  // same as one that makes its own, whatever the threads.
+  const EquilibriumSystem system(model, tariffs, 2);
+  const WelfarePoint shared = lean.Point(system, x, 2);
+  CHECK(shared.flow == lean_b.flow);
+  CHECK(shared.sector == lean_b.sector);
+  CHECK(shared.factor == lean_b.factor);
+  CHECK(shared.supply == lean_b.supply);
+  CHECK(shared.household == lean_b.household);
+  CHECK(shared.price == lean_b.price);
+  CHECK(shared.deficit == lean_b.deficit);
 }
 
 TEST_CASE("each component has the sign theory gives it", "[decomposition]") {
