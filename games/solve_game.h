@@ -44,6 +44,8 @@ struct GameOutcome {
   std::string message;            // why not, when not converged
   int rounds = 0;                 // Nash: rounds of best responses; else optimiser restarts
   int equilibria = 0;             // equilibrium solves
+  int held = 0;                   // Nash: instruments held beyond their choke point, summed over
+                                  // the players' best responses (MODEL.md 12.6)
   double seconds = 0.0;
   double kkt_residual = 0.0;      // largest over the players (cooperative: the Lagrangian's)
   double cooperative_residual = 0.0;  // cooperative: KKT residual of the talks' problem
