@@ -25,6 +25,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <unistd.h>
@@ -575,6 +576,86 @@ void RunSweepBench(const PreparedScenario& prepared, const std::string& executab
 
 }  // namespace
 
+// The middle of `values` (the mean of the two middle ones for an even count).
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n == 0 ? 0.0 : n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+// `--cases DIR`: the peer-comparison cases that tools/bench_cases.py writes into DIR, each
+// solved `runs` times as child processes in turn (decomposition on, `threads` threads, written
+// whole, as `ohlin solve` does by default): the EU enlargement
+// (target < 40 ms) and Caliendo-Parro's purge and NAFTA, two processes (target < 0.5 s
+// together). Least and median of the whole processes' wall and CPU seconds, the least of each
+// phase from summary.json, and the load average while they ran.
+void RunPeerCases(const std::filesystem::path& dir, int runs, int threads,
+                  const std::filesystem::path& scratch) {
+  struct Case {
+    std::string label;
+    std::vector<std::string> files;  // solved one after another: one round
+    double target_seconds;
+  };
+  const std::vector<Case> cases = {
+      {"EU enlargement (44 economies, one sector, 572 shocks)", {"eu/enlargement.yaml"}, 0.040},
+      {"Caliendo-Parro purge + NAFTA (two processes)", {"cp/purge.yaml", "cp/nafta.yaml"}, 0.5}};
+  for (const Case& c : cases) {
+    for (const std::string& file : c.files) {
+      if (!std::filesystem::is_regular_file(dir / file)) {
+        throw InputError(fmt::format(
+            "ohlin bench --cases: {} not found (write the cases with tools/bench_cases.py {})",
+            (dir / file).string(), dir.string()));
+      }
+    }
+  }
+  std::cout << fmt::format("\npeer cases from {}, {} runs each in turn\n", dir.string(), runs);
+  std::vector<std::vector<double>> wall(cases.size()), cpu(cases.size());
+  std::vector<std::map<std::string, double>> least_phase(cases.size());
+  double load_low = LoadAverage(), load_high = load_low;
+  for (int round = 0; round < runs; ++round) {
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+      double round_wall = 0.0, round_cpu = 0.0;
+      for (const std::string& file : cases[k].files) {
+        const std::string stem = std::filesystem::path(file).stem().string();
+        const ProcessRun run =
+            RunSolveProcess((dir / file).string(), scratch / fmt::format("case-{}", stem), threads);
+        if (run.exit_status != 0) {
+          throw std::runtime_error(fmt::format(
+              "ohlin bench --cases: ohlin solve {} failed (exit status {})",
+              (dir / file).string(), run.exit_status));
+        }
+        round_wall += run.wall_seconds;
+        round_cpu += run.cpu_seconds;
+        if (run.summary.is_object() && run.summary.contains("phase_seconds")) {
+          for (const auto& [phase, seconds] : run.summary["phase_seconds"].items()) {
+            const std::string key = fmt::format("{} {}", stem, phase);
+            const double value = seconds.get<double>();
+            const auto found = least_phase[k].find(key);
+            if (found == least_phase[k].end() || value < found->second) least_phase[k][key] = value;
+          }
+        }
+      }
+      wall[k].push_back(round_wall);
+      cpu[k].push_back(round_cpu);
+    }
+    load_low = std::min(load_low, LoadAverage());
+    load_high = std::max(load_high, LoadAverage());
+  }
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    std::cout << fmt::format("\n{} (target < {:.3f} s)\n", cases[k].label,
+                             cases[k].target_seconds);
+    for (const auto& [key, seconds] : least_phase[k]) {
+      std::cout << fmt::format("  {:<21} {:9.4f} s least\n", key, seconds);
+    }
+    std::cout << fmt::format("  whole, wall           {:9.4f} s least, {:.4f} s median\n",
+                             *std::min_element(wall[k].begin(), wall[k].end()), Median(wall[k]));
+    std::cout << fmt::format("  whole, CPU            {:9.4f} s least, {:.4f} s median\n",
+                             *std::min_element(cpu[k].begin(), cpu[k].end()), Median(cpu[k]));
+  }
+  std::cout << fmt::format("\n1-minute load average while they ran: {:.2f} to {:.2f}\n",
+                           load_low, load_high);
+}
+
 int RunBench(const BenchArguments& arguments) {
   const Clock::time_point start = Clock::now();
   SolverOptions options;
@@ -599,6 +680,15 @@ int RunBench(const BenchArguments& arguments) {
     }
     std::cout << fmt::format("\ntotal wall time {:.3f} s, peak memory {:.1f} MB\n",
                              SecondsSince(start), PeakMemoryMegabytes());
+    return kSuccess;
+  }
+  if (!arguments.cases_dir.empty()) {
+    // As a user runs them: `ohlin solve`'s own default (one thread) unless --threads is given.
+    const int threads = arguments.threads > 0 ? arguments.threads : 1;
+    std::cout << fmt::format("peer cases: {} thread(s) per solve (ohlin solve's default: 1)\n",
+                             threads);
+    RunPeerCases(arguments.cases_dir, arguments.runs, threads, scratch.path);
+    std::cout << fmt::format("\ntotal wall time {:.3f} s\n", SecondsSince(start));
     return kSuccess;
   }
   if (arguments.sweeps) {

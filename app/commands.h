@@ -83,6 +83,8 @@ struct BenchArguments {
   bool sweeps = false;  // only the sweeps and sensitivity analyses
   int threads = 0;  // 0: every core
   std::string executable_path;  // argv[0], to find scenarios/default.yaml
+  std::string cases_dir;  // --cases: time only the peer cases of tools/bench_cases.py there
+  int runs = 10;          // --runs: rounds of the peer cases
 };
 
 struct CompareArguments {

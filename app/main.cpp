@@ -19,6 +19,7 @@
 #include "app/commands.h"
 #include "calibration/errors.h"
 #include "results/results.h"
+#include "solver/blas_threads.h"
 
 namespace {
 
@@ -285,6 +286,11 @@ int Run(int argc, char** argv) {
                   "--scaling also Nash on 44x16x3)");
   bench->add_option("--threads", bench_arguments.threads, "Threads for the solver (default: every core)")
       ->check(CLI::Range(1, 1024));
+  bench->add_option("--cases", bench_arguments.cases_dir,
+                    "Time only the peer cases that tools/bench_cases.py wrote into this folder "
+                    "(EU enlargement; Caliendo-Parro purge + NAFTA), --runs times each");
+  bench->add_option("--runs", bench_arguments.runs, "Rounds of the peer cases (default 10)")
+      ->check(CLI::Range(1, 1000));
 
   app.add_subcommand("version", "Print the version");
   if (const int status = RefuseUnknownCommand(app, argc, argv); status >= 0) return status;
@@ -332,6 +338,7 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ohlin::StopBlasWorkerThreads();  // before any BLAS call (solver/blas_threads.h)
   try {
     return Run(argc, argv);
   } catch (const ohlin::InputError& error) {

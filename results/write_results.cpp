@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <cmath>
+#include <exception>
 #include <filesystem>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -440,14 +441,33 @@ std::string FailureReason(const SolverSummary& summary) {
 
 namespace {
 
-// One table built by `build`; a NaN or infinity in it is named with the table.
-void AddTable(std::vector<std::pair<std::string, std::string>>* tables, const std::string& name,
-              const std::function<std::string()>& build) {
-  try {
-    tables->emplace_back(name, build());
-  } catch (const NonFiniteNumber&) {
-    throw std::invalid_argument(
-        fmt::format("the outcome has a number that is not finite (in {})", name));
+using Tables = std::vector<std::pair<std::string, std::string>>;
+using TableBuilders = std::vector<std::pair<std::string, std::function<std::string()>>>;
+
+// Builds the tables in parallel, each by its own function alone (so the same bytes whatever
+// the threads), and appends them in order. The first that fails in that order is reported,
+// as if they had been built one after another; a NaN or infinity is named with its table.
+void BuildTables(const TableBuilders& builders, Tables* tables) {
+  std::vector<std::string> texts(builders.size());
+  std::vector<std::exception_ptr> errors(builders.size());
+#pragma omp parallel for schedule(dynamic)
+  for (std::size_t k = 0; k < builders.size(); ++k) {
+    try {
+      texts[k] = builders[k].second();
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  }
+  for (std::size_t k = 0; k < builders.size(); ++k) {
+    if (errors[k] != nullptr) {
+      try {
+        std::rethrow_exception(errors[k]);
+      } catch (const NonFiniteNumber&) {
+        throw std::invalid_argument(fmt::format(
+            "the outcome has a number that is not finite (in {})", builders[k].first));
+      }
+    }
+    tables->emplace_back(builders[k].first, std::move(texts[k]));
   }
 }
 
@@ -472,24 +492,34 @@ std::string StateCsv(const std::vector<std::pair<std::string, double>>& state) {
   return csv;
 }
 
+// The result tables' builders, in the order of the files; state.csv last when `state` is set.
+TableBuilders ResultTableBuilders(const Benchmark& data, const Outcome& outcome,
+                                  bool flow_tables,
+                                  const std::vector<std::pair<std::string, double>>* state) {
+  TableBuilders builders;
+  builders.emplace_back("welfare.csv", [&] { return WelfareCsv(data, outcome); });
+  builders.emplace_back("factors.csv", [&] { return FactorsCsv(data, outcome); });
+  builders.emplace_back("sectors.csv", [&] { return SectorsCsv(data, outcome); });
+  builders.emplace_back("distribution.csv", [&] { return DistributionCsv(data, outcome); });
+  if (flow_tables) {
+    builders.emplace_back("trade.csv", [&] { return TradeCsv(data, outcome); });
+    builders.emplace_back("ntb.csv", [&] { return NtbCsv(data, outcome); });
+  }
+  if (!outcome.decomposition.empty()) {
+    builders.emplace_back("decomposition.csv", [&] { return DecompositionCsv(data, outcome); });
+  }
+  builders.emplace_back("income_sources.csv", [&] { return IncomeSourcesCsv(data, outcome); });
+  if (state != nullptr) builders.emplace_back("state.csv", [state] { return StateCsv(*state); });
+  return builders;
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> ResultTables(const Benchmark& data,
                                                               const Outcome& outcome,
                                                               bool flow_tables) {
-  std::vector<std::pair<std::string, std::string>> tables;
-  AddTable(&tables, "welfare.csv", [&] { return WelfareCsv(data, outcome); });
-  AddTable(&tables, "factors.csv", [&] { return FactorsCsv(data, outcome); });
-  AddTable(&tables, "sectors.csv", [&] { return SectorsCsv(data, outcome); });
-  AddTable(&tables, "distribution.csv", [&] { return DistributionCsv(data, outcome); });
-  if (flow_tables) {
-    AddTable(&tables, "trade.csv", [&] { return TradeCsv(data, outcome); });
-    AddTable(&tables, "ntb.csv", [&] { return NtbCsv(data, outcome); });
-  }
-  if (!outcome.decomposition.empty()) {
-    AddTable(&tables, "decomposition.csv", [&] { return DecompositionCsv(data, outcome); });
-  }
-  AddTable(&tables, "income_sources.csv", [&] { return IncomeSourcesCsv(data, outcome); });
+  Tables tables;
+  BuildTables(ResultTableBuilders(data, outcome, flow_tables, nullptr), &tables);
   return tables;
 }
 
@@ -499,11 +529,10 @@ void WriteResults(const std::string& dir, const ResultContext& context) {
   if (!OutcomeIsFinite(*context.outcome, &why)) throw std::invalid_argument(why);
   const auto start = std::chrono::steady_clock::now();
   // Build every file before touching the folder, so a bad outcome writes nothing.
-  std::vector<std::pair<std::string, std::string>> tables =
-      ResultTables(*context.data, *context.outcome, context.flow_tables);
-  if (context.state != nullptr) {
-    AddTable(&tables, "state.csv", [&] { return StateCsv(*context.state); });
-  }
+  Tables tables;
+  BuildTables(ResultTableBuilders(*context.data, *context.outcome, context.flow_tables,
+                                  context.state),
+              &tables);
   // The write phase in summary.json is the tables' formatting, nearly all of the writing.
   ResultContext timed = context;
   PhaseSeconds phases = context.phases != nullptr ? *context.phases : PhaseSeconds();

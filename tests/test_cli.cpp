@@ -654,4 +654,38 @@ TEST_CASE("every shipped scenario solves, and its EV decomposition adds up",
   }
 }
 
+TEST_CASE("ohlin bench --cases times the peer cases and names a missing one", "[cli][bench]") {
+  const fs::path dir = testing::MakeTempDir("cli-bench-cases");
+  MakeWorld(dir);
+  // The folder tools/bench_cases.py writes, here with a small world in each case's place.
+  for (const char* file : {"eu/enlargement.yaml", "cp/purge.yaml", "cp/nafta.yaml"}) {
+    fs::create_directories((dir / "cases" / file).parent_path());
+    WriteText(dir / "cases" / file,
+              "ohlin: 1\nname: a bench case\ndata: ../../world/data.yaml\nshocks:\n"
+              "  - {type: tariff, importer: R001, add: 0.10}\n");
+  }
+  REQUIRE(RunOhlin("bench --cases cases --runs 2", dir) == 0);
+  const std::string log = ReadFile(dir / "cli.log");
+  CHECK(log.find("1 thread(s) per solve") != std::string::npos);
+  CHECK(log.find("EU enlargement (44 economies, one sector, 572 shocks) (target < 0.040 s)") !=
+        std::string::npos);
+  CHECK(log.find("Caliendo-Parro purge + NAFTA (two processes) (target < 0.500 s)") !=
+        std::string::npos);
+  // Both processes' phases, and the whole rounds' least and median.
+  for (const char* line : {"purge solve", "nafta decompose", "enlargement write"}) {
+    CHECK(log.find(line) != std::string::npos);
+  }
+  std::size_t count = 0;
+  for (std::size_t at = log.find("whole, wall"); at != std::string::npos;
+       at = log.find("whole, wall", at + 1)) {
+    ++count;
+  }
+  CHECK(count == 2);
+
+  fs::remove(dir / "cases" / "cp" / "nafta.yaml");
+  CHECK(RunOhlin("bench --cases cases --runs 1", dir) == 1);
+  CHECK(ReadFile(dir / "cli.log").find("cases/cp/nafta.yaml not found (write the cases with "
+                                       "tools/bench_cases.py") != std::string::npos);
+}
+
 }  // namespace ohlin

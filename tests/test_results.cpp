@@ -17,6 +17,10 @@
 
 #include <unistd.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "results/results.h"
 #include "tests/test_support.h"
 
@@ -168,6 +172,44 @@ struct Fixture {
     return context;
   }
 };
+
+TEST_CASE("the result tables are built in parallel into the same bytes, in file order",
+          "[results]") {
+  const Fixture fixture;
+  const auto tables_with = [&](int threads) {
+#ifdef _OPENMP
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(threads);
+#endif
+    auto tables = ResultTables(fixture.data, fixture.outcome, true);
+#ifdef _OPENMP
+    omp_set_num_threads(saved);
+#endif
+    return tables;
+  };
+  const auto one = tables_with(1), two = tables_with(2);
+  CHECK(one == two);
+  std::vector<std::string> names;
+  for (const auto& table : two) names.push_back(table.first);
+  CHECK(names == std::vector<std::string>{"welfare.csv", "factors.csv", "sectors.csv",
+                                          "distribution.csv", "trade.csv", "ntb.csv",
+                                          "decomposition.csv", "income_sources.csv"});
+  for (const auto& table : two) CHECK_FALSE(table.second.empty());
+
+  // A number that is not finite is named with its table, and nothing is written.
+  const std::vector<std::pair<std::string, double>> state{
+      {"producer_price HOME/LAB", 0.5}, {"producer_price FOREIGN/LAB", std::nan("")}};
+  ResultContext context = fixture.Context();
+  context.state = &state;
+  const fs::path dir = fs::path(testing::MakeTempDir("results-nan")) / "out";
+  try {
+    WriteResults(dir.string(), context);
+    FAIL("no exception");
+  } catch (const std::invalid_argument& error) {
+    CHECK(std::string(error.what()).find("(in state.csv)") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(dir));
+}
 
 TEST_CASE("WriteResults writes every file with the FORMATS.md headers", "[results]") {
   const Fixture fixture;

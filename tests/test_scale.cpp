@@ -1,12 +1,15 @@
 // Solving at size and under large shocks (the scale issue): a generated 40x30x4 world and the
 // model's invariants there, shocks that need continuation, thread-count independence, and warm
 // starts from an earlier result (`ohlin solve --start`).
+#include <dlfcn.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -15,6 +18,7 @@
 #include "calibration/writer.h"
 #include "model/equilibrium.h"
 #include "model/model.h"
+#include "solver/blas_threads.h"
 #include "solver/solver.h"
 #include "tests/test_support.h"
 
@@ -310,4 +314,53 @@ TEST_CASE("bans, binding quotas and rents converge on a world solved with GMRES"
   }
   CHECK(binding > 0);
   CHECK(run.outcome.quota_complementarity_gap < 1e-9);
+}
+
+namespace {
+
+// The threads of this process now (Linux: one entry per thread in /proc/self/task).
+int ThreadsNow() {
+  int count = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("OpenBLAS's spinning worker threads are stopped unless the user set their number",
+          "[scale][threads]") {
+  using GetParallel = int (*)();
+  const auto get_parallel =
+      reinterpret_cast<GetParallel>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
+  // OpenBLAS with its own (pthreads) worker threads.
+  const bool openblas = get_parallel != nullptr && get_parallel() == 1;
+  const bool user_set = std::getenv("OPENBLAS_NUM_THREADS") != nullptr;
+  const int before = ThreadsNow();
+  const int stopped = StopBlasWorkerThreads();
+  // The workers are joined before it returns: exactly that many threads fewer.
+  CHECK(ThreadsNow() == before - stopped);
+  if (openblas && !user_set) {
+    using GetThreads = int (*)();
+    const auto get_threads =
+        reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    CHECK(get_threads() == 1);
+    // OpenBLAS starts one worker per further core it may use.
+    if (std::thread::hardware_concurrency() > 1) CHECK(stopped > 0);
+  } else {
+    CHECK(stopped == 0);
+  }
+  CHECK(StopBlasWorkerThreads() == 0);  // a second call finds none
+  // BLAS still works on one thread: a sparse LU solve (UMFPACK calls it) converges.
+  const Benchmark data = World(6, 5, 2, false);
+  const Model model = Model::Calibrate(data);
+  Policy policy = Policy::Benchmark(data);
+  AddToEveryTariff(data, &policy, 0.10);
+  SolverOptions options;
+  options.step_solver = StepSolver::kSparseLu;
+  State state = model.BenchmarkState();
+  SolverSummary summary;
+  Solve(options, model, policy, &state, &summary);
+  CHECK(summary.IsConverged());
 }
