@@ -156,15 +156,17 @@ void CheckHarPath(const std::string& har, const std::vector<std::string>& inputs
 namespace {
 
 // Solves from `start`; when that fails and a start was given, once more from the benchmark.
+// `reuse` (optional): what the last solve built (Solve).
 void SolveWithFallback(const SolveArguments& arguments, const PreparedScenario& prepared,
-                       State* state, SolverSummary* summary) {
-  Solve(prepared.options, prepared.model, prepared.policy, state, summary);
+                       State* state, SolverSummary* summary, SolveReuse* reuse) {
+  Solve(prepared.options, prepared.model, prepared.policy, state, summary, reuse);
   if (summary->IsConverged() || arguments.start_dir.empty()) return;
   std::cerr << fmt::format(
       "ohlin: warning: no equilibrium from the start in {} ({}); solving again from the "
       "benchmark\n",
       StartFile(arguments.start_dir), ShortText(summary->message));
   *state = prepared.model.BenchmarkState();
+  if (reuse != nullptr) *reuse = SolveReuse();  // the second solve starts afresh
   const int earlier_iterations = summary->iterations;
   Solve(prepared.options, prepared.model, prepared.policy, state, summary);
   summary->iterations += earlier_iterations;
@@ -231,7 +233,10 @@ int RunSolve(const SolveArguments& arguments) {
   Outcome outcome;
   try {
     const auto solve_start = std::chrono::steady_clock::now();
-    SolveWithFallback(arguments, prepared, &state, &summary);
+    // What the solve built, for the decomposition's path (its pattern and preconditioner).
+    SolveReuse reuse;
+    SolveWithFallback(arguments, prepared, &state, &summary,
+                      arguments.decomposition ? &reuse : nullptr);
     phases.solve = seconds_since(solve_start);
     if (arguments.verbose) std::cerr << summary.FullReport();
     if (summary.IsConverged()) {
@@ -241,7 +246,8 @@ int RunSolve(const SolveArguments& arguments) {
       } else if (arguments.decomposition) {
         Progress(arguments, "EV decomposition (a path of partial shocks)");
         const auto decompose_start = std::chrono::steady_clock::now();
-        DecomposeWelfare(prepared.options, prepared.model, prepared.policy, state, &outcome);
+        DecomposeWelfare(prepared.options, prepared.model, prepared.policy, state, &outcome,
+                         &reuse);
         phases.decompose = seconds_since(decompose_start);
       } else {
         outcome.decomposition_note = "not computed (--no-decomposition)";

@@ -137,8 +137,14 @@ WelfarePath::WelfarePath(const Model& model, const Policy& from, const Policy& t
 
 WelfarePoint WelfarePath::Point(const Policy& policy, const std::vector<double>& state,
                                 int num_threads) const {
+  return Point(EquilibriumSystem(model_, policy, std::max(1, num_threads), false), state,
+               num_threads);
+}
+
+WelfarePoint WelfarePath::Point(const EquilibriumSystem& system, const std::vector<double>& state,
+                                int num_threads) const {
   const Benchmark& d = model_.data();
-  const EquilibriumSystem system(model_, policy, 1, false);
+  const Policy& policy = system.policy();
   const double* x = state.data();
   const int nr = static_cast<int>(d.num_regions()), ns = static_cast<int>(d.num_sectors());
   WelfarePoint point;

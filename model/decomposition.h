@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "model/equilibrium.h"
 #include "model/model.h"
 #include "model/policy.h"
 
@@ -67,6 +68,9 @@ class WelfarePath {
   // The levels at a solved point x of model(policy); the flows on `num_threads` threads (the
   // same numbers whatever the threads).
   WelfarePoint Point(const Policy& policy, const std::vector<double>& x,
+                     int num_threads = 1) const;
+  // The same with the system of model(policy) made already (e.g. by the solve of x).
+  WelfarePoint Point(const EquilibriumSystem& system, const std::vector<double>& x,
                      int num_threads = 1) const;
   // The components accumulated from `a` to `b` (trapezoid rule on each product).
   WelfareSplit Interval(const WelfarePoint& a, const WelfarePoint& b) const;

@@ -145,7 +145,8 @@ class ScopedCache {
 }  // namespace
 
 EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy,
-                                     std::shared_ptr<const JacobianPattern> pattern)
+                                     std::shared_ptr<const JacobianPattern> pattern,
+                                     int num_threads)
     : model_(model),
       policy_(policy),
       nr_(static_cast<int>(model.data().num_regions())),
@@ -154,10 +155,10 @@ EquilibriumSystem::EquilibriumSystem(const Model& model, const Policy& policy,
       num_rows_(model.num_variables()),
       pattern_(std::move(pattern)),
       borrowed_pattern_(true) {
-  PrecomputePolicy(model, policy, 1);
+  PrecomputePolicy(model, policy, num_threads);
   if (pattern_ == nullptr || pattern_->row_start.size() != static_cast<std::size_t>(num_rows_) + 1) {
     auto own = std::make_shared<JacobianPattern>();  // not this model's: record one
-    RecordPattern(1, own.get());
+    RecordPattern(num_threads, own.get());
     pattern_ = std::move(own);
     borrowed_pattern_ = false;
   }

@@ -30,7 +30,7 @@ class EquilibriumSystem {
   // policies, each of whose patterns is contained in that of a point inside the path. Evaluate
   // then returns false when a derivative falls outside the pattern.
   EquilibriumSystem(const Model& model, const Policy& policy,
-                    std::shared_ptr<const JacobianPattern> pattern);
+                    std::shared_ptr<const JacobianPattern> pattern, int num_threads = 1);
 
   int num_rows() const { return num_rows_; }
   const std::vector<int>& row_start() const { return pattern_->row_start; }

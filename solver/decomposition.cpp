@@ -13,8 +13,9 @@ namespace ohlin {
 namespace {
 
 // Solves model(policy) from *x; false when it does not converge (or throws). With `reuse`
-// (SolveReuse: a pattern and a preconditioner from the path's first midpoint), the point
-// starts with them and, if that fails, is solved again from scratch.
+// (SolveReuse: a pattern and a preconditioner from the path's first midpoint, or for that
+// midpoint from the counterfactual's solve), the point starts with them and, if that fails,
+// is solved again from scratch.
 bool SolvePoint(const SolverOptions& options, const Model& model, const Policy& policy,
                 State* x, SolveReuse* reuse) {
   auto attempt = [&](SolveReuse* shared) {
@@ -37,11 +38,18 @@ bool SolvePoint(const SolverOptions& options, const Model& model, const Policy& 
 // The path: states at lambda = k / steps, k = 0 .. steps.
 class Path {
  public:
+  // `solved`: what the solve of `solution` built (DecomposeWelfare), or null; its system is
+  // taken, and let go once the counterfactual's welfare levels are evaluated.
   Path(const SolverOptions& options, const Model& model, const Policy& policy,
-       const State& solution)
+       const State& solution, SolveReuse* solved)
       : options_(options), model_(model), policy_(policy),
         benchmark_(Policy::Benchmark(model.data())), welfare_(model, benchmark_, policy) {
     states_ = {model.BenchmarkState(), solution};
+    if (solved != nullptr) {
+      seed_.preconditioner = solved->preconditioner;
+      if (EndPatternCoversPath(benchmark_, policy)) seed_.pattern = solved->pattern;
+      end_system_ = std::move(solved->system);
+    }
   }
   int steps() const { return static_cast<int>(states_.size()) - 1; }
   const WelfarePath& welfare() const { return welfare_; }
@@ -65,6 +73,13 @@ class Path {
 
  private:
   int Threads(int tasks) const { return std::max(1, std::min(options_.num_threads, tasks)); }
+  // The welfare levels of state k (the counterfactual's with its solve's system, if kept).
+  WelfarePoint MakePoint(int k, int threads) const {
+    if (k == steps() && end_system_ != nullptr) {
+      return welfare_.Point(*end_system_, states_[k], threads);
+    }
+    return welfare_.Point(PolicyAt(k), states_[k], threads);
+  }
 
   const SolverOptions& options_;
   const Model& model_;
@@ -76,7 +91,9 @@ class Path {
   // shock), with which every later point starts: the pattern contains theirs, the
   // preconditioner is close to all of them (each point builds its own only if GMRES slows
   // down). Fixed before the points run in parallel, so they do not depend on the threads.
+  // Before the first midpoint: what the counterfactual's solve handed over, if anything.
   SolveReuse seed_;
+  std::shared_ptr<const EquilibriumSystem> end_system_;  // until the first rule is made
   std::vector<std::shared_ptr<const WelfarePoint>> points_;  // per state, or null
   bool cache_points_ = true;
 };
@@ -114,6 +131,7 @@ State Predict(const std::vector<State>& coarse, int j) {
 }
 
 double Path::Refine() {
+  end_system_.reset();  // the first rule has made the counterfactual's point
   const int coarse_steps = steps();
   std::vector<State> fine(static_cast<std::size_t>(2 * coarse_steps) + 1);
   for (int j = 0; j <= coarse_steps; ++j) fine[2 * j] = states_[j];
@@ -123,6 +141,10 @@ double Path::Refine() {
   if (threads > 1) quiet.num_threads = 1;  // the threads go to the points
   std::vector<char> solved(static_cast<std::size_t>(coarse_steps), 0);
   const double fine_steps = 2.0 * coarse_steps;
+  // When the next rule keeps its points, each new one is evaluated as soon as it is solved,
+  // with the system its solve made (the same numbers as making it again later).
+  const bool keep_points = cache_points_ && !points_.empty();
+  std::vector<std::shared_ptr<const WelfarePoint>> fine_points(fine.size());
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (int j = 0; j < coarse_steps; ++j) {
     const int k = 2 * j + 1;
@@ -135,17 +157,24 @@ double Path::Refine() {
       reuse = seed_;
       ok = SolvePoint(quiet, model_, here, &x, &reuse);
     }
+    if (ok && keep_points) {
+      fine_points[k] = std::make_shared<const WelfarePoint>(
+          reuse.system != nullptr ? welfare_.Point(*reuse.system, x, quiet.num_threads)
+                                  : welfare_.Point(here, x, quiet.num_threads));
+    }
     if (ok) fine[k] = std::move(x);
     solved[j] = ok ? 1 : 0;
-    if (ok && coarse_steps == 1) seed_ = reuse;  // the one point of the first level
+    if (ok && coarse_steps == 1) {  // the one point of the first level
+      seed_ = reuse;
+      seed_.system.reset();
+    }
   }
   for (int j = 0; j < coarse_steps; ++j) {
     if (!solved[j]) return (2 * j + 1) / fine_steps;
   }
   states_ = std::move(fine);
-  std::vector<std::shared_ptr<const WelfarePoint>> points(states_.size());
-  for (int j = 0; j <= coarse_steps && !points_.empty(); ++j) points[2 * j] = points_[j];
-  points_ = std::move(points);
+  for (int j = 0; j <= coarse_steps && !points_.empty(); ++j) fine_points[2 * j] = points_[j];
+  points_ = std::move(fine_points);
   return -1.0;
 }
 
@@ -154,8 +183,7 @@ WelfareSplit Path::Trapezoid() {
   points_.resize(states_.size());
   // Whether this rule's points fit is known from the first one, before the others are made.
   if (cache_points_ && points_[0] == nullptr) {
-    points_[0] = std::make_shared<const WelfarePoint>(
-        welfare_.Point(PolicyAt(0), states_[0], options_.num_threads));
+    points_[0] = std::make_shared<const WelfarePoint>(MakePoint(0, options_.num_threads));
   }
   std::shared_ptr<const WelfarePoint> first_point = points_[0];
   if (cache_points_ && PointBytes(*first_point) * (n + 1.0) > kPointCacheBytes) {
@@ -173,8 +201,7 @@ WelfareSplit Path::Trapezoid() {
 #pragma omp parallel for schedule(dynamic) num_threads(Threads(count))
     for (int m = 0; m < count; ++m) {
       const int k = missing[m];
-      points_[k] =
-          std::make_shared<const WelfarePoint>(welfare_.Point(PolicyAt(k), states_[k], inner));
+      points_[k] = std::make_shared<const WelfarePoint>(MakePoint(k, inner));
     }
     std::vector<WelfareSplit> intervals(static_cast<std::size_t>(n));
 #pragma omp parallel for schedule(static) num_threads(Threads(n))
@@ -192,12 +219,11 @@ WelfareSplit Path::Trapezoid() {
   for (int c = 0; c < chunks; ++c) {
     const int first = n * c / chunks, last = n * (c + 1) / chunks;  // intervals [first, last)
     // The path's first point may be made already (it told that the points do not fit).
-    WelfarePoint previous = first == 0 && first_point != nullptr
-                                ? *first_point
-                                : welfare_.Point(PolicyAt(first), states_[first]);
+    WelfarePoint previous =
+        first == 0 && first_point != nullptr ? *first_point : MakePoint(first, 1);
     if (first == 0) first_point.reset();  // only this chunk reads it
     for (int k = first + 1; k <= last; ++k) {
-      WelfarePoint point = welfare_.Point(PolicyAt(k), states_[k]);
+      WelfarePoint point = MakePoint(k, 1);
       intervals[k - 1] = welfare_.Interval(previous, point);
       previous = std::move(point);
     }
@@ -210,8 +236,33 @@ WelfareSplit Path::Trapezoid() {
 
 }  // namespace
 
+bool EndPatternCoversPath(const Policy& from, const Policy& to) {
+  auto covers = [](const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      if (a[k] != 0.0 && b[k] == 0.0) return false;
+    }
+    return true;
+  };
+  if (from.quotas.size() != to.quotas.size()) return false;
+  for (std::size_t k = 0; k < from.quotas.size(); ++k) {
+    const Quota &a = from.quotas[k], &b = to.quotas[k];
+    if (a.sector != b.sector || a.exporter != b.exporter || a.importer != b.importer) return false;
+  }
+  return covers(from.tariffs.data(), to.tariffs.data()) &&
+         covers(from.export_taxes.data(), to.export_taxes.data()) &&
+         covers(from.ntb.data(), to.ntb.data()) &&
+         covers(from.factor_productivity.data(), to.factor_productivity.data()) &&
+         covers(from.productivity, to.productivity) && covers(from.endowment, to.endowment) &&
+         covers(from.factor_tax.data(), to.factor_tax.data()) &&
+         covers(from.income_tax, to.income_tax) &&
+         covers(from.importer_rent.data(), to.importer_rent.data()) &&
+         covers(from.exporter_rent.data(), to.exporter_rent.data()) &&
+         covers(from.access.data(), to.access.data());
+}
+
 void DecomposeWelfare(const SolverOptions& options, const Model& model, const Policy& policy,
-                      const State& solution, Outcome* outcome) {
+                      const State& solution, Outcome* outcome, SolveReuse* solved) {
   outcome->decomposition.clear();
   const int nr = static_cast<int>(model.data().num_regions());
   std::vector<double> ev(nr, 0.0), scale(nr, 0.0);
@@ -229,7 +280,7 @@ void DecomposeWelfare(const SolverOptions& options, const Model& model, const Po
     return std::isfinite(worst) ? worst : HUGE_VAL;
   };
 
-  Path path(options, model, policy, solution);
+  Path path(options, model, policy, solution, solved);
   // Romberg: row L of the table integrates on 2^L steps; entry j of a row has removed the
   // error terms h^2 .. h^(2j) (the rule's error is a series in even powers of the step).
   std::vector<std::vector<WelfareSplit>> table;

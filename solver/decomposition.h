@@ -34,8 +34,19 @@ constexpr int kDecompositionMaxSteps = 128;
 // kDecompositionTolerance from kDecompositionEnoughSteps steps on (at most
 // kDecompositionMaxSteps steps; the note says whether kDecompositionTolerance was met). Fills
 // outcome->decomposition and its notes; when a path point does not solve, leaves the rows
-// empty and says why. `solution` is the counterfactual equilibrium.
+// empty and says why. `solution` is the counterfactual equilibrium. `solved` (optional) is what
+// the solve that found it handed back (Solve's `reuse`): the path's first midpoint starts with
+// its last GMRES preconditioner instead of building one, and with its Jacobian pattern instead
+// of recording one when that pattern contains the midpoint's (EndPatternCoversPath); its
+// system (taken: solved->system is left empty) serves the counterfactual's welfare levels.
 void DecomposeWelfare(const SolverOptions& options, const Model& model, const Policy& policy,
-                      const State& solution, Outcome* outcome);
+                      const State& solution, Outcome* outcome, SolveReuse* solved = nullptr);
+
+// Whether the Jacobian pattern of the path's end (`to`) contains that of every point inside the
+// path from `from`: no rate or level that is nonzero at `from` is zero at `to`, and the quotas
+// are on the same flows. Rates move along log(1 + rate) and levels along log(level), so an entry
+// nonzero at either end is nonzero inside; one zero by coincidence only leaves an entry out of
+// an inside point's pattern, never adds one. Deficits enter no derivative and are not looked at.
+bool EndPatternCoversPath(const Policy& from, const Policy& to);
 
 }  // namespace ohlin

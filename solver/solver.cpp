@@ -570,11 +570,16 @@ void Solve(const SolverOptions& requested, const Model& model, const Policy& pol
       return;
     }
   }
-  const EquilibriumSystem system =
+  const std::shared_ptr<const EquilibriumSystem> made =
       reuse != nullptr && reuse->pattern != nullptr
-          ? EquilibriumSystem(model, policy, reuse->pattern)
-          : EquilibriumSystem(model, policy, options.num_threads);
-  if (reuse != nullptr) reuse->pattern = system.pattern();
+          ? std::make_shared<const EquilibriumSystem>(model, policy, reuse->pattern,
+                                                      options.num_threads)
+          : std::make_shared<const EquilibriumSystem>(model, policy, options.num_threads);
+  const EquilibriumSystem& system = *made;
+  if (reuse != nullptr) {
+    reuse->pattern = system.pattern();
+    reuse->system = made;
+  }
   summary->num_unknowns = model.num_variables();
   summary->jacobian_nonzeros = system.num_nonzeros();
 

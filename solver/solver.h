@@ -129,8 +129,9 @@ double LogShockSize(const Policy& from, const Policy& to);
 // levels along log(level), deficits linearly. lambda = 0 and 1 give the ends.
 Policy InterpolatePolicy(const Policy& from, const Policy& to, double lambda);
 
-struct KrylovFactors;    // solver/newton.h
-struct JacobianPattern;  // model/equilibrium.h
+struct KrylovFactors;     // solver/newton.h
+struct JacobianPattern;   // model/equilibrium.h
+class EquilibriumSystem;  // model/equilibrium.h
 
 // What solves of nearby policies on one model can share (the decomposition's path points).
 // In: what the first Newton attempt starts with when set; out: what it built or used.
@@ -140,6 +141,9 @@ struct SolveReuse {
   std::shared_ptr<const JacobianPattern> pattern;
   // A region-block preconditioner for GMRES, used until GMRES slows down.
   std::shared_ptr<const KrylovFactors> preconditioner;
+  // Out only: the system the solve made for its policy (the policy's wedges), with which the
+  // decomposition evaluates the solved point's welfare levels instead of making it again.
+  std::shared_ptr<const EquilibriumSystem> system;
 };
 
 // Solves model(policy) starting from *state (use model.BenchmarkState() for the benchmark).

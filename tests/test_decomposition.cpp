@@ -7,6 +7,7 @@
 
 #include "calibration/synth.h"
 #include "model/decomposition.h"
+#include "model/equilibrium.h"
 #include "model/model.h"
 #include "solver/decomposition.h"
 #include "solver/solver.h"
@@ -143,6 +144,17 @@ TEST_CASE("a path point keeps only the flow fields whose products can move, to t
   const WelfareSplit a = lean.Interval(lean_a, lean_b), b = full.Interval(full_a, full_b);
   CHECK(a.value == b.value);
   CHECK(a.value[0][static_cast<int>(WelfareComponent::kTariffs)] != 0.0);
+  // A point evaluated with the system its solve made (the decomposition's solved points) is the
+  // same as one that makes its own, whatever the threads.
+  const EquilibriumSystem system(model, tariffs, 2);
+  const WelfarePoint shared = lean.Point(system, x, 2);
+  CHECK(shared.flow == lean_b.flow);
+  CHECK(shared.sector == lean_b.sector);
+  CHECK(shared.factor == lean_b.factor);
+  CHECK(shared.supply == lean_b.supply);
+  CHECK(shared.household == lean_b.household);
+  CHECK(shared.price == lean_b.price);
+  CHECK(shared.deficit == lean_b.deficit);
 }
 
 TEST_CASE("each component has the sign theory gives it", "[decomposition]") {
@@ -218,4 +230,79 @@ TEST_CASE("under rule none the government's EV is decomposed too, whatever its t
   }
   // Revenue moves between the households and the government: redistribution is not zero.
   CHECK(std::abs(d.Of(0).at("redistribution")) > 0.0);
+}
+
+TEST_CASE("the end's Jacobian pattern serves the path's points exactly when no wedge vanishes "
+          "there", "[decomposition][reuse]") {
+  const Benchmark data = World();
+  const Policy benchmark = Policy::Benchmark(data);
+  const Model model = Model::Calibrate(data, {}, {}, {{1, 1, 2, 0.8, RentOwner::kImporter}});
+  // Whether the end's recorded pattern is the midpoint's (it never lacks entries the end has).
+  auto same_pattern = [&](const Policy& end) {
+    const EquilibriumSystem at_end(model, end);
+    const EquilibriumSystem inside(model, InterpolatePolicy(benchmark, end, 0.5));
+    REQUIRE(inside.num_nonzeros() >= at_end.num_nonzeros());
+    return at_end.columns() == inside.columns() && at_end.row_start() == inside.row_start();
+  };
+  Policy raised = benchmark;
+  for (int i = 0; i < 3; ++i) raised.tariffs(i, 1, 0) = data.tariffs(i, 1, 0) + 0.3;
+  CHECK(EndPatternCoversPath(benchmark, raised));
+  CHECK(same_pattern(raised));
+  Policy purged = benchmark;  // deficits enter no derivative
+  for (double& deficit : purged.deficit) deficit = 0.0;
+  CHECK(EndPatternCoversPath(benchmark, purged));
+  CHECK(same_pattern(purged));
+  // A benchmark tariff removed (free trade) or a market closed: the end has fewer entries.
+  REQUIRE(data.tariffs(0, 1, 0) > 0.0);
+  Policy freed = raised;
+  freed.tariffs(0, 1, 0) = 0.0;
+  CHECK_FALSE(EndPatternCoversPath(benchmark, freed));
+  CHECK_FALSE(same_pattern(freed));
+  Policy banned = raised;
+  banned.access(2, 2, 1) = 0.0;
+  CHECK_FALSE(EndPatternCoversPath(benchmark, banned));
+  CHECK_FALSE(same_pattern(banned));
+  Policy quota = raised;  // a quota's rent has entries only where it binds: not judged
+  quota.quotas.push_back({1, 1, 2, 0.8, RentOwner::kImporter});
+  CHECK_FALSE(EndPatternCoversPath(benchmark, quota));
+}
+
+TEST_CASE("a path that starts from the solve's pattern and preconditioner gives the same "
+          "decomposition", "[decomposition][reuse]") {
+  // The first midpoint starts with what the counterfactual's solve built (solver/
+  // decomposition.h): its points, and so the components, must be the plain path's to the
+  // solver's tolerance. GMRES on a small world, so that there is a preconditioner to hand on.
+  const Benchmark data = World();
+  SolverOptions options;
+  options.step_solver = StepSolver::kKrylov;
+  Policy policy = Policy::Benchmark(data);
+  for (int i = 0; i < 3; ++i) policy.tariffs(i, 1, 0) = data.tariffs(i, 1, 0) + 0.4;
+  policy.deficit[0] += 2.0;
+  policy.deficit[1] -= 2.0;
+  SECTION("the end's pattern contains the path's") {}
+  SECTION("a benchmark tariff goes to zero: the midpoint records its own pattern") {
+    REQUIRE(data.tariffs(2, 0, 1) > 0.0);
+    policy.tariffs(2, 0, 1) = 0.0;
+  }
+  const Model model = Model::Calibrate(data);
+  State x = model.BenchmarkState();
+  SolverSummary summary;
+  SolveReuse solved;
+  Solve(options, model, policy, &x, &summary, &solved);
+  REQUIRE(summary.IsConverged());
+  REQUIRE(solved.preconditioner != nullptr);
+  REQUIRE(solved.pattern != nullptr);
+  Outcome plain = model.ComputeOutcome(policy, x), seeded = plain;
+  DecomposeWelfare(options, model, policy, x, &plain);
+  DecomposeWelfare(options, model, policy, x, &seeded, &solved);
+  INFO(plain.decomposition_note);
+  REQUIRE(!plain.decomposition.empty());
+  REQUIRE(seeded.decomposition.size() == plain.decomposition.size());
+  CHECK(seeded.decomposition_points == plain.decomposition_points);
+  CHECK(plain.decomposition_points >= 3);  // a path point was solved
+  for (std::size_t k = 0; k < plain.decomposition.size(); ++k) {
+    const DecompositionRow &a = plain.decomposition[k], &b = seeded.decomposition[k];
+    INFO(a.region << " " << a.component << ": " << a.value << " against " << b.value);
+    CHECK(std::abs(a.value - b.value) <= 1e-9 * std::abs(plain.regions[a.region].ev));
+  }
 }
