@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 #include "solver/gmres.h"
 
@@ -67,6 +68,12 @@ bool JacobianLu::FactoriseArrays(const std::vector<int>& start, const std::vecto
     // The best of several orderings (AMD, METIS, ...): on the real 44x16 world the factors
     // have 2.9 million entries against 4.9 million with the default AMD.
     control[UMFPACK_ORDERING] = UMFPACK_ORDERING_BEST;
+    // METIS, one of the orderings tried, draws from a random generator whose state is global
+    // (it reseeds at every call): two game workers analysing at once drew from each other's
+    // sequence, so the orderings, and the rounding of everything after, changed from run to
+    // run (the same Nash game gave different rounds and rates). One analysis at a time.
+    static std::mutex analysis;
+    const std::lock_guard<std::mutex> lock(analysis);
     if (umfpack_di_symbolic(n, n, ap_.data(), ai_.data(), values.data(), &symbolic_, control,
                             nullptr) != UMFPACK_OK) {
       symbolic_ = nullptr;

@@ -157,6 +157,8 @@ class Engine {
   int failed_pieces() const { return failed_pieces_; }  // pieces of a path Newton missed
   int full_solves() const { return full_solves_; }      // fallbacks to the full solver
   int unreached() const { return unreached_; }          // Solve(false) that gave up
+  int held() const { return held_; }  // instruments held beyond their choke point
+  void CountHeld(int held) { held_ += held; }
   const JacobianLu& lu() const { return lu_; }
   const std::string& failure() const { return failure_; }
 
@@ -287,6 +289,21 @@ class Engine {
     return false;
   }
 
+  // The shipped value of an instrument's flows at the last equilibrium (producer prices,
+  // benchmark currency), each times its Armington elasticity: about the largest gradient of
+  // any objective with respect to the instrument's rate (MODEL.md 12.6, the choke rule).
+  double ElasticFlowValue(const Instrument& instrument) const {
+    const Benchmark& data = model_.data();
+    double sum = 0.0;
+    for (const Flow& f : instrument.flows) {
+      const double hat =
+          std::exp(system_->LogShipmentHat(state_.data(), f.sector, f.exporter, f.importer));
+      sum += data.elasticities.armington[f.sector] * data.trade(f.sector, f.exporter, f.importer) *
+             hat;
+    }
+    return sum;
+  }
+
   // Objective of player p at the last equilibrium, and (when `gradient`) its gradient with
   // respect to the instruments of the players `of` (concatenated in that order).
   double Value(int p, const std::vector<int>& of, std::vector<double>* gradient) {
@@ -342,7 +359,7 @@ class Engine {
   bool solved_ = false;
   int equilibria_ = 0;
   int newton_steps_ = 0;
-  int paths_ = 0, failed_pieces_ = 0, full_solves_ = 0, unreached_ = 0;
+  int paths_ = 0, failed_pieces_ = 0, full_solves_ = 0, unreached_ = 0, held_ = 0;
   std::string failure_;
   std::unique_ptr<EquilibriumSystem> system_;
   JacobianLu lu_;               // at the last equilibrium or near it
@@ -466,8 +483,11 @@ nlopt_algorithm Algorithm(const std::string& name) {
   return NLOPT_LD_SLSQP;
 }
 
+// With `choke` > 0 (Nash rounds), an instrument whose flows are beyond their choke point —
+// sigma times their value at the start below `choke` times `scale` — and whose projected
+// gradient there is below `tolerance` is held at its rate (MODEL.md 12.6).
 double Maximise(Engine* engine, const std::vector<int>& players, double scale, double tolerance,
-                nlopt_algorithm algorithm) {
+                nlopt_algorithm algorithm, double choke = 0.0) {
   Maximisation m;
   m.engine = engine;
   m.players = players;
@@ -497,6 +517,31 @@ double Maximise(Engine* engine, const std::vector<int>& players, double scale, d
     }
     return ProjectedGradient(m.instruments, rates, g, 1.0, nullptr, nullptr);
   };
+  if (choke > 0.0) {
+    std::vector<double> g(n);
+    SumObjective(n, z.data(), g.data(), &m);
+    if (m.failed) return std::numeric_limits<double>::infinity();
+    std::vector<double> rates(n), gradient(n);
+    for (unsigned k = 0; k < n; ++k) {
+      rates[k] = z[k] / m.scales[k];
+      gradient[k] = g[k] * m.scales[k];
+    }
+    // Already there (a player whose best response the round left unchanged).
+    const double start = ProjectedGradient(m.instruments, rates, gradient, 1.0, nullptr, nullptr);
+    if (start <= tolerance) return start;
+    int held = 0;
+    for (unsigned k = 0; k < n; ++k) {
+      Instrument& instrument = m.instruments[k];
+      const double pull =
+          std::clamp(rates[k] + gradient[k], instrument.lower, instrument.upper) - rates[k];
+      if (std::abs(pull) <= tolerance && engine->ElasticFlowValue(instrument) < choke * scale) {
+        instrument.lower = instrument.upper = rates[k];
+        lower[k] = upper[k] = z[k];
+        ++held;
+      }
+    }
+    engine->CountHeld(held);
+  }
   for (int attempt = 0; attempt < 5; ++attempt) {
     // A restart that stalls switches algorithm: L-BFGS, SLSQP and MMA stall at different
     // points of a flat optimum.
@@ -688,6 +733,12 @@ double TalksKktResidual(const std::vector<double>& rates, const std::vector<doub
 
 namespace {
 
+// The choke rule (MODEL.md 12.6): in a Nash round, an instrument is held at its rate when sigma
+// times the value of its flows is below the game's tolerance times the player's income (a rate
+// beyond the flow's choke point, where the objective is flat) and its projected gradient is
+// below the round's target.
+double ChokeShare(const GameSpec& game) { return game.tolerance; }
+
 // One Jacobi round of a Nash game: every player's best response to the others' rates at the
 // start of the round, the players shared among threads (player p on engine p mod threads, so
 // the result does not depend on the order the threads run in), each best response warm from
@@ -708,7 +759,8 @@ bool JacobiRound(const GameSpec& game, Engine* engine, std::vector<std::unique_p
   for (int p = 0; p < np; ++p) {
     Engine* worker = (*workers)[p % threads].get();
     worker->SetProfile(start, state);
-    failed[p] = !std::isfinite(Maximise(worker, {p}, incomes[p], target, Algorithm(game.algorithm)));
+    failed[p] = !std::isfinite(
+        Maximise(worker, {p}, incomes[p], target, Algorithm(game.algorithm), ChokeShare(game)));
     chosen[p] = worker->theta(p);
   }
   for (int p = 0; p < np; ++p) {
@@ -738,16 +790,18 @@ bool JacobiRound(const GameSpec& game, Engine* engine, std::vector<std::unique_p
 // How the equilibria of `engine` and `workers` were reached, for the progress lines.
 std::string Effort(const Engine& engine, const std::vector<std::unique_ptr<Engine>>& workers) {
   int equilibria = engine.equilibria(), paths = engine.paths(), failed = engine.failed_pieces();
-  int unreached = engine.unreached(), full = engine.full_solves();
+  int unreached = engine.unreached(), full = engine.full_solves(), held = engine.held();
   for (const auto& worker : workers) {
     equilibria += worker->equilibria();
     paths += worker->paths();
     failed += worker->failed_pieces();
     unreached += worker->unreached();
     full += worker->full_solves();
+    held += worker->held();
   }
   return fmt::format("{} equilibria ({} along a path of rates, {} pieces of it missed, {} not "
-                     "reached, {} by the full solver)", equilibria, paths, failed, unreached, full);
+                     "reached, {} by the full solver; {} instruments held beyond their choke "
+                     "point)", equilibria, paths, failed, unreached, full, held);
 }
 
 void Progress(const GameOptions& options, const std::string& line) {
@@ -774,17 +828,19 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
   threat_values = factual_values;
   std::vector<std::unique_ptr<Engine>> workers;  // Jacobi rounds: one engine per thread
   auto nash = [&]() {
-    // Early rounds need no exact best responses: each round's target is a hundredth of the
-    // largest KKT residual left by the round before (at least a tenth of the tolerance).
-    double previous = 1e-2;
+    // Early rounds need no exact best responses: each round's target is a tenth of the largest
+    // KKT residual left by the round before, never below half the tolerance, and never more
+    // than ten times tighter than the round before's (MODEL.md 12.6).
+    double previous = 1e-2, target = 1e-2;
     for (int round = 1; round <= game.max_rounds && ok; ++round) {
       outcome.rounds = round;
       double change = 0.0, damping = 1.0;
-      const double target = std::max(game.tolerance * 0.1, previous * 1e-2);
+      target = std::max({game.tolerance * 0.5, previous * 0.1, target * 0.1});
       if (game.updates == Updates::kGaussSeidel) {
         for (int p = 0; p < np && ok; ++p) {
           const std::vector<double> before = engine.theta(p);
-          ok = std::isfinite(Maximise(&engine, {p}, incomes[p], target, Algorithm(game.algorithm)));
+          ok = std::isfinite(
+              Maximise(&engine, {p}, incomes[p], target, Algorithm(game.algorithm), ChokeShare(game)));
           for (std::size_t k = 0; k < before.size(); ++k) {
             change = std::max(change, std::abs(engine.theta(p)[k] - before[k]));
           }
@@ -803,8 +859,8 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
                                                   incomes[p], nullptr, nullptr));
       }
       Progress(options, fmt::format("round {}: largest change {:.3g} (damping {:.3g}), largest "
-                                    "KKT residual {:.3g}; {:.1f} s, {:.1f} s CPU, {}", round,
-                                    change, damping, worst,
+                                    "KKT residual {:.3g} (target {:.3g}); {:.1f} s, {:.1f} s CPU, {}", round,
+                                    change, damping, worst, target,
                                     std::chrono::duration<double>(
                                         std::chrono::steady_clock::now() - t0).count(),
                                     static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC,
@@ -856,7 +912,11 @@ GameOutcome SolveGame(const GameSpec& game, const Model& model, const Policy& fa
   outcome.policy = engine.policy();
   outcome.state = engine.state();
   outcome.equilibria = engine.equilibria();
-  for (const auto& worker : workers) outcome.equilibria += worker->equilibria();
+  outcome.held = engine.held();
+  for (const auto& worker : workers) {
+    outcome.equilibria += worker->equilibria();
+    outcome.held += worker->held();
+  }
   for (int p = 0; p < np && ok; ++p) {
     PlayerOutcome player;
     player.region = engine.spec(p).region;

@@ -48,6 +48,8 @@ struct GameOutcome {
   int equilibria = 0;             // equilibrium solves
   int full_solves = 0;            // of them, by the full solver (Newton from the last one missed)
   int factorisations = 0;         // of the Jacobian (thinned or whole), for GMRES
+  int held = 0;                   // Nash: instruments held beyond their choke point, summed over
+                                  // the players' best responses (MODEL.md 12.6)
   double seconds = 0.0;
   double kkt_residual = 0.0;      // largest over the players (cooperative: the Lagrangian's)
   double cooperative_residual = 0.0;  // cooperative: KKT residual of the talks' problem

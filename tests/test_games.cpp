@@ -357,6 +357,45 @@ TEST_CASE("the two-country Nash equilibrium satisfies both players' optimal-tari
   CHECK(tf > 0.1);
 }
 
+TEST_CASE("the choke rule holds a prohibitive rate and changes nothing else of a Nash equilibrium") {
+  // Sector B (sigma 15) is shut by HOME's factual tariff of 500%: its imports are 6^-15 of
+  // their benchmark, sigma times their value about 1e-13 of income, far below the tolerance
+  // (MODEL.md 12.6). Sector A is the two-country war of the test above.
+  const Benchmark data = OneFactorWorld({80, 40}, {20, 2}, {120, 60}, {20, 2}, {4.0, 15.0});
+  const Model model = Model::Calibrate(data);
+  games::GameSpec game;
+  game.concept_kind = games::Concept::kNash;
+  game.tolerance = 1e-8;
+  game.players = {Player(data, 0), Player(data, 1)};
+  auto play = [&](double shut) {
+    Policy policy = Policy::Benchmark(data);
+    policy.tariffs(1, 1, 0) = shut;
+    return Play(game, model, policy);
+  };
+  const games::GameOutcome outcome = play(5.0);
+  CHECK(outcome.held > 0);
+  CHECK(outcome.players[0].chosen[1] == 5.0);  // held where it was
+  CHECK(outcome.kkt_residual <= game.tolerance);
+  // The same war with HOME's sector-B rate not an instrument at all (fixed at 500%): the
+  // other rates are the same.
+  games::GameSpec fixed = game;
+  fixed.players[0].sectors = {0};
+  Policy policy = Policy::Benchmark(data);
+  policy.tariffs(1, 1, 0) = 5.0;
+  const games::GameOutcome without = Play(fixed, model, policy);
+  CHECK(without.held == 0);
+  CHECK(outcome.players[0].chosen[0] == Approx(without.players[0].chosen[0]).epsilon(1e-7));
+  for (int k = 0; k < 2; ++k) {
+    CHECK(outcome.players[1].chosen[k] == Approx(without.players[1].chosen[k]).epsilon(1e-7));
+  }
+  // A rate of 50% does not shut the flow (1.5^-15 of it is 2e-3, sigma times that 1e-4 of
+  // income): it is not held but moves to HOME's best response, inside the choke point.
+  const games::GameOutcome open = play(0.5);
+  CHECK(open.held == 0);
+  CHECK(open.players[0].chosen[1] < 0.4);
+  CHECK(open.kkt_residual <= game.tolerance);
+}
+
 // The objective of player p when it deviates to `rates` (same instruments) from the outcome.
 double Deviate(const Model& model, const games::GameOutcome& outcome, int p,
                const std::vector<double>& rates, const games::Objective& objective) {
