@@ -128,14 +128,19 @@ double RelativeResidual(const EquilibriumSystem& system, const std::vector<doubl
   return std::sqrt(rr / bb);
 }
 
-TEST_CASE("GMRES with the compact factors of a nearby Jacobian solves J x = b and J' x = b") {
-  // Big enough for the compact factors to drop entries (12 regions x 6 sectors, 2 factors).
+// Big enough for the compact factors to drop entries: 12 regions x 6 sectors, 2 factors,
+// input-output links (the world of the GMRES and fallback tests).
+Benchmark GmresTestWorld() {
   SynthOptions options;
   options.regions = 12;
   options.sectors = 6;
   options.factors = 2;
   options.seed = 3;
-  const Benchmark data = Synthesize(options);
+  return Synthesize(options);
+}
+
+TEST_CASE("GMRES with the compact factors of a nearby Jacobian solves J x = b and J' x = b") {
+  const Benchmark data = GmresTestWorld();
   const Model model = Model::Calibrate(data);
   const Policy near = Policy::Benchmark(data);
   Policy policy = near;
@@ -212,12 +217,7 @@ TEST_CASE("when the thinned Jacobian's factors fail, GMRES falls back to the fac
   // or GMRES preconditioned with its factors needs more products than allowed (the default
   // thinning, at most 2 products here), it must factorise J itself and solve with it: the
   // answer is then J's exact solve, and J's exact factors are held.
-  SynthOptions options;
-  options.regions = 12;
-  options.sectors = 6;
-  options.factors = 2;
-  options.seed = 3;
-  const Benchmark data = Synthesize(options);
+  const Benchmark data = GmresTestWorld();
   const Model model = Model::Calibrate(data);
   Policy policy = Policy::Benchmark(data);
   for (double& t : policy.tariffs.data()) t += 0.05;
@@ -256,12 +256,7 @@ TEST_CASE("a best response is the same when the thinned Jacobian fails as with t
   // singular there, the engine must factorise the whole Jacobian instead (at its first
   // equilibrium, and in SolveNear); the optimum must not change, and Newton must still reach
   // every equilibrium without the full solver.
-  SynthOptions synth;
-  synth.regions = 12;
-  synth.sectors = 6;
-  synth.factors = 2;
-  synth.seed = 3;
-  const Benchmark data = Synthesize(synth);
+  const Benchmark data = GmresTestWorld();
   const Model model = Model::Calibrate(data);
   const Policy policy = Policy::Benchmark(data);
   const State start = SolveAt(model, policy, model.BenchmarkState());
