@@ -20,8 +20,8 @@
 namespace ohlin::testing {
 
 // A general world: input-output links, three factors, two households per region, tariffs,
-// NTBs, export taxes and deficits.
-inline Benchmark GeneralWorld() {
+// NTBs, export taxes and (unless `deficits` is false) deficits.
+inline Benchmark GeneralWorld(bool deficits = true) {
   SynthOptions options;
   options.regions = 3;
   options.sectors = 3;
@@ -29,6 +29,7 @@ inline Benchmark GeneralWorld() {
   options.households = 2;
   options.seed = 7;
   options.export_taxes = true;
+  options.deficits = deficits;
   return Synthesize(options);
 }
 

@@ -281,15 +281,7 @@ std::vector<double> LogUtilities(const Model& model, const Policy& policy, const
 TEST_CASE("Lerner symmetry on a general world: a uniform export tax is a uniform tariff") {
   // Input-output links, three factors, two households per region, other regions' tariffs,
   // NTBs and export taxes; balanced trade, and none of the player's own trade taxes.
-  SynthOptions options;
-  options.regions = 3;
-  options.sectors = 3;
-  options.factors = 3;
-  options.households = 2;
-  options.seed = 7;
-  options.export_taxes = true;
-  options.deficits = false;
-  const Benchmark data = Synthesize(options);
+  const Benchmark data = GeneralWorld(/*deficits=*/false);
   const Model model = Model::Calibrate(data);
   const int g = 0;
   Policy policy = Policy::Benchmark(data);
